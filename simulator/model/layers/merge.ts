@@ -1,0 +1,31 @@
+// Layers with several inputs: residual `add` (same shapes) and channel `concat` (same spatial dims).
+import type { z } from 'zod';
+import type { AddLayer, ConcatLayer } from '../schema';
+import { channels, elementwiseCost, LayerKind, registerLayerKind, Shape } from './kind';
+
+const same = (a: Shape, b: Shape) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+export const add: LayerKind<z.infer<typeof AddLayer>> = {
+  type: 'add',
+  outputShape(_l, xs) {
+    if (xs.length < 2) return { field: 'inputs', message: 'add needs at least two inputs' };
+    const bad = xs.find((x) => !same(x, xs[0]));
+    if (bad) return { field: 'inputs', message: `inputs have different shapes [${xs[0].join(', ')}] and [${bad.join(', ')}]` };
+    return xs[0];
+  },
+  cost: (_l, xs, out) => elementwiseCost(out, xs.length - 1),
+};
+
+export const concat: LayerKind<z.infer<typeof ConcatLayer>> = {
+  type: 'concat',
+  outputShape(_l, xs) {
+    if (xs.length < 2) return { field: 'inputs', message: 'concat needs at least two inputs' };
+    const lead = xs[0].slice(0, -1);
+    const bad = xs.find((x) => !same(x.slice(0, -1), lead));
+    if (bad) return { field: 'inputs', message: `inputs differ outside the channel axis: [${xs[0].join(', ')}] and [${bad.join(', ')}]` };
+    return [...lead, xs.reduce((a, x) => a + channels(x), 0)];
+  },
+  cost: (_l, _xs, out) => ({ ...elementwiseCost(out, 0) }),
+};
+registerLayerKind(add);
+registerLayerKind(concat);
