@@ -1,0 +1,24 @@
+// Reads and validates hardware files, with the cross-field rules zod cannot express.
+import { ok, problem, Problem, Result } from '../errors';
+import { parseWith, readJsonFile } from '../validate';
+import { Hardware } from './schema';
+
+export function parseHardware(data: unknown): Result<Hardware> {
+  const h = parseWith(Hardware, data);
+  if (!h.ok) return h;
+  const problems: Problem[] = [];
+  const hw = h.value;
+  if (hw.network.topology === 'hierarchical' && hw.workers % hw.network.groupSize !== 0 && hw.workers > hw.network.groupSize)
+    problems.push(problem('network.groupSize', `must divide workers (${hw.workers}) when there is more than one group`));
+  return problems.length ? { ok: false, problems } : ok(hw);
+}
+
+export function loadHardware(file: string): Result<Hardware> {
+  const d = readJsonFile(file);
+  return d.ok ? parseHardware(d.value) : d;
+}
+
+/** Efficiency of `type` on this device (fraction of peak), falling back to `default`. */
+export function efficiencyOf(hw: Hardware, type: string): number {
+  return hw.device.efficiency[type] ?? hw.device.efficiency.default;
+}

@@ -1,0 +1,93 @@
+// The hardware file format (DESIGN.md "Hardware"): one device type, how many, how they are
+// connected, and optionally an object store, function workers and prices. Every figure has its
+// unit in its name; every block carries a `source` saying where its figures come from.
+import { z } from 'zod';
+import { posInt } from '../model/schema';
+
+const positive = z.number({ error: 'must be a positive number' }).positive({ error: 'must be a positive number' });
+const nonNegative = z.number({ error: 'must be a non-negative number' }).nonnegative({ error: 'must be a non-negative number' });
+const efficiencyValue = z.number({ error: 'must be a number in (0, 1]' }).gt(0, { error: 'must be a number in (0, 1]' }).max(1, { error: 'must be a number in (0, 1]' });
+const source = z.string({ error: 'must say where the figures come from' }).min(3, { error: 'must say where the figures come from' });
+
+export const Device = z.strictObject({
+  name: z.string().min(1),
+  source,
+  peakFlops: positive,
+  /** Peaks at other precisions, e.g. { "fp16": 1.25e14 } for `precision: "mixed"` plans. */
+  peakFlopsByPrecision: z.record(z.string(), positive).optional(),
+  memoryBytes: positive,
+  memoryBandwidthBytesPerSecond: positive.optional(),
+  /** Fraction of peak reached per layer type; `default` for the rest. */
+  efficiency: z.record(z.string(), efficiencyValue).refine((e) => 'default' in e, { error: 'must have a "default" entry' }),
+  /** Fixed cost of launching one kernel/op, added to every compute task (seconds). */
+  opOverheadSeconds: nonNegative.optional(),
+});
+export type Device = z.infer<typeof Device>;
+
+const link = { bandwidthBytesPerSecond: positive, latencySeconds: nonNegative };
+export const Level = z.strictObject({ ...link, name: z.string().optional() });
+
+export const Network = z.discriminatedUnion(
+  'topology',
+  [
+    z.strictObject({ topology: z.literal('switch'), ...link, source }),
+    z.strictObject({ topology: z.literal('ring'), ...link, source }),
+    /** Leaves in groups of `fanout` under a switch whose uplink to the root has `uplinkBandwidthBytesPerSecond`. */
+    z.strictObject({ topology: z.literal('tree'), ...link, fanout: posInt.optional(), uplinkBandwidthBytesPerSecond: positive.optional(), source }),
+    /** Pairs of devices behind one PCIe switch share one uplink to the root complex. */
+    z.strictObject({ topology: z.literal('pcie-pairs'), ...link, uplinkBandwidthBytesPerSecond: positive.optional(), source }),
+    z.strictObject({
+      topology: z.literal('hierarchical'), groupSize: posInt,
+      levels: z.array(Level).length(2, { error: 'must have exactly two levels (inside a group, between groups)' }), source,
+    }),
+  ],
+  { error: (iss) => (iss.code === 'invalid_union' ? 'must be one of switch, ring, tree, pcie-pairs, hierarchical' : undefined) },
+);
+export type Network = z.infer<typeof Network>;
+
+export const ObjectStore = z.strictObject({
+  source,
+  bandwidthBytesPerSecondPerWorker: positive,
+  requestLatencySeconds: nonNegative,
+  putDollarsPerRequest: nonNegative,
+  getDollarsPerRequest: nonNegative,
+  aggregateBandwidthBytesPerSecond: positive.optional(),
+  /** How often a worker polls for an object it waits on (seconds). */
+  pollIntervalSeconds: nonNegative.optional(),
+});
+export type ObjectStore = z.infer<typeof ObjectStore>;
+
+export const Functions = z.strictObject({
+  source,
+  memoryMB: positive,
+  vcpus: positive,
+  coldStartSeconds: nonNegative,
+  maxDurationSeconds: positive,
+  /** Time to checkpoint and re-invoke when a function reaches maxDurationSeconds. */
+  checkpointSeconds: nonNegative.optional(),
+});
+
+export const Price = z
+  .strictObject({
+    source,
+    dollarsPerWorkerHour: positive.optional(),
+    dollarsPerGBSecond: positive.optional(),
+    dollarsPerRequest: nonNegative.optional(),
+  })
+  .refine((p) => p.dollarsPerWorkerHour !== undefined || p.dollarsPerGBSecond !== undefined, {
+    error: 'needs dollarsPerWorkerHour or dollarsPerGBSecond',
+  });
+
+export const Hardware = z.strictObject({
+  $schema: z.string().optional(),
+  name: z.string().min(1),
+  source,
+  description: z.string().optional(),
+  device: Device,
+  workers: posInt,
+  network: Network,
+  objectStore: ObjectStore.optional(),
+  functions: Functions.optional(),
+  price: Price.optional(),
+});
+export type Hardware = z.infer<typeof Hardware>;

@@ -1,0 +1,68 @@
+// `--strategy` shorthands expanded into plans for a given model (DESIGN.md "The command line").
+import { fail, problem, Result } from '../errors';
+import type { AnalyzedModel } from '../model/analyze';
+import { SYNCS, type Plan } from './schema';
+import { resolvePlan, ResolvedPlan } from './resolve';
+
+export const STRATEGIES = ['single', 'data', 'model', 'hybrid', 'pipeline'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** Layer types that may ride along inside a trailing model-parallel (fully connected) segment. */
+const FC_TAIL_TYPES = new Set(['dense', 'dropout', 'softmax', 'activation']);
+
+/** Index of the first layer of the trailing run of dense layers (the one weird trick's FC part). */
+export function denseTailStart(model: AnalyzedModel): number {
+  let i = model.layers.length;
+  while (i > 0 && FC_TAIL_TYPES.has(model.layers[i - 1].type)) i--;
+  while (i < model.layers.length && model.layers[i].type !== 'dense') i++;
+  return i;
+}
+
+export interface ShorthandOptions {
+  workers: number;
+  batchPerWorker: number;
+  sync?: (typeof SYNCS)[number];
+  overlap?: boolean;
+  exchange?: 'all-gather' | 'round-robin' | 'chunked';
+  fcBatch?: number;
+  microBatches?: number;
+}
+
+export function strategyPlan(strategy: string, model: AnalyzedModel, o: ShorthandOptions): Result<Plan> {
+  const names = model.model.layers.map((l) => l.name);
+  const first = names[0];
+  const last = names[names.length - 1];
+  const data = (a: string, b: string) => ({ layers: [a, b] as [string, string], parallelism: 'data' as const, sync: o.sync ?? ('ring-allreduce' as const), overlap: o.overlap ?? true });
+  switch (strategy) {
+    case 'single':
+      return { ok: true, value: { name: 'single', workers: 1, batchPerWorker: o.batchPerWorker, segments: [data(first, last)] } };
+    case 'data':
+      return { ok: true, value: { name: 'data', workers: o.workers, batchPerWorker: o.batchPerWorker, segments: [data(first, last)] } };
+    case 'model':
+      return { ok: true, value: { name: 'model', workers: o.workers, batchPerWorker: o.batchPerWorker, segments: [{ layers: [first, last], parallelism: 'model', exchange: o.exchange ?? 'all-gather', ...(o.fcBatch ? { fcBatch: o.fcBatch } : {}) }] } };
+    case 'hybrid': {
+      const t = denseTailStart(model);
+      if (t === 0 || t >= names.length) return fail(problem('strategy', `hybrid needs convolutional layers followed by dense layers; ${model.model.name} has ${t === 0 ? 'no layer before its dense tail' : 'no trailing dense layers'}`));
+      return { ok: true, value: { name: 'hybrid', workers: o.workers, batchPerWorker: o.batchPerWorker, segments: [
+        data(first, names[t - 1]),
+        { layers: [names[t], last], parallelism: 'model', exchange: o.exchange ?? 'round-robin', ...(o.fcBatch ? { fcBatch: o.fcBatch } : {}) },
+      ] } };
+    }
+    case 'pipeline':
+      return { ok: true, value: { name: 'pipeline', workers: o.workers, batchPerWorker: o.batchPerWorker, segments: [
+        { layers: [first, last], parallelism: 'pipeline', stages: Math.min(o.workers, names.length), microBatches: o.microBatches ?? largestDivisorAtMost(o.batchPerWorker, 4 * o.workers) },
+      ] } };
+    default:
+      return fail(problem('strategy', `must be one of ${STRATEGIES.join(', ')}`));
+  }
+}
+
+function largestDivisorAtMost(n: number, cap: number): number {
+  for (let d = Math.min(n, cap); d >= 1; d--) if (n % d === 0) return d;
+  return 1;
+}
+
+export function strategyResolved(strategy: string, model: AnalyzedModel, o: ShorthandOptions): Result<ResolvedPlan> {
+  const p = strategyPlan(strategy, model, o);
+  return p.ok ? resolvePlan(p.value, model) : p;
+}
