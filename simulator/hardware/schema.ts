@@ -33,9 +33,10 @@ export const Network = z.discriminatedUnion(
     z.strictObject({ topology: z.literal('switch'), ...link, source }),
     z.strictObject({ topology: z.literal('ring'), ...link, source }),
     /** Leaves in groups of `fanout` under a switch whose uplink to the root has `uplinkBandwidthBytesPerSecond`. */
-    z.strictObject({ topology: z.literal('tree'), ...link, fanout: posInt.optional(), uplinkBandwidthBytesPerSecond: positive.optional(), source }),
+    /** `rootBandwidthBytesPerSecond`: a shared root all traffic between groups crosses (absent: non-blocking root). */
+    z.strictObject({ topology: z.literal('tree'), ...link, fanout: posInt.optional(), uplinkBandwidthBytesPerSecond: positive.optional(), rootBandwidthBytesPerSecond: positive.optional(), source }),
     /** Pairs of devices behind one PCIe switch share one uplink to the root complex. */
-    z.strictObject({ topology: z.literal('pcie-pairs'), ...link, uplinkBandwidthBytesPerSecond: positive.optional(), source }),
+    z.strictObject({ topology: z.literal('pcie-pairs'), ...link, uplinkBandwidthBytesPerSecond: positive.optional(), rootBandwidthBytesPerSecond: positive.optional(), source }),
     z.strictObject({
       topology: z.literal('hierarchical'), groupSize: posInt,
       levels: z.array(Level).length(2, { error: 'must have exactly two levels (inside a group, between groups)' }), source,

@@ -1,0 +1,30 @@
+// Human-readable rendering of simulation results (the default output of simulate and tune).
+import type { SimulationResult } from '../simulator/simulate';
+import { describePlan } from '../simulator/plan/describe';
+import { table, fixed } from './table';
+
+const ms = (s: number) => fixed(s * 1e3, 2);
+
+export function formatResult(model: string, hardware: string, r: SimulationResult): string {
+  const head = `${model} on ${hardware}: ${describePlan(r.plan)}`;
+  const m = r.memory;
+  const mem = `memory per worker: ${fixed(m.totalBytes / 1e9, 2)} GB of ${fixed(m.capacityBytes / 1e9, 2)} GB (weights ${fixed(m.weightsBytes / 1e9, 2)}, gradients ${fixed(m.gradientsBytes / 1e9, 2)}, optimizer ${fixed(m.optimizerBytes / 1e9, 2)}, activations ${fixed(m.activationsBytes / 1e9, 2)})`;
+  if (!r.feasible) return `${head}\nINFEASIBLE: ${r.reason}\n${mem}`;
+  const b = r.breakdown;
+  const rows: (string | number)[][] = [
+    ['step time', `${ms(r.stepTimeSeconds)} ms`],
+    ['samples/s', fixed(r.samplesPerSecond, 1)],
+    ['speedup', `${fixed(r.speedup, 2)}x on ${r.plan.workers}`],
+    ['efficiency', `${fixed(r.efficiency * 100, 1)}%`],
+    ['compute', `${ms(b.computeSeconds)} ms`],
+    ['communication', `${ms(b.communicationSeconds)} ms`],
+    ['  hidden by overlap', `${ms(b.hiddenCommunicationSeconds)} ms`],
+    ['  exposed', `${ms(b.exposedCommunicationSeconds)} ms`],
+    ['idle', `${ms(b.idleSeconds)} ms`],
+  ];
+  if (r.cost) {
+    rows.push(['$ per step', `${r.cost.dollarsPerStep.toPrecision(3)} (compute ${r.cost.computeDollarsPerStep.toPrecision(3)}, requests ${r.cost.requestDollarsPerStep.toPrecision(3)})`]);
+    rows.push(['$ per epoch', `${r.cost.dollarsPerEpoch.toFixed(2)} (${(r.cost.secondsPerEpoch / 3600).toFixed(2)} h)`]);
+  }
+  return `${head}\n\n${table(['', 'per step (average worker)'], rows)}\n${mem}`;
+}

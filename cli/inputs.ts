@@ -1,0 +1,66 @@
+// Loading the three inputs the simulating commands share: model, hardware, and a plan given
+// either as a file or as a --strategy shorthand.
+import { Command, Option } from 'commander';
+import { problem, UserError } from '../simulator/errors';
+import { loadHardware } from '../simulator/hardware/load';
+import type { Hardware } from '../simulator/hardware/schema';
+import { AnalyzedModel, loadModel } from '../simulator/model/analyze';
+import { loadPlan, ResolvedPlan } from '../simulator/plan/resolve';
+import { SYNCS, EXCHANGES } from '../simulator/plan/schema';
+import { STRATEGIES, strategyResolved } from '../simulator/plan/shorthand';
+import { need } from './io';
+
+export interface PlanArgs {
+  model: string;
+  hardware: string;
+  plan?: string;
+  strategy?: string;
+  workers?: number;
+  batch?: number;
+  sync?: string;
+  exchange?: string;
+  fcBatch?: number;
+  overlap?: boolean;
+  microBatches?: number;
+}
+
+export const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new UserError([problem(`--${name}`, `must be a positive integer, got "${v}"`)]);
+  return n;
+};
+
+export function planOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--model <file>', 'model file')
+    .requiredOption('--hardware <file>', 'hardware file')
+    .option('--plan <file>', 'plan file (as written by tune --out)')
+    .addOption(new Option('--strategy <s>', 'plan shorthand').choices([...STRATEGIES]))
+    .option('--workers <n>', 'workers (with --strategy)', int('workers'))
+    .option('--batch <n>', 'batch per worker (with --strategy)', int('batch'))
+    .addOption(new Option('--sync <s>', 'gradient synchronisation of data segments').choices([...SYNCS]))
+    .addOption(new Option('--exchange <e>', 'exchange of model segments').choices([...EXCHANGES]))
+    .option('--fc-batch <n>', 'samples per weight update of model segments', int('fc-batch'))
+    .option('--no-overlap', 'synchronise gradients only after the whole backward pass')
+    .option('--micro-batches <n>', 'pipeline micro-batches', int('micro-batches'));
+}
+
+export function loadModelHardware(o: { model: string; hardware: string }): { model: AnalyzedModel; hardware: Hardware } {
+  return { model: need(loadModel(o.model), o.model), hardware: need(loadHardware(o.hardware), o.hardware) };
+}
+
+export function resolveStrategyArgs(o: PlanArgs, model: AnalyzedModel, strategy: string, workers: number, batch: number): ResolvedPlan {
+  return need(strategyResolved(strategy, model, {
+    workers, batchPerWorker: batch, sync: o.sync as never, exchange: o.exchange as never, fcBatch: o.fcBatch, overlap: o.overlap, microBatches: o.microBatches,
+  }));
+}
+
+export function loadInputs(o: PlanArgs): { model: AnalyzedModel; hardware: Hardware; plan: ResolvedPlan } {
+  const { model, hardware } = loadModelHardware(o);
+  if (o.plan) return { model, hardware, plan: need(loadPlan(o.plan, model), o.plan) };
+  if (!o.strategy) throw new UserError([problem('--plan', 'give a plan file (--plan F) or a strategy (--strategy S --workers N --batch B)')]);
+  const workers = o.strategy === 'single' ? 1 : o.workers;
+  if (!workers) throw new UserError([problem('--workers', `required with --strategy ${o.strategy}`)]);
+  if (!o.batch) throw new UserError([problem('--batch', `required with --strategy ${o.strategy}`)]);
+  return { model, hardware, plan: resolveStrategyArgs(o, model, o.strategy, workers, o.batch) };
+}

@@ -1,0 +1,40 @@
+// Hierarchical all-reduce (as in Horovod/NCCL on multi-node clusters): reduce-scatter inside each
+// group on the fast fabric, ring all-reduce of each 1/g shard across groups among peers with the
+// same local index, then all-gather inside each group.
+// Idle cost: 2(g−1)(α0 + S/(g·B0)) + 2(G−1)(α1 + S/(g·G·B1)).
+import type { TaskGraph } from '../engine/graph';
+import type { Topology } from '../topology/topology';
+import { Collective, registerCollective, ringPattern, roundTime } from './collective';
+import { ringSteps } from './ring';
+
+function layout(topo: Topology, ranks: number[]): number[][] {
+  const set = new Set(ranks);
+  return topo.groups().map((grp) => grp.filter((r) => set.has(r))).filter((grp) => grp.length > 0);
+}
+
+export const hierarchicalAllReduce: Collective = {
+  name: 'hierarchical-allreduce',
+  lower(g, topo, ranks, bytes, ready, label) {
+    const groups = layout(topo, ranks);
+    const gs = Math.min(...groups.map((x) => x.length));
+    if (groups.some((x) => x.length !== gs)) throw new Error('hierarchical all-reduce needs equal groups');
+    const readyOf = new Map(ranks.map((r, i) => [r, ready[i]]));
+    const after = new Map<number, number>();
+    for (const grp of groups) ringSteps(g, grp, bytes / gs, gs - 1, grp.map((r) => readyOf.get(r)!), `${label} intra-rs`).forEach((t, i) => after.set(grp[i], t));
+    for (let k = 0; k < gs; k++) {
+      const peers = groups.map((grp) => grp[k]);
+      ringSteps(g, peers, bytes / gs / peers.length, 2 * (peers.length - 1), peers.map((r) => after.get(r)!), `${label} inter-ar`).forEach((t, i) => after.set(peers[i], t));
+    }
+    for (const grp of groups) ringSteps(g, grp, bytes / gs, gs - 1, grp.map((r) => after.get(r)!), `${label} intra-ag`).forEach((t, i) => after.set(grp[i], t));
+    return ranks.map((r) => after.get(r)!);
+  },
+  time(topo, ranks, bytes) {
+    const groups = layout(topo, ranks);
+    const gs = groups[0].length;
+    const G = groups.length;
+    const intra = gs > 1 ? 2 * (gs - 1) * roundTime(topo, groups.flatMap(ringPattern), bytes / gs) : 0;
+    const inter = G > 1 ? 2 * (G - 1) * roundTime(topo, Array.from({ length: gs }, (_, k) => ringPattern(groups.map((grp) => grp[k]))).flat(), bytes / gs / G) : 0;
+    return intra + inter;
+  },
+};
+registerCollective(hierarchicalAllReduce);

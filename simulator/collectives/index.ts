@@ -1,0 +1,8 @@
+// Registers every collective algorithm; `collective(name)` looks one up.
+import './ring';
+import './tree';
+import './parameter-server';
+import './hierarchical';
+import './broadcast';
+export { collective, patternCost, roundTime } from './collective';
+export type { Collective } from './collective';

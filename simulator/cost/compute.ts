@@ -1,0 +1,57 @@
+// Time of compute tasks on one device: a roofline per layer (Williams et al. 2009).
+// time = op overhead + max(FLOPs / (peak × efficiency of the layer type), bytes moved / memory bandwidth)
+import type { Hardware } from '../hardware/schema';
+import { efficiencyOf } from '../hardware/load';
+import type { LayerInfo } from '../model/analyze';
+
+export type Precision = 'fp32' | 'mixed';
+
+/** Bytes per activation/gradient value moved between devices and through memory. */
+export const valueBytes = (p: Precision): number => (p === 'mixed' ? 2 : 4);
+
+/** SGD with momentum reads weight, gradient and momentum and writes weight and momentum: 5 fp32 words per parameter. */
+export const UPDATE_BYTES_PER_PARAMETER = 5 * 4;
+/** FLOPs per parameter of that update (scale, add, scale, add), used when no memory bandwidth is known. */
+export const UPDATE_FLOPS_PER_PARAMETER = 4;
+
+export class DeviceCost {
+  private peak: number;
+  private memBw: number | undefined;
+  private overhead: number;
+  private actBytes: number;
+
+  constructor(private hw: Hardware, precision: Precision = 'fp32') {
+    const fp16 = hw.device.peakFlopsByPrecision?.fp16;
+    this.peak = precision === 'mixed' && fp16 ? fp16 : hw.device.peakFlops;
+    this.memBw = hw.device.memoryBandwidthBytesPerSecond;
+    this.overhead = hw.device.opOverheadSeconds ?? 0;
+    this.actBytes = valueBytes(precision) / 4;
+  }
+
+  /** Forward pass of `fraction` of a layer (a model-parallel slice) over `samples` samples. */
+  forward(l: LayerInfo, samples: number, fraction = 1): number {
+    const flops = l.forwardFlops * samples * fraction;
+    const bytes = (l.inputBytes + l.activationBytes * fraction) * samples * this.actBytes + l.weightBytes * fraction;
+    return this.roofline(l.type, flops, bytes);
+  }
+
+  /** Backward pass: input gradient (if needed) and weight gradient. */
+  backward(l: LayerInfo, samples: number, fraction = 1): number {
+    const flops = ((l.needsInputGradient ? l.backwardInputFlops : 0) + l.backwardWeightFlops) * samples * fraction;
+    const bytes = 2 * (l.inputBytes + l.activationBytes * fraction) * samples * this.actBytes + 2 * l.weightBytes * fraction;
+    return this.roofline(l.type, flops, bytes);
+  }
+
+  /** Weight update of `parameters` parameters: memory-bandwidth bound. */
+  update(parameters: number): number {
+    if (parameters === 0) return 0;
+    if (this.memBw) return this.overhead + (parameters * UPDATE_BYTES_PER_PARAMETER) / this.memBw;
+    return this.overhead + (parameters * UPDATE_FLOPS_PER_PARAMETER) / this.peak;
+  }
+
+  private roofline(type: string, flops: number, bytes: number): number {
+    const compute = flops / (this.peak * efficiencyOf(this.hw, type));
+    const memory = this.memBw ? bytes / this.memBw : 0;
+    return this.overhead + Math.max(compute, memory);
+  }
+}

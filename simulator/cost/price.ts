@@ -1,0 +1,32 @@
+// Dollars: worker time (per worker-hour, or per GB-second for functions) plus object-store requests.
+import type { Task } from '../engine/graph';
+import type { Hardware } from '../hardware/schema';
+import type { ResolvedPlan } from '../plan/resolve';
+
+export interface Cost {
+  dollarsPerStep: number;
+  computeDollarsPerStep: number;
+  requestDollarsPerStep: number;
+  dollarsPerSample: number;
+  dollarsPerEpoch: number;
+  secondsPerEpoch: number;
+}
+
+export function costOf(hw: Hardware, plan: ResolvedPlan, stepSeconds: number, lastStep: Task[], datasetSamples: number): Cost | undefined {
+  const price = hw.price;
+  if (!price) return undefined;
+  const K = plan.plan.workers;
+  let perWorkerSecond = 0;
+  if (price.dollarsPerWorkerHour !== undefined) perWorkerSecond = price.dollarsPerWorkerHour / 3600;
+  else if (price.dollarsPerGBSecond !== undefined) perWorkerSecond = price.dollarsPerGBSecond * ((hw.functions?.memoryMB ?? 1024) / 1024);
+  const compute = K * stepSeconds * perWorkerSecond;
+  const store = hw.objectStore;
+  let requests = 0;
+  if (store) for (const t of lastStep) if (t.kind === 'delay' && t.label.startsWith('s3 ')) requests += t.label.includes(' put') ? store.putDollarsPerRequest : t.label.includes(' get') ? store.getDollarsPerRequest : 0;
+  const total = compute + requests;
+  const steps = datasetSamples / plan.stepSamples;
+  return {
+    dollarsPerStep: total, computeDollarsPerStep: compute, requestDollarsPerStep: requests,
+    dollarsPerSample: total / plan.stepSamples, dollarsPerEpoch: total * steps, secondsPerEpoch: stepSeconds * steps,
+  };
+}

@@ -1,0 +1,158 @@
+// simulate(model, hardware, plan): lowers the plan to a task graph for several consecutive steps,
+// runs it on the event engine and reports the steady-state step time, speedup, breakdown, memory
+// and cost. The single-worker run of the same model and batch is the baseline of every speedup.
+import './collectives';
+import { DeviceCost, valueBytes } from './cost/compute';
+import { memoryPerWorker, MemoryUse } from './cost/memory';
+import { TaskGraph } from './engine/graph';
+import { runGraph, Timeline } from './engine/run';
+import type { Hardware } from './hardware/schema';
+import { breakdown, Breakdown, stepEnds } from './metrics';
+import type { AnalyzedModel } from './model/analyze';
+import type { ResolvedPlan } from './plan/resolve';
+import type { DataSegment, ModelSegment } from './plan/schema';
+import { strategyResolved } from './plan/shorthand';
+import { Lowering } from './strategies/context';
+import { dataBackward, dataForward } from './strategies/data';
+import { modelSegments } from './strategies/model';
+import { pipelineStep } from './strategies/pipeline';
+import { buildTopology } from './topology/build';
+import { costOf, Cost } from './cost/price';
+
+export interface SimulateOptions {
+  /** Steps simulated back to back; the steady state is measured after the first. */
+  steps?: number;
+  /** Use the symmetric fast path when the plan allows it (default true). */
+  fast?: boolean;
+  /** Keep the task graph and timeline (for --trace). */
+  keepTimeline?: boolean;
+  /** Step time of the single-worker baseline, when the caller already knows it. */
+  baselineStepSeconds?: number;
+  /** Data set size for dollarsPerEpoch (default ImageNet-1k's 1,281,167 training images). */
+  datasetSamples?: number;
+}
+
+export const SIMULATE_DEFAULTS = { steps: 3, fast: true, datasetSamples: 1_281_167 };
+
+export interface Feasible {
+  feasible: true;
+  plan: ResolvedPlan['plan'];
+  family: ResolvedPlan['family'];
+  stepTimeSeconds: number;
+  samplesPerStep: number;
+  samplesPerSecond: number;
+  speedup: number;
+  efficiency: number;
+  breakdown: Breakdown;
+  memory: MemoryUse;
+  cost?: Cost;
+  bytesPerStep: number;
+  simulatedWorkers: number;
+  events: number;
+  timeline?: { graph: TaskGraph; timeline: Timeline; workers: number };
+}
+export interface Infeasible {
+  feasible: false;
+  plan: ResolvedPlan['plan'];
+  family: ResolvedPlan['family'];
+  reason: string;
+  memory: MemoryUse;
+}
+export type SimulationResult = Feasible | Infeasible;
+
+const FAST_SYNCS = new Set(['ring-allreduce', 'tree-allreduce', 'hierarchical-allreduce']);
+const FAST_TOPOLOGIES = new Set(['switch', 'ring', 'hierarchical']);
+
+/** True when every worker does the same thing at the same time, so one worker stands for all. */
+export function symmetric(plan: ResolvedPlan, hw: Hardware): boolean {
+  return plan.segments.every((s) => s.segment.parallelism === 'data' && FAST_SYNCS.has(s.segment.sync ?? 'ring-allreduce')) &&
+    FAST_TOPOLOGIES.has(hw.network.topology) &&
+    (hw.network.topology !== 'hierarchical' || plan.plan.workers % hw.network.groupSize === 0 || plan.plan.workers < hw.network.groupSize);
+}
+
+export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, options: SimulateOptions = {}): SimulationResult {
+  const o = {
+    ...options,
+    steps: options.steps ?? SIMULATE_DEFAULTS.steps,
+    fast: options.fast ?? SIMULATE_DEFAULTS.fast,
+    datasetSamples: options.datasetSamples ?? SIMULATE_DEFAULTS.datasetSamples,
+  };
+  const p = plan.plan;
+  const memory = memoryPerWorker(model, plan, hw.device.memoryBytes);
+  if (!memory.fits)
+    return { feasible: false, plan: p, family: plan.family, memory, reason: `needs ${(memory.totalBytes / 1e9).toFixed(2)} GB per worker, device has ${(memory.capacityBytes / 1e9).toFixed(2)} GB` };
+  if (p.workers > hw.workers) return { feasible: false, plan: p, family: plan.family, memory, reason: `plan needs ${p.workers} workers, hardware has ${hw.workers}` };
+
+  const K = p.workers;
+  const fast = o.fast && symmetric(plan, hw);
+  const simulated = fast ? 1 : K;
+  const precision = p.precision ?? 'fp32';
+  const g = new TaskGraph();
+  const c: Lowering = {
+    g, model, hw, plan, topo: buildTopology(hw.network, K), cost: new DeviceCost(hw, precision), K, simulated, B: p.batchPerWorker,
+    valueBytes: valueBytes(precision),
+    weightsReady: Array.from({ length: K }, () => new Array(model.layers.length).fill(-1)),
+    stale: Array.from({ length: K }, () => new Array(model.layers.length).fill(-1)),
+  };
+  const steps = Math.max(2, o.steps + (plan.segments.some((s) => s.segment.parallelism === 'data' && s.segment.sync === 'async-parameter-server') ? 1 : 0));
+  const dataSegs = plan.segments.filter((s) => s.segment.parallelism === 'data') as { segment: DataSegment; layers: number[] }[];
+  const modelSegs = plan.segments.filter((s) => s.segment.parallelism === 'model') as { segment: ModelSegment; layers: number[] }[];
+  for (let k = 0; k < steps; k++) {
+    g.step = k;
+    const pipe = plan.segments.find((s) => s.segment.parallelism === 'pipeline');
+    if (pipe && pipe.segment.parallelism === 'pipeline') {
+      pipelineStep(c, pipe.segment, pipe.layers);
+      continue;
+    }
+    const dataLayers = dataSegs.flatMap((s) => s.layers);
+    const fwd = dataForward(c, dataLayers);
+    let gradOut = new Array<number>(simulated).fill(-1);
+    if (modelSegs.length) {
+      const last = dataLayers[dataLayers.length - 1];
+      gradOut = modelSegments(c, modelSegs, Array.from({ length: K }, (_, w) => (dataLayers.length ? fwd[w].get(last)! : -1)), dataLayers.length > 0);
+    }
+    if (dataSegs.length) dataBackward(c, dataSegs, fwd, gradOut);
+  }
+
+  const timeline = runGraph(g, c.topo, simulated);
+  const ends = stepEnds(g.tasks, timeline, steps);
+  const stepTime = (ends[steps - 1] - ends[0]) / (steps - 1);
+  const samples = plan.stepSamples;
+  const baseline = o.baselineStepSeconds ?? (K === 1 && plan.family === 'single' ? stepTime : baselineStep(model, hw, p.batchPerWorker, precision));
+  const speedup = (samples / stepTime) / (p.batchPerWorker / baseline);
+  const bytesPerStep = g.tasks.reduce((a, t) => a + (t.kind === 'transfer' && t.step === steps - 1 ? t.bytes : 0), 0);
+  return {
+    feasible: true, plan: p, family: plan.family,
+    stepTimeSeconds: stepTime,
+    samplesPerStep: samples,
+    samplesPerSecond: samples / stepTime,
+    speedup,
+    efficiency: speedup / K,
+    breakdown: breakdown(g.tasks, timeline, simulated, ends[0], ends[steps - 1], steps - 1),
+    memory,
+    cost: costOf(hw, plan, stepTime, g.tasks.filter((t) => t.step === steps - 1), o.datasetSamples),
+    bytesPerStep,
+    simulatedWorkers: simulated,
+    events: timeline.events,
+    ...(o.keepTimeline ? { timeline: { graph: g, timeline, workers: simulated } } : {}),
+  };
+}
+
+const baselineCache = new WeakMap<AnalyzedModel, Map<string, number>>();
+
+/** Step time of the same model and batch on one worker of this hardware. */
+export function baselineStep(model: AnalyzedModel, hw: Hardware, batch: number, precision: 'fp32' | 'mixed' = 'fp32'): number {
+  let m = baselineCache.get(model);
+  if (!m) baselineCache.set(model, (m = new Map()));
+  const key = `${JSON.stringify(hw.device)}|${batch}|${precision}`;
+  const hit = m.get(key);
+  if (hit !== undefined) return hit;
+  const single = strategyResolved('single', model, { workers: 1, batchPerWorker: batch });
+  if (!single.ok) throw new Error('single plan failed to resolve');
+  single.value.plan.precision = precision;
+  // Memory is not checked for the baseline: a speedup is defined even when one device cannot hold the batch.
+  const r = simulate(model, { ...hw, device: { ...hw.device, memoryBytes: Infinity }, workers: Math.max(1, hw.workers) }, single.value, { baselineStepSeconds: NaN });
+  if (!r.feasible) throw new Error(r.reason);
+  m.set(key, r.stepTimeSeconds);
+  return r.stepTimeSeconds;
+}

@@ -1,0 +1,106 @@
+// Data parallelism for the data segments of a plan: every worker runs forward and backward on its
+// own batch; gradients are synchronised per bucket (overlapped with the rest of backprop when
+// `overlap` is set), then each layer's weights are updated (a memory-bound task).
+import { collective } from '../collectives';
+import type { DataSegment } from '../plan/schema';
+import { allRanks, Lowering } from './context';
+
+/** Forward of all data-segment layers on every simulated worker; returns out[w][layer]. */
+export function dataForward(c: Lowering, layers: number[]): Map<number, number>[] {
+  const outs: Map<number, number>[] = [];
+  for (let w = 0; w < c.simulated; w++) {
+    const out = new Map<number, number>();
+    for (const i of layers) {
+      const l = c.model.layers[i];
+      const deps = [...l.inputs.map((k) => out.get(k) ?? -1), c.weightsReady[w][i]];
+      out.set(i, c.g.compute(w, c.cost.forward(l, c.B), deps, `fwd ${l.name}`, 'forward'));
+    }
+    outs.push(out);
+  }
+  return outs;
+}
+
+/**
+ * Backward through the data segments (reverse order), gradient synchronisation and updates.
+ * `gradOut[w]` is the task after which worker w has the gradient of the data segments' output.
+ */
+export function dataBackward(
+  c: Lowering, segments: { segment: DataSegment; layers: number[] }[], fwd: Map<number, number>[], gradOut: number[],
+): void {
+  const layers = segments.flatMap((s) => s.layers);
+  const consumers = new Map<number, number[]>();
+  for (const i of layers) for (const k of c.model.layers[i].inputs) consumers.set(k, [...(consumers.get(k) ?? []), i]);
+  const last = layers[layers.length - 1];
+  const bwd: Map<number, number>[] = [];
+  for (let w = 0; w < c.simulated; w++) {
+    const b = new Map<number, number>();
+    for (const i of [...layers].reverse()) {
+      const l = c.model.layers[i];
+      const after = (consumers.get(i) ?? []).map((k) => b.get(k) ?? -1);
+      const deps = [fwd[w].get(i)!, ...(i === last ? [gradOut[w]] : after)];
+      b.set(i, c.g.compute(w, c.cost.backward(l, c.B), deps, `bwd ${l.name}`, 'backward'));
+    }
+    bwd.push(b);
+  }
+  // Gradient synchronisation, bucket by bucket in the order backprop produces them; one
+  // collective at a time per worker (one communication stream, as NCCL uses).
+  let prevSync = new Array<number>(c.simulated).fill(-1);
+  const backpropDone = bwd.map((b) => c.g.join([...b.values()], 'backprop done'));
+  const K = c.K;
+  for (const seg of [...segments].reverse()) {
+    const s = seg.segment;
+    const sync = s.sync ?? 'ring-allreduce';
+    for (const bucket of buckets(c, [...seg.layers].reverse(), s.bucketBytes ?? 0)) {
+      const bytes = bucket.reduce((a, i) => a + c.model.layers[i].weightBytes, 0);
+      const ready = allRanks(c.simulated).map((w) => c.g.join([...(s.overlap === false ? [backpropDone[w]] : bucket.map((i) => bwd[w].get(i)!)), prevSync[w]], 'bucket ready'));
+      const label = `${sync} ${c.model.layers[bucket[0]].name}${bucket.length > 1 ? `…${c.model.layers[bucket[bucket.length - 1]].name}` : ''}`;
+      let done: number[];
+      if (K === 1) done = ready;
+      else if (c.simulated === 1) done = [c.g.delay(0, collective(sync).time(c.topo, allRanks(K), bytes), [ready[0]], label)];
+      else if (sync === 'async-parameter-server') {
+        // Downpour SGD (Dean et al. 2012): push and pull without waiting for other workers; the
+        // next step computes with the weights pulled one step earlier (staleness 1).
+        done = allRanks(K).map((w) => asyncPushPull(c, w, bytes, ready[w], label));
+      } else done = collective(sync).lower(c.g, c.topo, allRanks(K), bytes, ready, label);
+      prevSync = done;
+      for (let w = 0; w < c.simulated; w++)
+        for (const i of bucket) {
+          if (sync === 'async-parameter-server') {
+            // The servers apply the update; the worker computes on with the weights it pulled a step ago.
+            c.weightsReady[w][i] = c.stale[w][i];
+            c.stale[w][i] = done[w];
+          } else c.weightsReady[w][i] = c.g.compute(w, c.cost.update(c.model.layers[i].parameters), [done[w], bwd[w].get(i)!], `update ${c.model.layers[i].name}`, 'update');
+        }
+    }
+  }
+}
+
+/** Groups layers with weights, in backprop order, into buckets of at least `minBytes`. */
+function buckets(c: Lowering, layers: number[], minBytes: number): number[][] {
+  const out: number[][] = [];
+  let cur: number[] = [];
+  let bytes = 0;
+  for (const i of layers) {
+    const l = c.model.layers[i];
+    if (l.parameters === 0) continue;
+    cur.push(i);
+    bytes += l.weightBytes;
+    if (bytes >= minBytes) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+/** Worker w pushes shard j of its gradient to shard owner j and pulls the owner's current shard back. */
+function asyncPushPull(c: Lowering, w: number, bytes: number, ready: number, label: string): number {
+  const shard = bytes / c.K;
+  const pulls = allRanks(c.K).filter((j) => j !== w).map((j) => {
+    const push = c.g.transfer(w, j, shard, [ready], `${label} push`);
+    return c.g.transfer(j, w, shard, [push], `${label} pull`);
+  });
+  return c.g.join([ready, ...pulls], label);
+}

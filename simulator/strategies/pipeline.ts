@@ -1,0 +1,62 @@
+// Pipeline parallelism, GPipe-style (Huang et al. 2019): layers in stages on different workers,
+// the batch in micro-batches, all forwards then all backwards, then a flush and the update.
+// The bubble is not a formula here: it is whatever idle time the schedule leaves on each stage.
+import type { PipelineSegment } from '../plan/schema';
+import type { Lowering } from './context';
+
+/** Contiguous stages balancing forward+backward FLOPs, or the plan's own boundaries. */
+export function stageLayers(c: Lowering, seg: PipelineSegment, layers: number[]): number[][] {
+  const stages = seg.stages ?? c.K;
+  if (seg.boundaries) {
+    const starts = [layers[0], ...seg.boundaries.map((b) => c.model.index.get(b)!)];
+    return starts.map((s, k) => layers.filter((i) => i >= s && (k + 1 >= starts.length || i < starts[k + 1])));
+  }
+  const w = layers.map((i) => c.model.layers[i].forwardFlops + c.model.layers[i].backwardWeightFlops + c.model.layers[i].backwardInputFlops);
+  const total = w.reduce((a, b) => a + b, 0);
+  const out: number[][] = [];
+  let acc = 0;
+  let cur: number[] = [];
+  layers.forEach((i, n) => {
+    cur.push(i);
+    acc += w[n];
+    const left = layers.length - n - 1;
+    const stagesLeft = stages - out.length - 1;
+    if (stagesLeft > 0 && (acc >= (total * (out.length + 1)) / stages || left === stagesLeft)) {
+      out.push(cur);
+      cur = [];
+    }
+  });
+  out.push(cur);
+  return out.filter((s) => s.length > 0);
+}
+
+export function pipelineStep(c: Lowering, seg: PipelineSegment, layers: number[]): void {
+  const stages = stageLayers(c, seg, layers);
+  const M = seg.microBatches ?? 1;
+  const mb = c.B / M;
+  const vb = c.valueBytes / 4;
+  // Bytes crossing from stage s to s+1 per sample: outputs of stage s read by later stages.
+  const boundary = stages.map((st, s) => {
+    const later = new Set(stages.slice(s + 1).flat());
+    return st.filter((i) => [...later].some((k) => c.model.layers[k].inputs.includes(i))).reduce((a, i) => a + c.model.layers[i].activationBytes * vb, 0);
+  });
+  const fwd: number[][] = stages.map(() => []);
+  for (let m = 0; m < M; m++)
+    stages.forEach((st, s) => {
+      const recv = s === 0 ? -1 : c.g.transfer(s - 1, s, mb * boundary[s - 1], [fwd[s - 1][m]], `act mb${m} → stage ${s}`);
+      const secs = st.reduce((a, i) => a + c.cost.forward(c.model.layers[i], mb), 0);
+      fwd[s][m] = c.g.compute(s, secs, [recv, ...st.map((i) => c.weightsReady[s][i])], `fwd stage ${s} mb${m}`, 'forward');
+    });
+  const bwd: number[][] = stages.map(() => []);
+  for (let m = M - 1; m >= 0; m--)
+    for (let s = stages.length - 1; s >= 0; s--) {
+      const recv = s === stages.length - 1 ? -1 : c.g.transfer(s + 1, s, mb * boundary[s], [bwd[s + 1][m]], `grad mb${m} → stage ${s}`);
+      const secs = stages[s].reduce((a, i) => a + c.cost.backward(c.model.layers[i], mb), 0);
+      bwd[s][m] = c.g.compute(s, secs, [recv, fwd[s][m]], `bwd stage ${s} mb${m}`, 'backward');
+    }
+  stages.forEach((st, s) => {
+    const params = st.reduce((a, i) => a + c.model.layers[i].parameters, 0);
+    const u = c.g.compute(s, c.cost.update(params), bwd[s], `update stage ${s}`, 'update');
+    for (const i of st) c.weightsReady[s][i] = u;
+  });
+}

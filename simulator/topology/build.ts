@@ -1,0 +1,94 @@
+// Builds the link graph of each topology in DESIGN.md from a hardware file's `network`.
+// Every link is one direction of a full-duplex port: a transfer uses the sender's "up" links
+// and the receiver's "down" links, so traffic in opposite directions does not contend.
+import type { Network } from '../hardware/schema';
+import { LinkSet, Topology } from './topology';
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** Every worker has a port (up, down) to one non-blocking switch. */
+function star(n: number, bw: number, latency: number, prefix = ''): Topology {
+  const ls = new LinkSet();
+  const up = range(n).map((i) => ls.add(`${prefix}w${i}.up`, bw));
+  const down = range(n).map((i) => ls.add(`${prefix}w${i}.down`, bw));
+  return {
+    workers: n, links: ls.links,
+    route: (s, d) => (s === d ? [] : [up[s], down[d]]),
+    latency: (s, d) => (s === d ? 0 : latency),
+    groups: () => [range(n)],
+  };
+}
+
+/** Bidirectional ring: a link per direction between neighbours; shortest way round. */
+function ring(n: number, bw: number, latency: number): Topology {
+  const ls = new LinkSet();
+  const cw = range(n).map((i) => ls.add(`w${i}->w${(i + 1) % n}`, bw));
+  const ccw = range(n).map((i) => ls.add(`w${i}->w${(i - 1 + n) % n}`, bw));
+  const hops = (s: number, d: number) => {
+    const f = (d - s + n) % n;
+    return f <= n - f ? { dir: 1, k: f } : { dir: -1, k: n - f };
+  };
+  return {
+    workers: n, links: ls.links,
+    route(s, d) {
+      const { dir, k } = hops(s, d);
+      return range(k).map((j) => (dir > 0 ? cw[(s + j) % n] : ccw[(s - j + n * n) % n]));
+    },
+    latency: (s, d) => hops(s, d).k * latency,
+    groups: () => [range(n)],
+  };
+}
+
+/** Leaves in groups of `fanout` behind a switch; group switches share an uplink to the root. */
+function tree(n: number, bw: number, latency: number, fanout: number, uplink: number, root?: number): Topology {
+  const ls = new LinkSet();
+  const up = range(n).map((i) => ls.add(`w${i}.up`, bw));
+  const down = range(n).map((i) => ls.add(`w${i}.down`, bw));
+  const g = Math.ceil(n / fanout);
+  const gUp = range(g).map((i) => ls.add(`sw${i}.up`, uplink));
+  const gDown = range(g).map((i) => ls.add(`sw${i}.down`, uplink));
+  const rootLink = root === undefined ? [] : [ls.add('root', root)];
+  const grp = (i: number) => Math.floor(i / fanout);
+  return {
+    workers: n, links: ls.links,
+    route(s, d) {
+      if (s === d) return [];
+      if (grp(s) === grp(d)) return [up[s], down[d]];
+      return [up[s], gUp[grp(s)], ...rootLink, gDown[grp(d)], down[d]];
+    },
+    // Crossing the root adds two more hops of switch latency.
+    latency: (s, d) => (s === d ? 0 : grp(s) === grp(d) ? latency : 2 * latency),
+    groups: () => range(g).map((k) => range(n).filter((i) => grp(i) === k)),
+  };
+}
+
+/** Groups on a fast fabric (level 0); every worker also has its own port into the slower level-1 fabric. */
+function hierarchical(n: number, groupSize: number, l0: { bandwidthBytesPerSecond: number; latencySeconds: number }, l1: { bandwidthBytesPerSecond: number; latencySeconds: number }): Topology {
+  const inner = star(n, l0.bandwidthBytesPerSecond, l0.latencySeconds, 'l0.');
+  const outer = star(n, l1.bandwidthBytesPerSecond, l1.latencySeconds, 'l1.');
+  const ls = new LinkSet();
+  for (const l of [...inner.links, ...outer.links]) ls.add(l.name, l.bandwidthBytesPerSecond);
+  const shift = inner.links.length;
+  const grp = (i: number) => Math.floor(i / groupSize);
+  return {
+    workers: n, links: ls.links,
+    route: (s, d) => (grp(s) === grp(d) ? inner.route(s, d) : outer.route(s, d).map((l) => l + shift)),
+    latency: (s, d) => (s === d ? 0 : grp(s) === grp(d) ? l0.latencySeconds : l1.latencySeconds),
+    groups: () => range(Math.ceil(n / groupSize)).map((k) => range(n).filter((i) => grp(i) === k)),
+  };
+}
+
+export function buildTopology(network: Network, workers: number): Topology {
+  switch (network.topology) {
+    case 'switch':
+      return star(workers, network.bandwidthBytesPerSecond, network.latencySeconds);
+    case 'ring':
+      return ring(workers, network.bandwidthBytesPerSecond, network.latencySeconds);
+    case 'tree':
+      return tree(workers, network.bandwidthBytesPerSecond, network.latencySeconds, network.fanout ?? 2, network.uplinkBandwidthBytesPerSecond ?? network.bandwidthBytesPerSecond, network.rootBandwidthBytesPerSecond);
+    case 'pcie-pairs':
+      return tree(workers, network.bandwidthBytesPerSecond, network.latencySeconds, 2, network.uplinkBandwidthBytesPerSecond ?? network.bandwidthBytesPerSecond, network.rootBandwidthBytesPerSecond);
+    case 'hierarchical':
+      return hierarchical(workers, network.groupSize, network.levels[0], network.levels[1]);
+  }
+}

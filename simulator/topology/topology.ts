@@ -1,0 +1,22 @@
+// The Topology interface: a link graph and the route between any two workers. A topology never
+// schedules a send; collectives ask it who is where and which links a transfer crosses.
+import type { Link } from '../engine/flows';
+
+export interface Topology {
+  readonly workers: number;
+  readonly links: Link[];
+  /** Links a transfer from `src` to `dst` crosses, in order. */
+  route(src: number, dst: number): number[];
+  /** One-way latency of a transfer from `src` to `dst` (seconds). */
+  latency(src: number, dst: number): number;
+  /** Groups of workers on the fast fabric (hierarchical topologies); one group otherwise. */
+  groups(): number[][];
+}
+
+export class LinkSet {
+  readonly links: Link[] = [];
+  add(name: string, bandwidthBytesPerSecond: number): number {
+    this.links.push({ id: this.links.length, name, bandwidthBytesPerSecond, bytesCarried: 0 });
+    return this.links.length - 1;
+  }
+}

@@ -1,0 +1,42 @@
+// Chrome trace event format (opens in Perfetto / chrome://tracing): one process per worker with
+// its compute stream, one track per link for the transfers crossing it. Written atomically.
+import { renameSync, writeFileSync } from 'node:fs';
+import type { TaskGraph } from './engine/graph';
+import type { Timeline } from './engine/run';
+import type { Topology } from './topology/topology';
+
+export function traceEvents(graph: TaskGraph, t: Timeline, topo?: Topology): object[] {
+  const us = (s: number) => s * 1e6;
+  const ev: object[] = [];
+  const LINKS_PID = 1_000_000;
+  ev.push({ name: 'process_name', ph: 'M', pid: LINKS_PID, args: { name: 'links' } });
+  for (const task of graph.tasks) {
+    const ts = us(t.start[task.id]);
+    const dur = us(t.end[task.id] - t.start[task.id]);
+    const args = { step: task.step, cat: task.cat };
+    if (task.kind === 'compute') ev.push({ name: task.label, cat: task.cat, ph: 'X', pid: task.worker, tid: 0, ts, dur, args });
+    else if (task.kind === 'transfer') {
+      const links = topo ? topo.route(task.src, task.dst) : [];
+      for (const l of links) ev.push({ name: task.label, cat: 'comm', ph: 'X', pid: LINKS_PID, tid: l, ts, dur, args: { ...args, bytes: task.bytes, src: task.src, dst: task.dst } });
+      ev.push({ name: `${task.label} → w${task.dst}`, cat: 'comm', ph: 'X', pid: task.src, tid: 1, ts, dur, args: { ...args, bytes: task.bytes } });
+    } else if (task.worker >= 0 && dur > 0) ev.push({ name: task.label, cat: task.cat, ph: 'X', pid: task.worker, tid: 1, ts, dur, args });
+  }
+  const workers = new Set(graph.tasks.map((x) => (x.kind === 'transfer' ? x.src : x.worker)).filter((w) => w >= 0));
+  for (const w of workers) {
+    ev.push({ name: 'process_name', ph: 'M', pid: w, args: { name: `worker ${w}` } });
+    ev.push({ name: 'thread_name', ph: 'M', pid: w, tid: 0, args: { name: 'compute' } });
+    ev.push({ name: 'thread_name', ph: 'M', pid: w, tid: 1, args: { name: 'communication' } });
+  }
+  if (topo) for (const l of topo.links) ev.push({ name: 'thread_name', ph: 'M', pid: LINKS_PID, tid: l.id, args: { name: l.name } });
+  return ev;
+}
+
+export function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+export function writeTrace(file: string, graph: TaskGraph, t: Timeline, _workers: number, topo?: Topology): void {
+  writeAtomic(file, JSON.stringify({ traceEvents: traceEvents(graph, t, topo), displayTimeUnit: 'ms' }));
+}
