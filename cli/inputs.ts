@@ -49,9 +49,9 @@ export function loadModelHardware(o: { model: string; hardware: string }): { mod
   return { model: need(loadModel(o.model), o.model), hardware: need(loadHardware(o.hardware), o.hardware) };
 }
 
-export function resolveStrategyArgs(o: PlanArgs, model: AnalyzedModel, strategy: string, workers: number, batch: number): ResolvedPlan {
+export function resolveStrategyArgs(o: PlanArgs, model: AnalyzedModel, hardware: Hardware, strategy: string, workers: number, batch: number): ResolvedPlan {
   return need(strategyResolved(strategy, model, {
-    workers, batchPerWorker: batch, sync: o.sync as never, exchange: o.exchange as never, fcBatch: o.fcBatch, overlap: o.overlap, microBatches: o.microBatches,
+    workers, batchPerWorker: batch, topology: hardware.network.topology, sync: o.sync as never, exchange: o.exchange as never, fcBatch: o.fcBatch, overlap: o.overlap, microBatches: o.microBatches,
   }));
 }
 
@@ -62,5 +62,5 @@ export function loadInputs(o: PlanArgs): { model: AnalyzedModel; hardware: Hardw
   const workers = o.strategy === 'single' ? 1 : o.workers;
   if (!workers) throw new UserError([problem('--workers', `required with --strategy ${o.strategy}`)]);
   if (!o.batch) throw new UserError([problem('--batch', `required with --strategy ${o.strategy}`)]);
-  return { model, hardware, plan: resolveStrategyArgs(o, model, o.strategy, workers, o.batch) };
+  return { model, hardware, plan: resolveStrategyArgs(o, model, hardware, o.strategy, workers, o.batch) };
 }

@@ -33,23 +33,48 @@ export function collective(name: string): Collective {
 /** A set of simultaneous point-to-point transfers, as (src, dst) pairs. */
 export type Pattern = [number, number][];
 
-/** Slowest max-min fair rate and largest latency of a pattern of equal transfers on an idle network. */
-export function patternCost(topo: Topology, pattern: Pattern): { rate: number; latency: number } {
-  if (pattern.length === 0) return { rate: Infinity, latency: 0 };
-  const rates = maxMinRates(topo.links, pattern.map(([s, d]) => topo.route(s, d)));
-  let rate = Infinity;
-  let latency = 0;
-  pattern.forEach(([s, d], i) => {
-    rate = Math.min(rate, rates[i]);
-    latency = Math.max(latency, topo.latency(s, d));
-  });
-  return { rate, latency };
+export interface PatternCost {
+  rate: number;
+  latency: number;
+  /** Every flow gets the same rate and latency: all ranks move in lockstep, so α-β is exact. */
+  uniform: boolean;
 }
 
-/** α + bytes/β for one round of a pattern. */
-export function roundTime(topo: Topology, pattern: Pattern, bytes: number): number {
-  const { rate, latency } = patternCost(topo, pattern);
+const costCache = new WeakMap<Topology, Map<string, PatternCost>>();
+
+/**
+ * Slowest max-min fair rate and largest latency of a pattern of equal transfers on an idle
+ * network. Rates do not depend on message size, so they are cached per topology and `key`.
+ */
+export function patternCost(topo: Topology, pattern: Pattern | (() => Pattern), key?: string): PatternCost {
+  let cache = costCache.get(topo);
+  if (!cache) costCache.set(topo, (cache = new Map()));
+  const hit = key === undefined ? undefined : cache.get(key);
+  if (hit) return hit;
+  const pat = typeof pattern === 'function' ? pattern() : pattern;
+  let out: PatternCost = { rate: Infinity, latency: 0, uniform: true };
+  if (pat.length > 0) {
+    const rates = maxMinRates(topo.links, pat.map(([s, d]) => topo.route(s, d)));
+    const lats = pat.map(([s, d]) => topo.latency(s, d));
+    const rate = Math.min(...rates);
+    const latency = Math.max(...lats);
+    const same = (xs: number[], v: number) => xs.every((x) => Math.abs(x - v) <= 1e-9 * Math.abs(v));
+    out = { rate, latency, uniform: same(rates, rate) && same(lats, latency) };
+  }
+  if (key !== undefined) cache.set(key, out);
+  return out;
+}
+
+/** α + bytes/β for one round of a pattern; NaN when the pattern is not uniform (no exact closed form). */
+export function roundTime(topo: Topology, pattern: Pattern | (() => Pattern), bytes: number, key?: string): number {
+  const { rate, latency, uniform } = patternCost(topo, pattern, key);
+  if (!uniform) return NaN;
   return latency + (bytes > 0 ? bytes / rate : 0);
 }
 
 export const ringPattern = (ranks: number[]): Pattern => ranks.map((r, i) => [r, ranks[(i + 1) % ranks.length]]);
+
+/** Cache key for a rank list: short for the usual 0..N−1. */
+export function ranksKey(ranks: number[]): string {
+  return ranks.every((r, i) => r === i) ? `0..${ranks.length}` : ranks.join(',');
+}

@@ -12,6 +12,16 @@ function layout(topo: Topology, ranks: number[]): number[][] {
   return topo.groups().map((grp) => grp.filter((r) => set.has(r))).filter((grp) => grp.length > 0);
 }
 
+const layouts = new WeakMap<Topology, Map<number, number[][]>>();
+/** Groups of the first N ranks (the fast path always asks for 0..N−1), cached per topology. */
+function layoutCached(topo: Topology, ranks: number[]): number[][] {
+  let m = layouts.get(topo);
+  if (!m) layouts.set(topo, (m = new Map()));
+  let l = m.get(ranks.length);
+  if (!l) m.set(ranks.length, (l = layout(topo, ranks)));
+  return l;
+}
+
 export const hierarchicalAllReduce: Collective = {
   name: 'hierarchical-allreduce',
   lower(g, topo, ranks, bytes, ready, label) {
@@ -29,11 +39,12 @@ export const hierarchicalAllReduce: Collective = {
     return ranks.map((r) => after.get(r)!);
   },
   time(topo, ranks, bytes) {
-    const groups = layout(topo, ranks);
+    const groups = layoutCached(topo, ranks);
     const gs = groups[0].length;
     const G = groups.length;
-    const intra = gs > 1 ? 2 * (gs - 1) * roundTime(topo, groups.flatMap(ringPattern), bytes / gs) : 0;
-    const inter = G > 1 ? 2 * (G - 1) * roundTime(topo, Array.from({ length: gs }, (_, k) => ringPattern(groups.map((grp) => grp[k]))).flat(), bytes / gs / G) : 0;
+    const key = `${ranks.length}:${gs}:${G}`;
+    const intra = gs > 1 ? 2 * (gs - 1) * roundTime(topo, () => groups.flatMap(ringPattern), bytes / gs, `h-intra:${key}`) : 0;
+    const inter = G > 1 ? 2 * (G - 1) * roundTime(topo, () => Array.from({ length: gs }, (_, k) => ringPattern(groups.map((grp) => grp[k]))).flat(), bytes / gs / G, `h-inter:${key}`) : 0;
     return intra + inter;
   },
 };

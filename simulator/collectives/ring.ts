@@ -3,27 +3,26 @@
 // Idle-network cost on a switch: 2(N−1)·(α + S/(N·B)).
 import type { TaskGraph } from '../engine/graph';
 import type { Topology } from '../topology/topology';
-import { Collective, registerCollective, ringPattern, roundTime } from './collective';
+import { Collective, ranksKey, registerCollective, ringPattern, roundTime } from './collective';
 
-/** `steps` ring steps of `chunk` bytes: rank i sends to i+1 after it received step s−1 from i−1. */
+/**
+ * `steps` ring steps of `chunk` bytes. Every step every rank sends to the next and waits for the
+ * previous, so on a ring whose flows share links equally all ranks move in lockstep: the ring is
+ * one flow per rank of steps × chunk bytes, paying the route latency once per step (a flow-level
+ * model, as SimGrid's; it keeps the event count independent of the number of steps). It starts
+ * when every rank is ready and every rank holds the result when the last flow ends.
+ */
 export function ringSteps(g: TaskGraph, ranks: number[], chunk: number, steps: number, ready: number[], label: string): number[] {
   const n = ranks.length;
-  if (n === 1) return [g.join(ready, label)];
-  let last = ready.slice();
-  for (let s = 0; s < steps; s++) {
-    const next = new Array<number>(n);
-    for (let i = 0; i < n; i++) {
-      const dst = (i + 1) % n;
-      // Rank i may send step s once it has received step s−1 (its `last`) and its own data is ready.
-      next[dst] = g.transfer(ranks[i], ranks[dst], chunk, [last[i], ready[i]], `${label} ${s + 1}/${steps}`);
-    }
-    last = next;
-  }
-  return last;
+  if (n === 1 || steps === 0) return ready.map((r) => g.join([r], label));
+  const start = g.join(ready, `${label} start`);
+  const flows = ranks.map((r, i) => g.transfer(r, ranks[(i + 1) % n], chunk * steps, [start], `${label} (${steps} steps)`, steps));
+  const done = g.join(flows, `${label} done`);
+  return ranks.map(() => done);
 }
 
 const ringTime = (topo: Topology, ranks: number[], chunk: number, steps: number) =>
-  ranks.length === 1 ? 0 : steps * roundTime(topo, ringPattern(ranks), chunk);
+  ranks.length === 1 ? 0 : steps * roundTime(topo, () => ringPattern(ranks), chunk, `ring:${ranksKey(ranks)}`);
 
 export const ringAllReduce: Collective = {
   name: 'ring-allreduce',

@@ -22,6 +22,8 @@ export interface TransferTask extends Base {
   src: number;
   dst: number;
   bytes: number;
+  /** Messages this transfer stands for, sent back to back: the route's latency is paid once per message. */
+  messages: number;
 }
 export interface DelayTask extends Base {
   kind: 'delay';
@@ -35,19 +37,22 @@ export class TaskGraph {
   readonly tasks: Task[] = [];
   step = 0;
 
-  private add<T extends Task>(t: Omit<T, 'id' | 'step'>): number {
+  // Object literals with a fixed shape per kind keep V8's property access monomorphic: the tuner
+  // builds thousands of graphs.
+  compute(worker: number, seconds: number, deps: number[], label: string, cat: Category): number {
     const id = this.tasks.length;
-    this.tasks.push({ ...t, id, step: this.step } as T);
+    this.tasks.push({ kind: 'compute', id, deps: clean(deps), label, step: this.step, cat, worker, seconds });
     return id;
   }
-  compute(worker: number, seconds: number, deps: number[], label: string, cat: Category): number {
-    return this.add<ComputeTask>({ kind: 'compute', worker, seconds, deps: clean(deps), label, cat });
-  }
-  transfer(src: number, dst: number, bytes: number, deps: number[], label: string): number {
-    return this.add<TransferTask>({ kind: 'transfer', src, dst, bytes, deps: clean(deps), label, cat: 'comm' });
+  transfer(src: number, dst: number, bytes: number, deps: number[], label: string, messages = 1): number {
+    const id = this.tasks.length;
+    this.tasks.push({ kind: 'transfer', id, deps: clean(deps), label, step: this.step, cat: 'comm', src, dst, bytes, messages });
+    return id;
   }
   delay(worker: number, seconds: number, deps: number[], label: string, cat: Category = 'comm'): number {
-    return this.add<DelayTask>({ kind: 'delay', worker, seconds, deps: clean(deps), label, cat });
+    const id = this.tasks.length;
+    this.tasks.push({ kind: 'delay', id, deps: clean(deps), label, step: this.step, cat, worker, seconds });
+    return id;
   }
   /** A zero-time task that completes when all `deps` have: a barrier or a join point. */
   join(deps: number[], label = 'join'): number {
@@ -58,6 +63,12 @@ export class TaskGraph {
 /** Dependencies may be given as `-1` for "none" (the first step has no predecessor). */
 function clean(deps: number[]): number[] {
   const out: number[] = [];
-  for (const d of deps) if (d >= 0 && !out.includes(d)) out.push(d);
+  for (let i = 0; i < deps.length; i++) {
+    const d = deps[i];
+    if (d < 0) continue;
+    let seen = false;
+    for (let j = 0; j < out.length; j++) if (out[j] === d) seen = true;
+    if (!seen) out.push(d);
+  }
   return out;
 }

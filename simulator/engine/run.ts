@@ -69,7 +69,7 @@ export function runGraph(graph: TaskGraph, topology: Topology, workers: number):
     } else {
       start[id] = engine.now;
       sent[t.src] += t.bytes;
-      const lat = topology.latency(t.src, t.dst);
+      const lat = topology.latency(t.src, t.dst) * t.messages;
       const go = () =>
         net.start(topology.route(t.src, t.dst), t.bytes, () => {
           received[t.dst] += t.bytes;
@@ -79,7 +79,9 @@ export function runGraph(graph: TaskGraph, topology: Topology, workers: number):
       else go();
     }
   };
-  for (const t of tasks) if (pending[t.id] === 0) release(t.id);
+  // Collect the roots first: releasing one can complete zero-time joins and release others.
+  const roots = tasks.filter((t) => pending[t.id] === 0).map((t) => t.id);
+  for (const id of roots) release(id);
   const events = engine.run();
   let makespan = 0;
   for (let i = 0; i < n; i++) {

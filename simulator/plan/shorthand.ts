@@ -26,13 +26,20 @@ export interface ShorthandOptions {
   exchange?: 'all-gather' | 'round-robin' | 'chunked';
   fcBatch?: number;
   microBatches?: number;
+  /** The hardware's topology, which sets the default gradient synchronisation. */
+  topology?: string;
+}
+
+/** What NCCL does: a hierarchical all-reduce on two-level networks, a ring elsewhere. */
+export function defaultSync(topology?: string): (typeof SYNCS)[number] {
+  return topology === 'hierarchical' ? 'hierarchical-allreduce' : 'ring-allreduce';
 }
 
 export function strategyPlan(strategy: string, model: AnalyzedModel, o: ShorthandOptions): Result<Plan> {
   const names = model.model.layers.map((l) => l.name);
   const first = names[0];
   const last = names[names.length - 1];
-  const data = (a: string, b: string) => ({ layers: [a, b] as [string, string], parallelism: 'data' as const, sync: o.sync ?? ('ring-allreduce' as const), overlap: o.overlap ?? true });
+  const data = (a: string, b: string) => ({ layers: [a, b] as [string, string], parallelism: 'data' as const, sync: o.sync ?? defaultSync(o.topology), overlap: o.overlap ?? true });
   switch (strategy) {
     case 'single':
       return { ok: true, value: { name: 'single', workers: 1, batchPerWorker: o.batchPerWorker, segments: [data(first, last)] } };

@@ -5,6 +5,9 @@ import { collective } from '../collectives';
 import type { DataSegment } from '../plan/schema';
 import { allRanks, Lowering } from './context';
 
+/** Gradient bucket size when the plan gives none: PyTorch DistributedDataParallel's default bucket_cap_mb = 25. */
+export const DEFAULT_BUCKET_BYTES = 25 * 1024 * 1024;
+
 /** Forward of all data-segment layers on every simulated worker; returns out[w][layer]. */
 export function dataForward(c: Lowering, layers: number[]): Map<number, number>[] {
   const outs: Map<number, number>[] = [];
@@ -50,7 +53,7 @@ export function dataBackward(
   for (const seg of [...segments].reverse()) {
     const s = seg.segment;
     const sync = s.sync ?? 'ring-allreduce';
-    for (const bucket of buckets(c, [...seg.layers].reverse(), s.bucketBytes ?? 0)) {
+    for (const bucket of buckets(c, [...seg.layers].reverse(), s.bucketBytes ?? DEFAULT_BUCKET_BYTES)) {
       const bytes = bucket.reduce((a, i) => a + c.model.layers[i].weightBytes, 0);
       const ready = allRanks(c.simulated).map((w) => c.g.join([...(s.overlap === false ? [backpropDone[w]] : bucket.map((i) => bwd[w].get(i)!)), prevSync[w]], 'bucket ready'));
       const label = `${sync} ${c.model.layers[bucket[0]].name}${bucket.length > 1 ? `…${c.model.layers[bucket[bucket.length - 1]].name}` : ''}`;

@@ -5,6 +5,8 @@ import type { Network } from '../hardware/schema';
 import { LinkSet, Topology } from './topology';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+/** 0..n−1 cut into consecutive groups of `size`. */
+const chunks = (n: number, size: number) => range(Math.ceil(n / size)).map((k) => range(Math.min(size, n - k * size)).map((i) => k * size + i));
 
 /** Every worker has a port (up, down) to one non-blocking switch. */
 function star(n: number, bw: number, latency: number, prefix = ''): Topology {
@@ -58,7 +60,7 @@ function tree(n: number, bw: number, latency: number, fanout: number, uplink: nu
     },
     // Crossing the root adds two more hops of switch latency.
     latency: (s, d) => (s === d ? 0 : grp(s) === grp(d) ? latency : 2 * latency),
-    groups: () => range(g).map((k) => range(n).filter((i) => grp(i) === k)),
+    groups: () => chunks(n, fanout),
   };
 }
 
@@ -74,7 +76,7 @@ function hierarchical(n: number, groupSize: number, l0: { bandwidthBytesPerSecon
     workers: n, links: ls.links,
     route: (s, d) => (grp(s) === grp(d) ? inner.route(s, d) : outer.route(s, d).map((l) => l + shift)),
     latency: (s, d) => (s === d ? 0 : grp(s) === grp(d) ? l0.latencySeconds : l1.latencySeconds),
-    groups: () => range(Math.ceil(n / groupSize)).map((k) => range(n).filter((i) => grp(i) === k)),
+    groups: () => chunks(n, groupSize),
   };
 }
 
