@@ -65,7 +65,8 @@ export type SimulationResult = Feasible | Infeasible;
 /** Above this many workers a plan must be symmetric: the full graph would need gigabytes. */
 export const MAX_FULL_WORKERS = 2048;
 
-const FAST_SYNCS = new Set(['ring-allreduce', 'tree-allreduce', 'hierarchical-allreduce']);
+// Not the tree: its leaves wait while inner nodes send, so one worker's breakdown is not every worker's.
+const FAST_SYNCS = new Set(['ring-allreduce', 'hierarchical-allreduce']);
 const FAST_TOPOLOGIES = new Set(['switch', 'ring', 'hierarchical']);
 
 /** True when every worker does the same thing at the same time, so one worker stands for all. */
@@ -91,7 +92,7 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
   const K = p.workers;
   const fast = o.fast && symmetric(plan, hw);
   if (!fast && K > MAX_FULL_WORKERS)
-    return { feasible: false, plan: p, family: plan.family, memory, reason: `${K} workers is beyond the full event simulation (${MAX_FULL_WORKERS}); only symmetric data-parallel plans (ring, tree or hierarchical all-reduce on switch, ring or hierarchical networks) are simulated at that scale` };
+    return { feasible: false, plan: p, family: plan.family, memory, reason: `${K} workers is beyond the full event simulation (${MAX_FULL_WORKERS}); only symmetric data-parallel plans (ring or hierarchical all-reduce on switch, ring or hierarchical networks) are simulated at that scale` };
   const simulated = fast ? 1 : K;
   const precision = p.precision ?? 'fp32';
   const g = new TaskGraph();

@@ -5,7 +5,7 @@
 import type { TaskGraph } from '../engine/graph';
 import type { Topology } from '../topology/topology';
 import { Collective, registerCollective, ringPattern, roundTime } from './collective';
-import { ringSteps } from './ring';
+import { ringAllReduce, ringSteps } from './ring';
 
 function layout(topo: Topology, ranks: number[]): number[][] {
   const set = new Set(ranks);
@@ -27,7 +27,8 @@ export const hierarchicalAllReduce: Collective = {
   lower(g, topo, ranks, bytes, ready, label) {
     const groups = layout(topo, ranks);
     const gs = Math.min(...groups.map((x) => x.length));
-    if (groups.some((x) => x.length !== gs)) throw new Error('hierarchical all-reduce needs equal groups');
+    // Unequal groups (a partial last node) have no peer for every local index: use one flat ring.
+    if (groups.some((x) => x.length !== gs)) return ringAllReduce.lower(g, topo, ranks, bytes, ready, label);
     const readyOf = new Map(ranks.map((r, i) => [r, ready[i]]));
     const after = new Map<number, number>();
     for (const grp of groups) ringSteps(g, grp, bytes / gs, gs - 1, grp.map((r) => readyOf.get(r)!), `${label} intra-rs`).forEach((t, i) => after.set(grp[i], t));
@@ -41,6 +42,7 @@ export const hierarchicalAllReduce: Collective = {
   time(topo, ranks, bytes) {
     const groups = layoutCached(topo, ranks);
     const gs = groups[0].length;
+    if (groups.some((x) => x.length !== gs)) return ringAllReduce.time(topo, ranks, bytes);
     const G = groups.length;
     const key = `${ranks.length}:${gs}:${G}`;
     const intra = gs > 1 ? 2 * (gs - 1) * roundTime(topo, () => groups.flatMap(ringPattern), bytes / gs, `h-intra:${key}`) : 0;

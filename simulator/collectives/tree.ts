@@ -25,9 +25,13 @@ export const treeAllReduce: Collective = {
     const R = rounds(n);
     for (let r = 0; r < R; r++)
       for (const [c, p] of reducePairs(n, r)) have[p] = g.transfer(ranks[c], ranks[p], bytes, [have[c], have[p]], `${label} reduce ${r + 1}/${R}`);
+    // Broadcast back down the same tree; a parent sends to its children one after another.
     const done = have.slice();
     for (let r = R - 1; r >= 0; r--)
-      for (const [c, p] of reducePairs(n, r)) done[c] = g.transfer(ranks[p], ranks[c], bytes, [done[p]], `${label} bcast ${R - r}/${R}`);
+      for (const [c, p] of reducePairs(n, r)) {
+        done[c] = g.transfer(ranks[p], ranks[c], bytes, [done[p]], `${label} bcast ${R - r}/${R}`);
+        done[p] = g.join([done[p], done[c]], `${label} sent`);
+      }
     return n === 1 ? [g.join(ready, label)] : done;
   },
   time(topo, ranks, bytes) {

@@ -1,0 +1,149 @@
+// The simulator's laws, checked with fast-check over generated models, clusters and plans.
+import fc from 'fast-check';
+import { DeviceCost } from '../../simulator/cost/compute';
+import type { Hardware } from '../../simulator/hardware/schema';
+import { simulate, Feasible } from '../../simulator/simulate';
+import { modelFrom, plan, testHardware, zooHardware, zooModel } from '../helpers/scenarios';
+
+const arbModel = fc.record({
+  convs: fc.array(fc.record({ filters: fc.constantFrom(8, 16, 32), kernel: fc.constantFrom(1, 3) }), { minLength: 1, maxLength: 3 }),
+  dense: fc.array(fc.constantFrom(16, 64, 256), { minLength: 1, maxLength: 3 }),
+}).map(({ convs, dense }) => modelFrom({
+  name: 'gen', input: [16, 16, 3],
+  layers: [
+    ...convs.map((c, i) => ({ name: `conv${i}`, type: 'conv2d', filters: c.filters, kernel: c.kernel, padding: 'same' })),
+    { name: 'pool', type: 'maxpool2d', size: 2 },
+    ...dense.map((u, i) => ({ name: `fc${i}`, type: 'dense', units: u })),
+  ],
+}));
+
+const arbHardware = fc.record({
+  workers: fc.constantFrom(1, 2, 3, 4, 8),
+  bandwidth: fc.constantFrom(1e7, 1e8, 1e9, 1e10),
+  latency: fc.constantFrom(0, 1e-6, 1e-4),
+  topology: fc.constantFrom('switch' as const, 'ring' as const, 'pcie-pairs' as const, 'tree' as const),
+  memBw: fc.constantFrom(undefined, 1e11),
+});
+
+const arbCase = fc.record({
+  model: arbModel,
+  hw: arbHardware,
+  strategy: fc.constantFrom('data', 'hybrid', 'model', 'pipeline'),
+  batch: fc.constantFrom(4, 8, 16),
+  sync: fc.constantFrom('ring-allreduce' as const, 'tree-allreduce' as const, 'parameter-server' as const, 'hierarchical-allreduce' as const),
+  exchange: fc.constantFrom('all-gather' as const, 'round-robin' as const, 'chunked' as const),
+  overlap: fc.boolean(),
+});
+type Case = typeof arbCase extends fc.Arbitrary<infer T> ? T : never;
+
+const feasible = (r: ReturnType<typeof simulate>): Feasible => {
+  if (!r.feasible) throw new Error(r.reason);
+  return r;
+};
+function run(c: Case, hwOverride: Partial<Parameters<typeof testHardware>[0]> = {}, opts = {}) {
+  const hw = testHardware({ ...c.hw, ...hwOverride });
+  const p = plan(c.strategy, c.model, { workers: c.hw.workers, batchPerWorker: c.batch, sync: c.sync, exchange: c.exchange, overlap: c.overlap });
+  return { hw, p, r: feasible(simulate(c.model, hw, p, opts)) };
+}
+const valid = (c: Case) => !(c.exchange === 'chunked' && c.batch % c.hw.workers !== 0) && !(c.strategy === 'pipeline' && c.hw.workers > c.model.layers.length);
+const settings = { numRuns: 60 };
+
+describe('simulator laws', () => {
+  test('no plan beats N× on N workers, except by the weight updates a model segment skips', () => {
+    fc.assert(fc.property(arbCase.filter(valid), (c) => {
+      const { hw, p, r } = run(c);
+      const N = c.hw.workers;
+      if (c.strategy === 'data' || c.strategy === 'pipeline') return expect(r.speedup).toBeLessThanOrEqual(N * (1 + 1e-9));
+      // Stated reason: with the default fcBatch a model segment updates its weights once per
+      // N·B samples; the single-worker baseline updates once per B. Worker-time may fall short of
+      // N baseline steps by at most the N−1 updates skipped.
+      const base = p.plan.batchPerWorker / (r.samplesPerSecond / r.speedup); // the single-worker step time
+      const cost = new DeviceCost(hw as Hardware);
+      const modelLayers = p.segments.filter((s) => s.segment.parallelism === 'model').flatMap((s) => s.layers);
+      const skipped = modelLayers.reduce((a, i) => a + cost.update(c.model.layers[i].parameters), 0);
+      const steps = p.stepSamples / c.batch; // baseline steps per plan step
+      expect(N * r.stepTimeSeconds).toBeGreaterThanOrEqual((steps * base - (steps - 1) * skipped) * (1 - 1e-9));
+    }), settings);
+  });
+
+  test('more bandwidth never slows a plan', () => {
+    fc.assert(fc.property(arbCase.filter(valid), fc.constantFrom(2, 10), (c, k) => {
+      const slow = run(c).r.stepTimeSeconds;
+      const fast = run(c, { bandwidth: c.hw.bandwidth * k }).r.stepTimeSeconds;
+      expect(fast).toBeLessThanOrEqual(slow * (1 + 1e-9));
+    }), settings);
+  });
+
+  test('less latency never slows a plan', () => {
+    fc.assert(fc.property(arbCase.filter(valid), (c) => {
+      const slow = run(c, { latency: (c.hw.latency + 1e-5) * 10 }).r.stepTimeSeconds;
+      const fast = run(c).r.stepTimeSeconds;
+      expect(fast).toBeLessThanOrEqual(slow * (1 + 1e-9));
+    }), settings);
+  });
+
+  test('with infinite bandwidth and zero latency data parallelism is linear', () => {
+    fc.assert(fc.property(arbCase.filter(valid), (c) => {
+      const { r } = run({ ...c, strategy: 'data' }, { bandwidth: 1e300, latency: 0 });
+      expect(r.speedup).toBeCloseTo(c.hw.workers, 9);
+    }), settings);
+  });
+
+  test('every byte sent is received, on every worker and link', () => {
+    fc.assert(fc.property(arbCase.filter(valid), (c) => {
+      const { r } = run(c, {}, { keepTimeline: true, fast: false });
+      const t = r.timeline!.timeline;
+      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+      expect(sum(t.receivedBytes)).toBeCloseTo(sum(t.sentBytes), 3);
+      const transfers = r.timeline!.graph.tasks.filter((x) => x.kind === 'transfer');
+      expect(sum(t.sentBytes)).toBeCloseTo(transfers.reduce((a, x) => a + (x.kind === 'transfer' ? x.bytes : 0), 0), 3);
+    }), settings);
+  });
+
+  test('simulation is deterministic, bit for bit', () => {
+    fc.assert(fc.property(arbCase.filter(valid), (c) => {
+      expect(JSON.stringify(run(c).r)).toBe(JSON.stringify(run(c).r));
+    }), { numRuns: 20 });
+  });
+
+  test('overlap never hurts', () => {
+    fc.assert(fc.property(arbCase.filter(valid), (c) => {
+      const off = run({ ...c, strategy: 'data' as const, overlap: false }).r.stepTimeSeconds;
+      const on = run({ ...c, strategy: 'data' as const, overlap: true }).r.stepTimeSeconds;
+      expect(on).toBeLessThanOrEqual(off * (1 + 1e-9));
+    }), settings);
+  });
+
+  test('the symmetric fast path gives what the full event simulation gives', () => {
+    fc.assert(fc.property(arbCase.filter(valid), fc.constantFrom('switch' as const, 'ring' as const), fc.constantFrom('ring-allreduce' as const, 'hierarchical-allreduce' as const), (c, topology, sync) => {
+      const k = { ...c, strategy: 'data' as const, sync, hw: { ...c.hw, topology } };
+      const fast = run(k).r;
+      const full = run(k, {}, { fast: false }).r;
+      expect(fast.simulatedWorkers).toBe(1);
+      expect(fast.stepTimeSeconds).toBeCloseTo(full.stepTimeSeconds, 12);
+      expect(fast.breakdown.computeSeconds).toBeCloseTo(full.breakdown.computeSeconds, 12);
+      expect(fast.breakdown.exposedCommunicationSeconds).toBeCloseTo(full.breakdown.exposedCommunicationSeconds, 12);
+    }), settings);
+  });
+
+  test('on a hierarchical cluster the fast path agrees too (16 and 32 workers, groups of 8)', () => {
+    const model = zooModel('alexnet-owt');
+    const hw = { ...zooHardware('dgx-a100-ib'), workers: 32 };
+    for (const workers of [16, 32]) {
+      const p = plan('data', model, { workers, batchPerWorker: 16, topology: 'hierarchical' });
+      const fast = feasible(simulate(model, hw, p));
+      const full = feasible(simulate(model, hw, p, { fast: false }));
+      expect(fast.simulatedWorkers).toBe(1);
+      expect(full.simulatedWorkers).toBe(workers);
+      expect(fast.stepTimeSeconds).toBeCloseTo(full.stepTimeSeconds, 12);
+      expect(fast.breakdown.exposedCommunicationSeconds).toBeCloseTo(full.breakdown.exposedCommunicationSeconds, 12);
+    }
+  });
+
+  test('steady state: the second step already repeats (2 to 5 steps give the same step time)', () => {
+    fc.assert(fc.property(arbCase.filter(valid), (c) => {
+      const two = run(c, {}, { steps: 2 }).r.stepTimeSeconds;
+      expect(run(c, {}, { steps: 5 }).r.stepTimeSeconds).toBeCloseTo(two, 12);
+    }), { numRuns: 25 });
+  });
+});
