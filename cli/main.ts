@@ -3,13 +3,14 @@ import { Command, CommanderError } from 'commander';
 import { reportError, EXIT_OK } from './io';
 import { register as inspect } from './commands/inspect';
 import { register as simulate } from './commands/simulate';
+import { register as sweep } from './commands/sweep';
 
 export function buildProgram(): Command {
   const program = new Command('trainplan')
     .description('Simulate, tune and run parallel neural network training plans')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const reg of [inspect, simulate]) reg(program);
+  for (const reg of [inspect, simulate, sweep]) reg(program);
   program.commands.forEach((c) => c.exitOverride());
   return program;
 }

@@ -1,0 +1,59 @@
+// `trainplan sweep`: strategies over workers, bandwidth, compute density or batch size.
+import { Command, Option } from 'commander';
+import { problem, UserError } from '../../simulator/errors';
+import { AXES, density, networkBandwidth, sweep } from '../../simulator/sweep';
+import { STRATEGIES } from '../../simulator/plan/shorthand';
+import { loadModelHardware, int } from '../inputs';
+import { Output } from '../io';
+import { chart, writeChart } from '../plot';
+import { progressBar } from '../progress';
+import { table, fixed } from '../table';
+
+/** Default values of each axis, around the hardware's own figure. */
+function defaults(axis: string, hwWorkers: number, bw: number, dens: number): number[] {
+  if (axis === 'workers') return [1, 2, 4, 8, 16, 32, 64].filter((w) => w <= Math.max(8, hwWorkers));
+  if (axis === 'batch') return [16, 32, 64, 128, 256, 512];
+  if (axis === 'bandwidth') return [0.01, 0.1, 1, 10, 100].map((f) => bw * f);
+  // Density from DistBelief-era CPUs on Ethernet (~10³ FLOP/B... 10⁴) to GPUs on PCIe and beyond (10⁵–10⁶).
+  return [1e1, 1e2, 1e3, 1e4, 1e5, 1e6].concat(dens).sort((a, b) => a - b);
+}
+
+export function register(program: Command): void {
+  program
+    .command('sweep')
+    .description('simulate strategies over workers, bandwidth, compute density or batch size')
+    .requiredOption('--model <file>', 'model file')
+    .requiredOption('--hardware <file>', 'hardware file')
+    .addOption(new Option('--over <axis>', 'what to vary').choices([...AXES]).default('workers'))
+    .option('--values <list>', 'comma-separated values of the axis (bytes/s for bandwidth, FLOP/B for density)')
+    .option('--strategies <list>', 'comma-separated strategies', 'data,hybrid')
+    .option('--workers <n>', 'workers when not sweeping them (default: the hardware\'s, at most 8)', int('workers'))
+    .option('--batch <n>', 'batch per worker when not sweeping it', int('batch'), 128)
+    .option('--plot <file>', 'write an SVG chart of speedup (one line per strategy, with the ideal)')
+    .option('--json', 'one JSON document instead of a table')
+    .action((o: { model: string; hardware: string; over: (typeof AXES)[number]; values?: string; strategies: string; workers?: number; batch: number; plot?: string; json?: boolean }) => {
+      const { model, hardware } = loadModelHardware(o);
+      const strategies = o.strategies.split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = strategies.filter((s) => !(STRATEGIES as readonly string[]).includes(s));
+      if (bad.length) throw new UserError(bad.map((s) => problem('--strategies', `unknown strategy "${s}" (one of ${STRATEGIES.join(', ')})`)));
+      const values = o.values ? o.values.split(',').map(Number) : defaults(o.over, hardware.workers, networkBandwidth(hardware), density(hardware));
+      if (values.some((v) => !(v > 0))) throw new UserError([problem('--values', 'must be positive numbers separated by commas')]);
+      const workers = o.workers ?? Math.min(8, hardware.workers);
+      const bar = progressBar('sweep', !!o.json);
+      const points = sweep(model, hardware, o.over, values, strategies, { workers, batchPerWorker: o.batch }, (d, t) => bar.update(d, t));
+      bar.stop();
+      if (o.plot) {
+        const series = strategies.map((s) => ({ name: s, points: points.filter((p) => p.strategy === s && p.feasible).map((p) => [p.x, p.speedup!] as [number, number]) }));
+        series.push({ name: 'ideal', points: values.map((x) => [x, o.over === 'workers' ? x : workers] as [number, number]), dashed: true } as never);
+        writeChart(o.plot, chart(`${model.model.name} on ${hardware.name}: speedup over ${o.over}`, o.over === 'density' ? 'compute density (FLOP/s per byte/s)' : o.over, 'speedup', series));
+      }
+      new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, axis: o.over, workers: o.over === 'workers' ? undefined : workers, densityOfHardware: density(hardware), points }, () => {
+        const xs = [...new Set(points.map((p) => p.x))];
+        const rows = xs.map((x) => [o.over === 'bandwidth' ? `${(x / 1e9).toPrecision(3)} GB/s` : x.toPrecision(4), ...strategies.map((s) => {
+          const p = points.find((q) => q.x === x && q.strategy === s)!;
+          return p.feasible ? `${fixed(p.speedup!, 2)}x` : 'infeasible';
+        })]);
+        return `${model.model.name} on ${hardware.name}: speedup over ${o.over}${o.over === 'workers' ? '' : ` (${workers} workers)`}, batch ${o.batch} per worker; this hardware's density is ${density(hardware).toPrecision(3)} FLOP/B\n\n${table([o.over, ...strategies], rows)}${o.plot ? `\n\nplot: ${o.plot}` : ''}`;
+      });
+    });
+}
