@@ -4,13 +4,14 @@ import { reportError, EXIT_OK } from './io';
 import { register as inspect } from './commands/inspect';
 import { register as simulate } from './commands/simulate';
 import { register as sweep } from './commands/sweep';
+import { register as schemas } from './commands/schemas';
 
 export function buildProgram(): Command {
   const program = new Command('trainplan')
     .description('Simulate, tune and run parallel neural network training plans')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const reg of [inspect, simulate, sweep]) reg(program);
+  for (const reg of [inspect, simulate, sweep, schemas]) reg(program);
   program.commands.forEach((c) => c.exitOverride());
   return program;
 }

@@ -31,36 +31,57 @@ const EPS_BYTES = 1e-6;
 export function maxMinRates(
   links: { bandwidthBytesPerSecond: number }[], routes: number[][],
   residual: Float64Array = new Float64Array(links.length), count: Int32Array = new Int32Array(links.length),
+  bottleneck: Uint8Array = new Uint8Array(links.length), touched: number[] = [],
 ): number[] {
-  const touched: number[] = [];
-  const rates = new Array<number>(routes.length).fill(-1);
-  for (const r of routes)
-    for (const l of r) {
+  // Plain loops and caller-owned scratch arrays: this runs on every flow start and end.
+  touched.length = 0;
+  const nFlows = routes.length;
+  const rates = new Array<number>(nFlows).fill(-1);
+  for (let i = 0; i < nFlows; i++) {
+    const r = routes[i];
+    for (let j = 0; j < r.length; j++) {
+      const l = r[j];
       if (count[l] === 0) {
         touched.push(l);
         residual[l] = links[l].bandwidthBytesPerSecond;
       }
       count[l]++;
     }
-  let unfrozen = routes.length;
-  const bottleneck = new Uint8Array(links.length);
+  }
+  let unfrozen = nFlows;
   while (unfrozen > 0) {
     let share = Infinity;
-    for (const l of touched) if (count[l] > 0) share = Math.min(share, residual[l] / count[l]);
+    for (let k = 0; k < touched.length; k++) {
+      const l = touched[k];
+      if (count[l] > 0) {
+        const s = residual[l] / count[l];
+        if (s < share) share = s;
+      }
+    }
     // Links within a relative 1e-12 of the minimum are the same bottleneck (float noise).
     const limit = share * (1 + 1e-12);
-    for (const l of touched) bottleneck[l] = count[l] > 0 && residual[l] / count[l] <= limit ? 1 : 0;
-    routes.forEach((r, i) => {
-      if (rates[i] >= 0 || !r.some((l) => bottleneck[l])) return;
+    for (let k = 0; k < touched.length; k++) {
+      const l = touched[k];
+      bottleneck[l] = count[l] > 0 && residual[l] / count[l] <= limit ? 1 : 0;
+    }
+    for (let i = 0; i < nFlows; i++) {
+      if (rates[i] >= 0) continue;
+      const r = routes[i];
+      let hit = false;
+      for (let j = 0; j < r.length; j++) if (bottleneck[r[j]]) hit = true;
+      if (!hit) continue;
       rates[i] = share;
       unfrozen--;
-      for (const l of r) {
-        residual[l] -= share;
-        count[l]--;
+      for (let j = 0; j < r.length; j++) {
+        residual[r[j]] -= share;
+        count[r[j]]--;
       }
-    });
+    }
   }
-  for (const l of touched) count[l] = 0;
+  for (let k = 0; k < touched.length; k++) {
+    count[touched[k]] = 0;
+    bottleneck[touched[k]] = 0;
+  }
   return rates;
 }
 
@@ -72,10 +93,14 @@ export class FlowNetwork {
   /** Per-link count scratch space, reused across rate computations. */
   private residual: Float64Array;
   private count: Int32Array;
+  private bottleneck: Uint8Array;
+  private touched: number[] = [];
+  private routes: number[][] = [];
 
   constructor(private engine: Engine, public readonly links: Link[]) {
     this.residual = new Float64Array(links.length);
     this.count = new Int32Array(links.length);
+    this.bottleneck = new Uint8Array(links.length);
   }
 
   get active(): number {
@@ -91,7 +116,24 @@ export class FlowNetwork {
     }
     for (const l of route) this.links[l].bytesCarried += bytes;
     this.flows.push({ id: this.nextId++, route, remaining: bytes, rate: 0, done });
-    this.reschedule();
+    this.markDirty();
+  }
+
+  private dirty = false;
+  /**
+   * Many flows start or end at the same instant (every rank of a ring step): recompute rates once,
+   * after all of that instant's events (priority 1 runs after priority 0 at equal times). A new
+   * flow moves no bytes until then, so deferring changes nothing but the work.
+   */
+  private markDirty(): void {
+    if (this.dirty) return;
+    this.dirty = true;
+    this.version++; // any pending completion is stale: rates are about to change
+    this.engine.schedule(this.engine.now, () => {
+      this.dirty = false;
+      this.advance();
+      if (this.flows.length) this.reschedule();
+    }, 1);
   }
 
   private advance(): void {
@@ -101,8 +143,11 @@ export class FlowNetwork {
   }
 
   private computeRates(): void {
-    const rates = maxMinRates(this.links, this.flows.map((f) => f.route), this.residual, this.count);
-    this.flows.forEach((f, i) => (f.rate = rates[i]));
+    const routes = this.routes;
+    routes.length = this.flows.length;
+    for (let i = 0; i < this.flows.length; i++) routes[i] = this.flows[i].route;
+    const rates = maxMinRates(this.links, routes, this.residual, this.count, this.bottleneck, this.touched);
+    for (let i = 0; i < this.flows.length; i++) this.flows[i].rate = rates[i];
   }
 
   private reschedule(): void {
@@ -122,7 +167,7 @@ export class FlowNetwork {
         for (let i = 1; i < this.flows.length; i++) if (this.flows[i].remaining / this.flows[i].rate < this.flows[k].remaining / this.flows[k].rate) k = i;
         finished.push(...this.flows.splice(k, 1));
       }
-      if (this.flows.length) this.reschedule();
+      if (this.flows.length) this.markDirty();
       finished.sort((a, b) => a.id - b.id);
       for (const f of finished) f.done();
     });

@@ -80,7 +80,18 @@ function hierarchical(n: number, groupSize: number, l0: { bandwidthBytesPerSecon
   };
 }
 
+const cache = new WeakMap<Network, Map<number, Topology>>();
+
+/** Topologies are immutable once built, so each (network, workers) is built once. */
 export function buildTopology(network: Network, workers: number): Topology {
+  let m = cache.get(network);
+  if (!m) cache.set(network, (m = new Map()));
+  let t = m.get(workers);
+  if (!t) m.set(workers, (t = makeTopology(network, workers)));
+  return t;
+}
+
+function makeTopology(network: Network, workers: number): Topology {
   switch (network.topology) {
     case 'switch':
       return star(workers, network.bandwidthBytesPerSecond, network.latencySeconds);

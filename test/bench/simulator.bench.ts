@@ -1,0 +1,45 @@
+// Simulator speed: AlexNet-OWT hybrid on 8 K20s (simulations per second) and ResNet-50
+// data-parallel on a hierarchical cluster (milliseconds per simulation) at 8 to 16,384 workers,
+// with the symmetric fast path against the full event simulation side by side.
+import { loadHardware } from '../../simulator/hardware/load';
+import { loadModel } from '../../simulator/model/analyze';
+import { strategyResolved } from '../../simulator/plan/shorthand';
+import { simulate } from '../../simulator/simulate';
+import { join } from 'node:path';
+import { once, perSecond } from './timing';
+
+const root = join(__dirname, '..', '..', '..');
+const must = <T>(r: { ok: true; value: T } | { ok: false }): T => {
+  if (!r.ok) throw new Error('scenario failed to load');
+  return r.value;
+};
+
+export function benchSimulator(): string[] {
+  const out: string[] = [];
+  const alex = must(loadModel(join(root, 'scenarios/models/alexnet-owt.json')));
+  const k20 = must(loadHardware(join(root, 'scenarios/hardware/k20-pcie2-2014.json')));
+  const hybrid = must(strategyResolved('hybrid', alex, { workers: 8, batchPerWorker: 128 }));
+  const data = must(strategyResolved('data', alex, { workers: 8, batchPerWorker: 128 }));
+  const h = perSecond(() => simulate(alex, k20, hybrid));
+  const d = perSecond(() => simulate(alex, k20, data));
+  out.push(`alexnet-owt × k20-pcie2-2014, hybrid 8×128: ${h.perSecond.toFixed(0)} simulations/s (target ≥ 1000); data 8×128: ${d.perSecond.toFixed(0)}/s`);
+
+  const resnet = must(loadModel(join(root, 'scenarios/models/resnet50.json')));
+  const h100 = must(loadHardware(join(root, 'scenarios/hardware/h100-ib.json')));
+  const line: string[] = [];
+  for (const workers of [8, 64, 1024, 16384]) {
+    const p = must(strategyResolved('data', resnet, { workers, batchPerWorker: 32, topology: 'hierarchical' }));
+    simulate(resnet, h100, p); // warm the JIT
+    const t = perSecond(() => simulate(resnet, h100, p), 1);
+    line.push(`${workers}: ${((1 / t.perSecond) * 1e3).toFixed(2)} ms`);
+  }
+  out.push(`resnet50 × h100-ib, data parallel (hierarchical all-reduce), ms per simulation — ${line.join(', ')} (target: 1,024 under 1 s)`);
+
+  for (const workers of [16, 64]) {
+    const p = must(strategyResolved('data', resnet, { workers, batchPerWorker: 32, topology: 'hierarchical' }));
+    const fast = once(() => simulate(resnet, h100, p));
+    const full = once(() => simulate(resnet, h100, p, { fast: false }));
+    out.push(`  ${workers} workers: full event simulation ${(full * 1e3).toFixed(1)} ms vs symmetric fast path ${(fast * 1e3).toFixed(2)} ms — ratio ${(full / fast).toFixed(0)}×`);
+  }
+  return out;
+}
