@@ -13,9 +13,16 @@ export interface Collective {
    * (-1: at once). Returns, per rank, the task after which that rank holds the result.
    */
   lower(g: TaskGraph, topo: Topology, ranks: number[], bytes: number, ready: number[], label: string): number[];
-  /** Time on an idle network when every rank starts together (closed-form α-β with max-min rates). */
-  time(topo: Topology, ranks: number[], bytes: number): number;
+  /**
+   * Time on an idle network when every rank starts together: closed-form α-β with each round
+   * costed by `round` — `roundTime` (exact max-min rates; NaN where flows differ) by default, or
+   * `roundBound` for a lower bound that holds under any contention.
+   */
+  time(topo: Topology, ranks: number[], bytes: number, round?: RoundCost): number;
 }
+
+/** Cost of one round of a pattern of equal transfers; `key` names the pattern for caching. */
+export type RoundCost = (topo: Topology, pattern: Pattern | (() => Pattern), bytes: number, key?: string) => number;
 
 const registry = new Map<string, Collective>();
 
@@ -65,12 +72,38 @@ export function patternCost(topo: Topology, pattern: Pattern | (() => Pattern), 
   return out;
 }
 
+const loadCache = new WeakMap<Topology, Map<string, { latency: number; secondsPerByte: number }>>();
+
+/**
+ * A lower bound on one round, whatever else shares the network: every flow pays at least the
+ * smallest latency, and the busiest link must carry all its flows' bytes at its bandwidth.
+ */
+export const roundBound: RoundCost = (topo, pattern, bytes, key) => {
+  let cache = loadCache.get(topo);
+  if (!cache) loadCache.set(topo, (cache = new Map()));
+  let c = key === undefined ? undefined : cache.get(key);
+  if (!c) {
+    const pat = typeof pattern === 'function' ? pattern() : pattern;
+    const flows = new Map<number, number>();
+    let latency = Infinity;
+    for (const [s, d] of pat) {
+      latency = Math.min(latency, topo.latency(s, d));
+      for (const l of topo.route(s, d)) flows.set(l, (flows.get(l) ?? 0) + 1);
+    }
+    let secondsPerByte = 0;
+    for (const [l, n] of flows) secondsPerByte = Math.max(secondsPerByte, n / topo.links[l].bandwidthBytesPerSecond);
+    c = { latency: pat.length ? latency : 0, secondsPerByte };
+    if (key !== undefined) cache.set(key, c);
+  }
+  return c.latency + bytes * c.secondsPerByte;
+};
+
 /** α + bytes/β for one round of a pattern; NaN when the pattern is not uniform (no exact closed form). */
-export function roundTime(topo: Topology, pattern: Pattern | (() => Pattern), bytes: number, key?: string): number {
+export const roundTime: RoundCost = (topo, pattern, bytes, key) => {
   const { rate, latency, uniform } = patternCost(topo, pattern, key);
   if (!uniform) return NaN;
   return latency + (bytes > 0 ? bytes / rate : 0);
-}
+};
 
 export const ringPattern = (ranks: number[]): Pattern => ranks.map((r, i) => [r, ranks[(i + 1) % ranks.length]]);
 

@@ -39,14 +39,14 @@ export const hierarchicalAllReduce: Collective = {
     for (const grp of groups) ringSteps(g, grp, bytes / gs, gs - 1, grp.map((r) => after.get(r)!), `${label} intra-ag`).forEach((t, i) => after.set(grp[i], t));
     return ranks.map((r) => after.get(r)!);
   },
-  time(topo, ranks, bytes) {
+  time(topo, ranks, bytes, round = roundTime) {
     const groups = layoutCached(topo, ranks);
     const gs = groups[0].length;
-    if (groups.some((x) => x.length !== gs)) return ringAllReduce.time(topo, ranks, bytes);
+    if (groups.some((x) => x.length !== gs)) return ringAllReduce.time(topo, ranks, bytes, round);
     const G = groups.length;
     const key = `${ranks.length}:${gs}:${G}`;
-    const intra = gs > 1 ? 2 * (gs - 1) * roundTime(topo, () => groups.flatMap(ringPattern), bytes / gs, `h-intra:${key}`) : 0;
-    const inter = G > 1 ? 2 * (G - 1) * roundTime(topo, () => Array.from({ length: gs }, (_, k) => ringPattern(groups.map((grp) => grp[k]))).flat(), bytes / gs / G, `h-inter:${key}`) : 0;
+    const intra = gs > 1 ? 2 * (gs - 1) * round(topo, () => groups.flatMap(ringPattern), bytes / gs, `h-intra:${key}`) : 0;
+    const inter = G > 1 ? 2 * (G - 1) * round(topo, () => Array.from({ length: gs }, (_, k) => ringPattern(groups.map((grp) => grp[k]))).flat(), bytes / gs / G, `h-inter:${key}`) : 0;
     return intra + inter;
   },
 };

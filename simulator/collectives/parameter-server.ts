@@ -4,7 +4,7 @@
 // Idle-network cost on a switch: 2·(α + (N−1)/N · S/B). Needs N(N−1) flows: no fast path beyond small N.
 import type { TaskGraph } from '../engine/graph';
 import type { Topology } from '../topology/topology';
-import { Collective, Pattern, registerCollective, roundTime } from './collective';
+import { Collective, Pattern, ranksKey, registerCollective, roundTime } from './collective';
 
 function allToAll(ranks: number[]): Pattern {
   const p: Pattern = [];
@@ -24,6 +24,6 @@ export function pushPull(g: TaskGraph, ranks: number[], bytes: number, ready: nu
 export const parameterServer: Collective = {
   name: 'parameter-server',
   lower: (g, _t, ranks, bytes, ready, label) => (ranks.length === 1 ? [g.join(ready, label)] : pushPull(g, ranks, bytes, ready, label).done),
-  time: (topo, ranks, bytes) => (ranks.length === 1 ? 0 : 2 * roundTime(topo, allToAll(ranks), bytes / ranks.length)),
+  time: (topo, ranks, bytes, round = roundTime) => (ranks.length === 1 ? 0 : 2 * round(topo, () => allToAll(ranks), bytes / ranks.length, `a2a:${ranksKey(ranks)}`)),
 };
 registerCollective(parameterServer);

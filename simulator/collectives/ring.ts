@@ -3,7 +3,7 @@
 // Idle-network cost on a switch: 2(N−1)·(α + S/(N·B)).
 import type { TaskGraph } from '../engine/graph';
 import type { Topology } from '../topology/topology';
-import { Collective, ranksKey, registerCollective, ringPattern, roundTime } from './collective';
+import { Collective, ranksKey, registerCollective, ringPattern, RoundCost, roundTime } from './collective';
 
 /**
  * `steps` ring steps of `chunk` bytes. Every step every rank sends to the next and waits for the
@@ -21,25 +21,25 @@ export function ringSteps(g: TaskGraph, ranks: number[], chunk: number, steps: n
   return ranks.map(() => done);
 }
 
-const ringTime = (topo: Topology, ranks: number[], chunk: number, steps: number) =>
-  ranks.length === 1 ? 0 : steps * roundTime(topo, () => ringPattern(ranks), chunk, `ring:${ranksKey(ranks)}`);
+const ringTime = (topo: Topology, ranks: number[], chunk: number, steps: number, round: RoundCost = roundTime) =>
+  ranks.length === 1 ? 0 : steps * round(topo, () => ringPattern(ranks), chunk, `ring:${ranksKey(ranks)}`);
 
 export const ringAllReduce: Collective = {
   name: 'ring-allreduce',
   lower: (g, _t, ranks, bytes, ready, label) => ringSteps(g, ranks, bytes / ranks.length, 2 * (ranks.length - 1), ready, label),
-  time: (topo, ranks, bytes) => ringTime(topo, ranks, bytes / ranks.length, 2 * (ranks.length - 1)),
+  time: (topo, ranks, bytes, round) => ringTime(topo, ranks, bytes / ranks.length, 2 * (ranks.length - 1), round),
 };
 export const ringAllGather: Collective = {
   name: 'all-gather',
   // `bytes` is the size of the gathered result; each rank contributes bytes/N.
   lower: (g, _t, ranks, bytes, ready, label) => ringSteps(g, ranks, bytes / ranks.length, ranks.length - 1, ready, label),
-  time: (topo, ranks, bytes) => ringTime(topo, ranks, bytes / ranks.length, ranks.length - 1),
+  time: (topo, ranks, bytes, round) => ringTime(topo, ranks, bytes / ranks.length, ranks.length - 1, round),
 };
 export const ringReduceScatter: Collective = {
   name: 'reduce-scatter',
   // `bytes` is the size of each rank's full input; each ends with bytes/N reduced.
   lower: (g, _t, ranks, bytes, ready, label) => ringSteps(g, ranks, bytes / ranks.length, ranks.length - 1, ready, label),
-  time: (topo, ranks, bytes) => ringTime(topo, ranks, bytes / ranks.length, ranks.length - 1),
+  time: (topo, ranks, bytes, round) => ringTime(topo, ranks, bytes / ranks.length, ranks.length - 1, round),
 };
 registerCollective(ringAllReduce);
 registerCollective(ringAllGather);

@@ -34,11 +34,11 @@ export const treeAllReduce: Collective = {
       }
     return n === 1 ? [g.join(ready, label)] : done;
   },
-  time(topo, ranks, bytes) {
+  time(topo, ranks, bytes, round = roundTime) {
     let t = 0;
     for (let r = 0; r < rounds(ranks.length); r++) {
       const pat: Pattern = reducePairs(ranks.length, r).map(([c, p]) => [ranks[c], ranks[p]]);
-      t += roundTime(topo, pat, bytes) + roundTime(topo, pat.map(([a, b]) => [b, a]), bytes);
+      t += round(topo, pat, bytes) + round(topo, pat.map(([a, b]) => [b, a]), bytes);
     }
     return t;
   },

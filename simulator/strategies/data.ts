@@ -3,6 +3,7 @@
 // `overlap` is set), then each layer's weights are updated (a memory-bound task).
 import { collective } from '../collectives';
 import type { DataSegment } from '../plan/schema';
+import type { AnalyzedModel } from '../model/analyze';
 import { allRanks, Lowering } from './context';
 
 /** Gradient bucket size when the plan gives none: PyTorch DistributedDataParallel's default bucket_cap_mb = 25. */
@@ -79,7 +80,7 @@ export function dataBackward(
 }
 
 /** Groups layers with weights, in backprop order, into buckets of at least `minBytes`. */
-function buckets(c: Lowering, layers: number[], minBytes: number): number[][] {
+export function buckets(c: { model: AnalyzedModel }, layers: number[], minBytes: number): number[][] {
   const out: number[][] = [];
   let cur: number[] = [];
   let bytes = 0;

@@ -2,16 +2,17 @@
 // the batch in micro-batches, all forwards then all backwards, then a flush and the update.
 // The bubble is not a formula here: it is whatever idle time the schedule leaves on each stage.
 import type { PipelineSegment } from '../plan/schema';
+import type { AnalyzedModel } from '../model/analyze';
 import type { Lowering } from './context';
 
 /** Contiguous stages balancing forward+backward FLOPs, or the plan's own boundaries. */
-export function stageLayers(c: Lowering, seg: PipelineSegment, layers: number[]): number[][] {
-  const stages = seg.stages ?? c.K;
+export function stageLayersOf(model: AnalyzedModel, seg: PipelineSegment, layers: number[], workers: number): number[][] {
+  const stages = seg.stages ?? workers;
   if (seg.boundaries) {
-    const starts = [layers[0], ...seg.boundaries.map((b) => c.model.index.get(b)!)];
+    const starts = [layers[0], ...seg.boundaries.map((b) => model.index.get(b)!)];
     return starts.map((s, k) => layers.filter((i) => i >= s && (k + 1 >= starts.length || i < starts[k + 1])));
   }
-  const w = layers.map((i) => c.model.layers[i].forwardFlops + c.model.layers[i].backwardWeightFlops + c.model.layers[i].backwardInputFlops);
+  const w = layers.map((i) => model.layers[i].forwardFlops + model.layers[i].backwardWeightFlops + model.layers[i].backwardInputFlops);
   const total = w.reduce((a, b) => a + b, 0);
   const out: number[][] = [];
   let acc = 0;
@@ -31,7 +32,7 @@ export function stageLayers(c: Lowering, seg: PipelineSegment, layers: number[])
 }
 
 export function pipelineStep(c: Lowering, seg: PipelineSegment, layers: number[]): void {
-  const stages = stageLayers(c, seg, layers);
+  const stages = stageLayersOf(c.model, seg, layers, c.K);
   const M = seg.microBatches ?? 1;
   const mb = c.B / M;
   const vb = c.valueBytes / 4;

@@ -1,0 +1,116 @@
+// `trainplan tune`: search workers, batch and layer splits; print the best plan, each family's
+// best and why it loses, and the time/cost frontier; --out writes the plan (and a results log
+// beside it, from which an interrupted tune resumes).
+import { Command, Option } from 'commander';
+import { availableParallelism } from 'node:os';
+import { describePlan } from '../../simulator/plan/describe';
+import { problem, UserError } from '../../simulator/errors';
+import { SYNCS } from '../../simulator/plan/schema';
+import { writeAtomic } from '../../simulator/trace';
+import { costUnit, explain, FileResults, inputsDigest, InlineEvaluator, MemoryResults, PoolEvaluator, tune, TUNER_DEFAULTS } from '../../tuner';
+import type { Family } from '../../tuner';
+import type { ResultsLog } from '../../tuner/results';
+import { loadModelHardware, int } from '../inputs';
+import { Output } from '../io';
+import { progressBar } from '../progress';
+import { table, fixed } from '../table';
+import { formatResult } from '../format';
+
+interface TuneArgs {
+  model: string;
+  hardware: string;
+  workers?: number;
+  maxWorkers?: number;
+  batch?: number;
+  maxGlobalBatch?: number;
+  objective: 'throughput' | 'cost';
+  out?: string;
+  threads?: number;
+  syncs?: string;
+  families?: string;
+  json?: boolean;
+}
+
+const list = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+
+export function register(program: Command): void {
+  program
+    .command('tune')
+    .description('search workers, batch per worker and layer splits for the best plan')
+    .requiredOption('--model <file>', 'model file')
+    .requiredOption('--hardware <file>', 'hardware file')
+    .option('--workers <n>', 'exactly this many workers', int('workers'))
+    .option('--max-workers <n>', 'try 1, 2, 4, … up to n workers (default: all the hardware has)', int('max-workers'))
+    .option('--batch <n>', 'exactly this batch per worker', int('batch'))
+    .option('--max-global-batch <n>', `largest workers × batch to try (default ${TUNER_DEFAULTS.maxGlobalBatch}, after Goyal et al. 2017)`, int('max-global-batch'))
+    .addOption(new Option('--objective <o>', 'what to minimise per sample').choices(['throughput', 'cost']).default('throughput'))
+    .option('--out <file>', 'write the best plan here (and keep scored plans in <file>.results.jsonl to resume)')
+    .option('--threads <n>', 'worker threads scoring plans (default: the cores, at most 4)', int('threads'))
+    .option('--syncs <list>', `gradient synchronisations to try (default: all synchronous ones: ${SYNCS.filter((s) => s !== 'async-parameter-server').join(', ')})`)
+    .option('--families <list>', 'plan families to try (single, data, model, hybrid, pipeline)')
+    .option('--json', 'one JSON document instead of tables')
+    .action(async (o: TuneArgs) => {
+      const { model, hardware } = loadModelHardware(o);
+      if (o.workers && o.maxWorkers) throw new UserError([problem('--workers', 'give --workers or --max-workers, not both')]);
+      if ((o.workers ?? 0) > hardware.workers) throw new UserError([problem('--workers', `hardware ${hardware.name} has ${hardware.workers} workers`)]);
+      const syncs = list(o.syncs);
+      syncs?.forEach((s) => { if (!(SYNCS as readonly string[]).includes(s)) throw new UserError([problem('--syncs', `unknown synchronisation "${s}"`)]); });
+      const families = list(o.families) as Family[] | undefined;
+      families?.forEach((f) => { if (!TUNER_DEFAULTS.families.includes(f)) throw new UserError([problem('--families', `unknown family "${f}"`)]); });
+      if (o.objective === 'cost' && !hardware.price) process.stderr.write(`note: ${hardware.name} has no prices; cost is counted in worker-seconds\n`);
+
+      const inputsKey = inputsDigest(model.model, hardware);
+      const log: ResultsLog = o.out ? new FileResults(`${o.out}.results.jsonl`) : new MemoryResults();
+      const threads = o.threads ?? Math.min(4, availableParallelism());
+      const evaluator = threads > 1 ? new PoolEvaluator(model.model, hardware, threads) : new InlineEvaluator(model, hardware);
+      const abort = new AbortController();
+      const onSigint = () => abort.abort();
+      process.once('SIGINT', onSigint);
+      const bar = progressBar('tune', !!o.json);
+      let r;
+      try {
+        r = await tune(model, hardware, {
+          workers: o.workers, maxWorkers: o.maxWorkers, batch: o.batch, maxGlobalBatch: o.maxGlobalBatch, syncs: syncs as never, families,
+          objective: o.objective, evaluator, results: log, inputsKey, signal: abort.signal, onProgress: (d, t) => bar.update(d, t),
+        });
+      } finally {
+        bar.stop();
+        process.off('SIGINT', onSigint);
+        await evaluator.close();
+      }
+      if (r.interrupted) {
+        process.stderr.write(`interrupted: ${log.size} scored plans kept${log.file ? ` in ${log.file}; run the same command again to resume` : ''}\n`);
+        process.exitCode = 130;
+        return;
+      }
+      if (!r.best) throw new UserError([problem('', `no feasible plan: ${Object.values(r.infeasibleFamilies)[0] ?? 'the search space is empty'}`)]);
+      if (o.out) writeAtomic(o.out, JSON.stringify({ ...r.best.plan, name: r.best.family }, null, 2) + '\n');
+      const unit = costUnit(hardware);
+      const why = explain(r);
+      const { timeline: _t, ...best } = r.best.result as typeof r.best.result & { timeline?: unknown };
+      const doc = {
+        model: model.model.name, hardware: hardware.name, objective: r.objective,
+        best, plan: r.best.plan,
+        evaluated: r.evaluated, fromLog: r.fromLog, pruned: r.pruned, candidates: r.candidates, infeasible: r.infeasible,
+        families: Object.fromEntries(Object.entries(r.families).map(([f, s]) => [f, { plan: s!.plan, stepTimeSeconds: s!.result.stepTimeSeconds, samplesPerSecond: s!.result.samplesPerSecond, speedup: s!.result.speedup, breakdown: s!.result.breakdown, why: why.find((w) => w.family === f)?.reason }])),
+        costUnit: unit,
+        frontier: r.frontier.map((s) => ({ plan: s.plan, family: s.family, secondsPerSample: s.score.secondsPerSample, costPerSample: s.score.costPerSample, samplesPerSecond: s.result.samplesPerSecond, ...(s.result.cost ? { dollarsPerEpoch: s.result.cost.dollarsPerEpoch, secondsPerEpoch: s.result.cost.secondsPerEpoch } : {}) })),
+      };
+      new Output(!!o.json).emit(doc, () => {
+        const famRows = why.map((w) => [w.family, w.plan ? describePlan(w.plan.plan) : '—', w.plan ? fixed(w.plan.result.samplesPerSecond, 0) : '—', w.slowdown ? `${fixed(w.slowdown, 2)}x slower` : '', w.reason]);
+        const frontRows = r.frontier.slice(0, 12).map((s) => [describePlan(s.plan), fixed(s.result.samplesPerSecond, 0), (s.score.costPerSample * (unit === 'dollars' ? 1e6 : 1e3)).toPrecision(3)]);
+        return [
+          `best plan (${r.objective}):`,
+          formatResult(model.model.name, hardware.name, r.best!.result),
+          '',
+          'best of each other family, and why it loses:',
+          table(['family', 'plan', 'samples/s', 'vs best', 'why'], famRows),
+          '',
+          `time/cost frontier (${unit === 'dollars' ? 'µ$' : 'milli-worker-seconds'} per sample):`,
+          table(['plan', 'samples/s', unit === 'dollars' ? 'µ$/sample' : 'mws/sample'], frontRows),
+          '',
+          `${r.candidates} candidate plans: ${r.evaluated} simulated, ${r.fromLog} from the results log, ${r.pruned} skipped by lower bounds, ${r.infeasible} infeasible${o.out ? `; plan written to ${o.out}` : ''}`,
+        ].join('\n');
+      });
+    });
+}

@@ -1,0 +1,99 @@
+// Lower bounds on a candidate's step time from the cost model alone. The simulator can only add
+// to them, so a candidate whose bound is already worse than a plan in hand can be skipped.
+//   compute: the busiest worker's forward and backward passes, every transfer free;
+//   plus communication that provably stalls every worker's in-order stream: the last gradient
+//   bucket's synchronisation (its layers finish backprop last), all of it without overlap, and a
+//   hybrid's first input exchange and last input-gradient return (nothing else can run then).
+// Collective times are on an idle network; contention only lengthens them.
+import '../simulator/collectives';
+import { collective } from '../simulator/collectives';
+import { roundBound } from '../simulator/collectives/collective';
+import { DeviceCost, valueBytes } from '../simulator/cost/compute';
+import type { Hardware } from '../simulator/hardware/schema';
+import type { AnalyzedModel } from '../simulator/model/analyze';
+import type { ResolvedPlan } from '../simulator/plan/resolve';
+import { buckets, DEFAULT_BUCKET_BYTES } from '../simulator/strategies/data';
+import { stageLayersOf } from '../simulator/strategies/pipeline';
+import { buildTopology } from '../simulator/topology/build';
+
+const finite = (x: number) => (Number.isFinite(x) ? x : 0);
+
+export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan): number {
+  const cost = new DeviceCost(hw, plan.plan.precision ?? 'fp32');
+  const K = plan.plan.workers;
+  const B = plan.plan.batchPerWorker;
+  const ranks = Array.from({ length: K }, (_, i) => i);
+  const topo = K > 1 ? buildTopology(hw.network, K) : undefined;
+  const time = (name: string, bytes: number, rs = ranks) => (topo && rs.length > 1 ? finite(collective(name).time(topo, rs, bytes, roundBound)) : 0);
+  let t = 0;
+  for (const seg of plan.segments) {
+    const s = seg.segment;
+    const ls = seg.layers.map((i) => model.layers[i]);
+    if (s.parallelism === 'data') {
+      for (const l of ls) t += cost.forward(l, B) + cost.backward(l, B);
+      if (s.sync === 'async-parameter-server' || K === 1) {
+        if (K === 1) for (const l of ls) t += cost.update(l.parameters);
+        continue;
+      }
+      if (s.sync?.startsWith('s3-')) continue; // costed by the object store, not the network
+      const sync = s.sync ?? 'ring-allreduce';
+      // Buckets are synchronised one after another per worker, but consecutive buckets may
+      // pipeline across workers: only one bucket's collective is sure to stall the stream —
+      // the last one with overlap (its layers finish backprop last), the largest one without.
+      const bs = buckets({ model }, [...seg.layers].reverse(), s.bucketBytes ?? DEFAULT_BUCKET_BYTES);
+      const bytes = bs.map((b) => b.reduce((a, i) => a + model.layers[i].weightBytes, 0));
+      if (!bytes.length) continue;
+      const k = s.overlap === false ? bytes.indexOf(Math.max(...bytes)) : bytes.length - 1;
+      // Other buckets' updates may run while this collective is in flight; its own cannot.
+      t += time(sync, bytes[k]) + bs[k].reduce((a, i) => a + cost.update(model.layers[i].parameters), 0);
+    } else if (s.parallelism === 'model') {
+      // Only the first model segment is counted: the simulator runs all of them as one chain.
+      if (seg !== plan.segments.find((x) => x.segment.parallelism === 'model')) continue;
+      t += modelChainBound(model, plan, cost, time);
+    } else {
+      const M = s.microBatches ?? 1;
+      const stages = stageLayersOf(model, s, seg.layers, K);
+      t += Math.max(...stages.map((st) => st.reduce((a, i) => a + M * (cost.forward(model.layers[i], B / M) + cost.backward(model.layers[i], B / M)), 0) + cost.update(st.reduce((a, i) => a + model.layers[i].parameters, 0))));
+    }
+  }
+  return t;
+}
+
+const MIXING = new Set(['dense', 'conv2d', 'conv3d', 'separableConv2d', 'lrn', 'softmax', 'flatten']);
+
+/**
+ * The model segments' compute over the same rounds the simulator uses, plus every collective
+ * between their layers: each one stalls the in-order stream (the next task needs its result).
+ */
+function modelChainBound(model: AnalyzedModel, plan: ResolvedPlan, cost: DeviceCost, time: (name: string, bytes: number) => number): number {
+  const K = plan.plan.workers;
+  const B = plan.plan.batchPerWorker;
+  const segs = plan.segments.filter((x) => x.segment.parallelism === 'model');
+  const layers = segs.flatMap((x) => x.layers).map((i) => model.layers[i]);
+  const first = segs[0].segment;
+  const hasData = plan.segments.some((x) => x.segment.parallelism === 'data');
+  const vb = valueBytes(plan.plan.precision ?? 'fp32') / 4;
+  const exchange = (first.parallelism === 'model' && first.exchange) || 'all-gather';
+  const minFc = Math.min(...segs.map((x) => (x.segment.parallelism === 'model' && x.segment.fcBatch) || plan.stepSamples));
+  const rounds = !hasData ? [B] : exchange === 'all-gather' || K === 1 ? [K * B] : Array(K).fill(B);
+  const inBytes = layers[0].inputBytes * vb;
+  let t = 0;
+  for (const R of rounds) {
+    const sub = minFc < R && R % minFc === 0 ? minFc : R;
+    for (let off = 0; off < R; off += sub) {
+      layers.forEach((l, n) => {
+        t += cost.forward(l, sub, 1 / K) + cost.backward(l, sub, 1 / K);
+        if (n > 0 && MIXING.has(l.type) && K > 1) t += time('all-gather', sub * layers[n - 1].activationBytes * vb) + time('reduce-scatter', sub * l.inputBytes * vb);
+      });
+      if (K > 1) t += time('all-gather', sub * layers[layers.length - 1].activationBytes * vb);
+    }
+  }
+  // Weight updates are left out: they may run while the next collective is in flight.
+  // A hybrid waits for its first input and for its last input gradient.
+  if (hasData && K > 1) {
+    if (exchange === 'all-gather') t += time('all-gather', K * B * inBytes) + time('reduce-scatter', Math.min(K * B, minFc) * inBytes);
+    else if (exchange === 'round-robin') t += time('broadcast', B * inBytes) + time('reduce', Math.min(B, minFc) * inBytes);
+    else t += time('all-gather', B * inBytes) + time('reduce-scatter', Math.min(B, minFc) * inBytes);
+  }
+  return t;
+}

@@ -1,0 +1,9 @@
+// The tuner's public surface.
+export { tune, planKey } from './tune';
+export type { TuneOptions, TuneResult, Scored } from './tune';
+export { explain } from './explain';
+export { candidates, TUNER_DEFAULTS, MAX_ASYMMETRIC_WORKERS } from './space';
+export type { Family, SpaceOptions } from './space';
+export { InlineEvaluator, PoolEvaluator } from './evaluator';
+export { FileResults, MemoryResults, inputsDigest } from './results';
+export { costUnit } from './objective';
