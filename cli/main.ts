@@ -5,13 +5,17 @@ import { register as inspect } from './commands/inspect';
 import { register as simulate } from './commands/simulate';
 import { register as sweep } from './commands/sweep';
 import { register as schemas } from './commands/schemas';
+import { register as tune } from './commands/tune';
+import { register as run } from './commands/run';
+import { register as calibrate } from './commands/calibrate';
+import { register as validate } from './commands/validate';
 
 export function buildProgram(): Command {
   const program = new Command('trainplan')
     .description('Simulate, tune and run parallel neural network training plans')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const reg of [inspect, simulate, sweep, schemas]) reg(program);
+  for (const reg of [inspect, simulate, sweep, tune, run, calibrate, validate, schemas]) reg(program);
   program.commands.forEach((c) => c.exitOverride());
   return program;
 }

@@ -1,9 +1,9 @@
 // Lower bounds on a candidate's step time from the cost model alone. The simulator can only add
 // to them, so a candidate whose bound is already worse than a plan in hand can be skipped.
 //   compute: the busiest worker's forward and backward passes, every transfer free;
-//   plus communication that provably stalls every worker's in-order stream: the last gradient
-//   bucket's synchronisation (its layers finish backprop last), all of it without overlap, and a
-//   hybrid's first input exchange and last input-gradient return (nothing else can run then).
+//   plus communication that provably stalls every worker's in-order stream in every step: one
+//   gradient bucket's synchronisation, the collectives between model-parallel layers, and a
+//   hybrid's ring exchanges (nothing else can run on the stream meanwhile).
 // Collective times are on an idle network; contention only lengthens them.
 import '../simulator/collectives';
 import { collective } from '../simulator/collectives';
@@ -89,11 +89,11 @@ function modelChainBound(model: AnalyzedModel, plan: ResolvedPlan, cost: DeviceC
     }
   }
   // Weight updates are left out: they may run while the next collective is in flight.
-  // A hybrid waits for its first input and for its last input gradient.
-  if (hasData && K > 1) {
-    if (exchange === 'all-gather') t += time('all-gather', K * B * inBytes) + time('reduce-scatter', Math.min(K * B, minFc) * inBytes);
-    else if (exchange === 'round-robin') t += time('broadcast', B * inBytes) + time('reduce', Math.min(B, minFc) * inBytes);
-    else t += time('all-gather', B * inBytes) + time('reduce-scatter', Math.min(B, minFc) * inBytes);
+  // A hybrid's ring exchanges stall every worker at once: the first input all-gather and the last
+  // input-gradient reduce-scatter. (Round-robin's broadcasts and reduces stall only some workers.)
+  if (hasData && K > 1 && exchange !== 'round-robin') {
+    const R = exchange === 'all-gather' ? K * B : B;
+    t += time('all-gather', R * inBytes) + time('reduce-scatter', Math.min(R, minFc) * inBytes);
   }
   return t;
 }

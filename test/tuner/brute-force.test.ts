@@ -1,0 +1,66 @@
+// The tuner returns the true optimum of the space it searches: its branch and bound agrees with
+// scoring every candidate, on generated small models and clusters.
+import fc from 'fast-check';
+import { simulate } from '../../simulator/simulate';
+import { stepTimeLowerBound } from '../../tuner/bounds';
+import { candidates } from '../../tuner/space';
+import { tune } from '../../tuner/tune';
+import { modelFrom, testHardware } from '../helpers/scenarios';
+
+const arbModel = fc.record({
+  convs: fc.array(fc.record({ filters: fc.constantFrom(8, 16), kernel: fc.constantFrom(1, 3) }), { minLength: 1, maxLength: 2 }),
+  dense: fc.array(fc.constantFrom(16, 64, 512), { minLength: 1, maxLength: 3 }),
+}).map(({ convs, dense }) => modelFrom({
+  name: 'gen', input: [12, 12, 3],
+  layers: [
+    ...convs.map((c, i) => ({ name: `conv${i}`, type: 'conv2d', filters: c.filters, kernel: c.kernel, padding: 'same' })),
+    { name: 'pool', type: 'maxpool2d', size: 2 },
+    ...dense.map((u, i) => ({ name: `fc${i}`, type: 'dense', units: u })),
+  ],
+}));
+const arbHw = fc.record({
+  workers: fc.constantFrom(2, 4),
+  bandwidth: fc.constantFrom(1e7, 1e8, 1e9),
+  latency: fc.constantFrom(0, 1e-5),
+  topology: fc.constantFrom('switch' as const, 'pcie-pairs' as const, 'ring' as const),
+}).map((h) => testHardware(h));
+
+describe('tuner', () => {
+  test('branch and bound finds the same optimum as brute force', async () => {
+    await fc.assert(fc.asyncProperty(arbModel, arbHw, fc.constantFrom(4, 8), fc.constantFrom('throughput' as const, 'cost' as const), async (model, hw, batch, objective) => {
+      const fast = await tune(model, hw, { maxWorkers: hw.workers, batch, objective });
+      const brute = await tune(model, hw, { maxWorkers: hw.workers, batch, objective, exhaustive: true });
+      expect(brute.pruned).toBe(0);
+      const value = (r: typeof fast) => (objective === 'cost' ? r.best!.score.costPerSample : r.best!.score.secondsPerSample);
+      // Equal up to float rounding: two different plans may tie to the last bit.
+      const same = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.abs(b));
+      same(value(fast), value(brute));
+      // Each family's best (the runners-up the explanation shows) is exact too.
+      for (const f of Object.keys(brute.families) as (keyof typeof brute.families)[]) {
+        same(fast.families[f]!.score.secondsPerSample, brute.families[f]!.score.secondsPerSample);
+        same(fast.families[f]!.score.costPerSample, brute.families[f]!.score.costPerSample);
+      }
+      expect(fast.frontier.length).toBe(brute.frontier.length);
+      fast.frontier.forEach((s, i) => same(s.score.secondsPerSample, brute.frontier[i].score.secondsPerSample));
+    }), { numRuns: 25 });
+  });
+
+  test('the lower bound never exceeds the simulated step time', () => {
+    fc.assert(fc.property(arbModel, arbHw, fc.constantFrom(4, 8), (model, hw, batch) => {
+      for (const c of candidates(model, hw, { maxWorkers: hw.workers, batch })) {
+        const r = simulate(model, hw, c.plan);
+        if (r.feasible) expect(stepTimeLowerBound(model, hw, c.plan)).toBeLessThanOrEqual(r.stepTimeSeconds * (1 + 1e-9));
+      }
+    }), { numRuns: 15 });
+  });
+
+  test('memory is a hard limit: plans that do not fit are never chosen', async () => {
+    const model = modelFrom({ name: 'big-fc', input: [8, 8, 4], layers: [{ name: 'c', type: 'conv2d', filters: 8, kernel: 3, padding: 'same' }, { name: 'fc1', type: 'dense', units: 4096 }, { name: 'fc2', type: 'dense', units: 4096 }] });
+    // fc2 alone is 16.8M weights = 201 MB with gradients and momentum: only split plans fit in 150 MB.
+    const hw = { ...testHardware({ workers: 4 }), device: { ...testHardware().device, memoryBytes: 1.5e8 } };
+    const r = await tune(model, hw, { workers: 4, batch: 8 });
+    expect(r.best!.result.memory.fits).toBe(true);
+    expect(['model', 'hybrid', 'pipeline']).toContain(r.best!.family);
+    expect(r.infeasible).toBeGreaterThan(0);
+  });
+});
