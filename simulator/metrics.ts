@@ -54,8 +54,9 @@ export function breakdown(tasks: Task[], t: Timeline, workers: number, lo: numbe
     const iv: Interval = [t.start[task.id], t.end[task.id]];
     if (task.kind === 'compute') comp[task.worker].push(iv);
     else if (task.kind === 'transfer') {
-      comm[task.src].push(iv);
-      comm[task.dst].push(iv);
+      // The object store (index = workers) is not a worker.
+      if (task.src < workers) comm[task.src].push(iv);
+      if (task.dst < workers) comm[task.dst].push(iv);
     } else if (task.worker >= 0 && task.cat === 'comm') comm[task.worker].push(iv);
   }
   const acc: Breakdown = { computeSeconds: 0, communicationSeconds: 0, hiddenCommunicationSeconds: 0, exposedCommunicationSeconds: 0, idleSeconds: 0 };

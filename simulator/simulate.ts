@@ -16,7 +16,8 @@ import { Lowering } from './strategies/context';
 import { dataBackward, dataForward } from './strategies/data';
 import { modelSegments } from './strategies/model';
 import { pipelineStep } from './strategies/pipeline';
-import { buildTopology } from './topology/build';
+import { buildTopology, withObjectStore } from './topology/build';
+import type { Topology } from './topology/topology';
 import { costOf, Cost } from './cost/price';
 
 export interface SimulateOptions {
@@ -49,6 +50,8 @@ export interface Feasible {
   memory: MemoryUse;
   cost?: Cost;
   bytesPerStep: number;
+  /** Functions only: the share of cold starts and checkpoints every maxDurationSeconds, per step. */
+  restartSecondsPerStep: number;
   simulatedWorkers: number;
   events: number;
   timeline?: { graph: TaskGraph; timeline: Timeline; workers: number };
@@ -90,6 +93,10 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
   if (p.workers > hw.workers) return { feasible: false, plan: p, family: plan.family, memory, reason: `plan needs ${p.workers} workers, hardware has ${hw.workers}` };
 
   const K = p.workers;
+  const s3 = plan.segments.some((s) => s.segment.parallelism === 'data' && s.segment.sync?.startsWith('s3-'));
+  if (s3 && !hw.objectStore) return { feasible: false, plan: p, family: plan.family, memory, reason: `the s3 synchronisations need an objectStore in hardware ${hw.name}` };
+  if (hw.functions && K > 1 && (!s3 || plan.segments.some((s) => s.segment.parallelism !== 'data')))
+    return { feasible: false, plan: p, family: plan.family, memory, reason: `${hw.name} runs functions, which cannot connect to each other: only data parallelism through the object store (s3-allreduce, s3-scatter-reduce) works` };
   const fast = o.fast && symmetric(plan, hw);
   if (!fast && K > MAX_FULL_WORKERS)
     return { feasible: false, plan: p, family: plan.family, memory, reason: `${K} workers is beyond the full event simulation (${MAX_FULL_WORKERS}); only symmetric data-parallel plans (ring or hierarchical all-reduce on switch, ring or hierarchical networks) are simulated at that scale` };
@@ -97,7 +104,7 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
   const precision = p.precision ?? 'fp32';
   const g = new TaskGraph();
   const c: Lowering = {
-    g, model, hw, plan, topo: buildTopology(hw.network, K), cost: new DeviceCost(hw, precision), K, simulated, B: p.batchPerWorker,
+    g, model, hw, plan, topo: topologyOf(hw, K), cost: new DeviceCost(hw, precision), K, simulated, B: p.batchPerWorker,
     valueBytes: valueBytes(precision),
     weightsReady: Array.from({ length: K }, () => new Array(model.layers.length).fill(-1)),
     stale: Array.from({ length: K }, () => new Array(model.layers.length).fill(-1)),
@@ -129,7 +136,13 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
   }
   const timeline = runGraph(g, c.topo, simulated);
   const ends = stepEnds(g.tasks, timeline, steps);
-  const stepTime = (ends[steps - 1] - ends[0]) / (steps - 1);
+  const runningStep = (ends[steps - 1] - ends[0]) / (steps - 1);
+  // Functions live at most maxDurationSeconds: each life ends with a checkpoint and the next
+  // starts cold. Averaged over steps, that adds (cold start + checkpoint) per life's useful work.
+  const f = hw.functions;
+  const restart = f ? f.coldStartSeconds + (f.checkpointSeconds ?? 0) : 0;
+  const restartPerStep = f && K > 0 ? (runningStep * restart) / Math.max(f.maxDurationSeconds - restart, 1e-9) : 0;
+  const stepTime = runningStep + restartPerStep;
   const samples = plan.stepSamples;
   const baseline = o.baselineStepSeconds ?? (K === 1 && plan.family === 'single' ? stepTime : baselineStep(model, hw, p.batchPerWorker, precision));
   const speedup = (samples / stepTime) / (p.batchPerWorker / baseline);
@@ -145,10 +158,25 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
     memory,
     cost: costOf(hw, plan, stepTime, g.tasks.filter((t) => t.step === steps - 1), o.datasetSamples),
     bytesPerStep,
+    restartSecondsPerStep: restartPerStep,
     simulatedWorkers: simulated,
     events: timeline.events,
     ...(o.keepTimeline ? { timeline: { graph: g, timeline, workers: simulated } } : {}),
   };
+}
+
+const storeTopologies = new WeakMap<Hardware, Map<number, Topology>>();
+
+/** The hardware's network, with its object store attached when it has one. */
+export function topologyOf(hw: Hardware, K: number): Topology {
+  const base = buildTopology(hw.network, K);
+  if (!hw.objectStore) return base;
+  let m = storeTopologies.get(hw);
+  if (!m) storeTopologies.set(hw, (m = new Map()));
+  let t = m.get(K);
+  // Summing a fetched gradient reads it and the running sum and writes the sum: 3 × 4 bytes per value.
+  if (!t) m.set(K, (t = withObjectStore(base, hw.objectStore, hw.device.memoryBandwidthBytesPerSecond ? 3 / hw.device.memoryBandwidthBytesPerSecond : 1 / hw.device.peakFlops)));
+  return t;
 }
 
 const baselineCache = new WeakMap<AnalyzedModel, Map<string, number>>();

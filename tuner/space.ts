@@ -56,6 +56,8 @@ export const DEFAULT_EXCLUDED_SYNCS = ['async-parameter-server'];
 function syncsFor(hw: Hardware, workers: number, wanted?: string[]): (typeof SYNCS)[number][] {
   // S3 patterns need an object store; the hierarchical all-reduce needs a two-level network.
   const all = SYNCS.filter((s) => (wanted ? wanted.includes(s) : !DEFAULT_EXCLUDED_SYNCS.includes(s)) && (!s.startsWith('s3-') || hw.objectStore));
+  // Functions cannot connect to each other: they synchronise through the store or not at all.
+  if (hw.functions) return workers > MAX_ASYMMETRIC_WORKERS ? [] : all.filter((s) => s.startsWith('s3-'));
   const usable = hw.network.topology === 'hierarchical' ? all : all.filter((s) => s !== 'hierarchical-allreduce');
   if (workers > MAX_ASYMMETRIC_WORKERS) return usable.filter((s) => s === 'ring-allreduce' || s === 'hierarchical-allreduce');
   return usable;
@@ -108,13 +110,14 @@ export function* candidates(model: AnalyzedModel, hw: Hardware, o: SpaceOptions 
       };
       const out: (Candidate | undefined)[] = [];
       const syncs = syncsFor(hw, W, o.syncs);
+      // Overlap has no meaning through the store: serverless systems synchronise after backprop.
       const dataSegs = (a: string, b: string): Segment[] =>
-        syncs.flatMap((sync) => [true, false].map((overlap) => ({ layers: [a, b] as [string, string], parallelism: 'data' as const, sync, overlap })));
+        syncs.flatMap((sync) => (sync.startsWith('s3-') ? [false] : [true, false]).map((overlap) => ({ layers: [a, b] as [string, string], parallelism: 'data' as const, sync, overlap })));
       if (W === 1) {
-        if (families.has('single') || families.has('data')) out.push(emit([{ layers: [first, last], parallelism: 'data', sync: 'ring-allreduce', overlap: true }], 'single'));
+        if (families.has('single') || families.has('data')) out.push(emit([{ layers: [first, last], parallelism: 'data', sync: hw.functions ? syncs[0] : 'ring-allreduce', overlap: true }], 'single'));
       } else {
         if (families.has('data')) for (const s of dataSegs(first, last)) out.push(emit([s], 'data'));
-        if (W <= MAX_ASYMMETRIC_WORKERS) {
+        if (W <= MAX_ASYMMETRIC_WORKERS && !hw.functions) {
           const starts = modelBoundaries(model, W);
           const fcBatches = (stepSamples: number) => [...new Set([B, stepSamples])].filter((f) => stepSamples % f === 0);
           if (families.has('model') && starts[0] === 0)

@@ -4,5 +4,6 @@ import './tree';
 import './parameter-server';
 import './hierarchical';
 import './broadcast';
+import './s3';
 export { collective, patternCost, roundTime } from './collective';
 export type { Collective } from './collective';

@@ -22,7 +22,8 @@ export function costOf(hw: Hardware, plan: ResolvedPlan, stepSeconds: number, la
   const compute = K * stepSeconds * perWorkerSecond;
   const store = hw.objectStore;
   let requests = 0;
-  if (store) for (const t of lastStep) if (t.kind === 'delay' && t.label.startsWith('s3 ')) requests += t.label.includes(' put') ? store.putDollarsPerRequest : t.label.includes(' get') ? store.getDollarsPerRequest : 0;
+  // Every PUT and GET of the s3 synchronisations is one request (polls that find nothing are not counted).
+  if (store) for (const t of lastStep) if (t.kind === 'transfer') requests += t.label.includes(' s3 put') ? store.putDollarsPerRequest : t.label.includes(' s3 get') ? store.getDollarsPerRequest : 0;
   const total = compute + requests;
   const steps = datasetSamples / plan.stepSamples;
   return {

@@ -36,8 +36,9 @@ export function runGraph(graph: TaskGraph, topology: Topology, workers: number):
   const head = new Int32Array(workers);
   const isReady = new Uint8Array(n);
   const busy = new Uint8Array(workers);
-  const sent = new Array(workers).fill(0);
-  const received = new Array(workers).fill(0);
+  // One more node than workers: an object store, where the topology has one.
+  const sent = new Array(workers + 1).fill(0);
+  const received = new Array(workers + 1).fill(0);
 
   const finish = (id: number) => {
     end[id] = engine.now;

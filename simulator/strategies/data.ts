@@ -54,7 +54,9 @@ export function dataBackward(
   for (const seg of [...segments].reverse()) {
     const s = seg.segment;
     const sync = s.sync ?? 'ring-allreduce';
-    for (const bucket of buckets(c, [...seg.layers].reverse(), s.bucketBytes ?? DEFAULT_BUCKET_BYTES)) {
+    // Serverless systems synchronise the whole model once per step: no buckets through the store.
+    const cap = sync.startsWith('s3-') ? Infinity : s.bucketBytes ?? DEFAULT_BUCKET_BYTES;
+    for (const bucket of buckets(c, [...seg.layers].reverse(), cap)) {
       const bytes = bucket.reduce((a, i) => a + c.model.layers[i].weightBytes, 0);
       const ready = allRanks(c.simulated).map((w) => c.g.join([...(s.overlap === false ? [backpropDone[w]] : bucket.map((i) => bwd[w].get(i)!)), prevSync[w]], 'bucket ready'));
       const label = `${sync} ${c.model.layers[bucket[0]].name}${bucket.length > 1 ? `…${c.model.layers[bucket[bucket.length - 1]].name}` : ''}`;

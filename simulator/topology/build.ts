@@ -1,7 +1,7 @@
 // Builds the link graph of each topology in DESIGN.md from a hardware file's `network`.
 // Every link is one direction of a full-duplex port: a transfer uses the sender's "up" links
 // and the receiver's "down" links, so traffic in opposite directions does not contend.
-import type { Network } from '../hardware/schema';
+import type { Network, ObjectStore } from '../hardware/schema';
 import { LinkSet, Topology } from './topology';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -77,6 +77,27 @@ function hierarchical(n: number, groupSize: number, l0: { bandwidthBytesPerSecon
     route: (s, d) => (grp(s) === grp(d) ? inner.route(s, d) : outer.route(s, d).map((l) => l + shift)),
     latency: (s, d) => (s === d ? 0 : grp(s) === grp(d) ? l0.latencySeconds : l1.latencySeconds),
     groups: () => chunks(n, groupSize),
+  };
+}
+
+/**
+ * Adds an object store to a topology: every worker has its own path to the store (one link each
+ * way at the per-worker bandwidth), and all of them share the store's aggregate bandwidth.
+ * Requests pay the store's request latency.
+ */
+export function withObjectStore(topo: Topology, store: ObjectStore, reduceSecondsPerByte: number): Topology {
+  const ls = new LinkSet();
+  for (const l of topo.links) ls.add(l.name, l.bandwidthBytesPerSecond);
+  const n = topo.workers;
+  const up = Array.from({ length: n }, (_, i) => ls.add(`w${i}.s3.up`, store.bandwidthBytesPerSecondPerWorker));
+  const down = Array.from({ length: n }, (_, i) => ls.add(`w${i}.s3.down`, store.bandwidthBytesPerSecondPerWorker));
+  const agg = store.aggregateBandwidthBytesPerSecond ? [ls.add('s3.aggregate', store.aggregateBandwidthBytesPerSecond)] : [];
+  return {
+    workers: n, links: ls.links,
+    route: (s, d) => (d === n ? [up[s], ...agg] : s === n ? [...agg, down[d]] : topo.route(s, d)),
+    latency: (s, d) => (s === n || d === n ? store.requestLatencySeconds : topo.latency(s, d)),
+    groups: () => topo.groups(),
+    store: { index: n, pollIntervalSeconds: store.pollIntervalSeconds ?? 0, reduceSecondsPerByte },
   };
 }
 

@@ -11,6 +11,16 @@ export interface Topology {
   latency(src: number, dst: number): number;
   /** Groups of workers on the fast fabric (hierarchical topologies); one group otherwise. */
   groups(): number[][];
+  /** The object store, where the hardware has one: a node with index `workers` in routes. */
+  readonly store?: StoreNode;
+}
+
+export interface StoreNode {
+  /** The store's node index (= workers): route(w, index) is a PUT, route(index, w) a GET. */
+  index: number;
+  pollIntervalSeconds: number;
+  /** Seconds per byte a worker spends summing gradients it fetched (memory-bound). */
+  reduceSecondsPerByte: number;
 }
 
 export class LinkSet {
