@@ -159,8 +159,10 @@ export class FlowNetwork {
     this.engine.schedule(this.engine.now + Math.max(0, next), () => {
       if (v !== this.version) return; // superseded by a later rate change
       this.advance();
-      const finished = this.flows.filter((f) => f.remaining <= EPS_BYTES * Math.max(1, f.rate * 1e-9));
-      this.flows = this.flows.filter((f) => !finished.includes(f));
+      const finished: Flow[] = [];
+      const still: Flow[] = [];
+      for (const f of this.flows) (f.remaining <= EPS_BYTES * Math.max(1, f.rate * 1e-9) ? finished : still).push(f);
+      this.flows = still;
       // When a float residue keeps the earliest flow alive, finish it anyway: it was scheduled to end now.
       if (finished.length === 0 && this.flows.length) {
         let k = 0;
