@@ -1,21 +1,12 @@
 // The simulator's laws, checked with fast-check over generated models, clusters and plans.
 import fc from 'fast-check';
+import { arbConvNet } from '../helpers/generators';
 import { DeviceCost } from '../../simulator/cost/compute';
 import type { Hardware } from '../../simulator/hardware/schema';
 import { simulate, Feasible } from '../../simulator/simulate';
-import { modelFrom, plan, testHardware, zooHardware, zooModel } from '../helpers/scenarios';
+import { plan, testHardware, zooHardware, zooModel } from '../helpers/scenarios';
 
-const arbModel = fc.record({
-  convs: fc.array(fc.record({ filters: fc.constantFrom(8, 16, 32), kernel: fc.constantFrom(1, 3) }), { minLength: 1, maxLength: 3 }),
-  dense: fc.array(fc.constantFrom(16, 64, 256), { minLength: 1, maxLength: 3 }),
-}).map(({ convs, dense }) => modelFrom({
-  name: 'gen', input: [16, 16, 3],
-  layers: [
-    ...convs.map((c, i) => ({ name: `conv${i}`, type: 'conv2d', filters: c.filters, kernel: c.kernel, padding: 'same' })),
-    { name: 'pool', type: 'maxpool2d', size: 2 },
-    ...dense.map((u, i) => ({ name: `fc${i}`, type: 'dense', units: u })),
-  ],
-}));
+const arbModel = arbConvNet({ filters: [8, 16, 32], maxConvs: 3, units: [16, 64, 256], size: 16 });
 
 const arbHardware = fc.record({
   workers: fc.constantFrom(1, 2, 3, 4, 8),

@@ -1,23 +1,14 @@
 // The tuner returns the true optimum of the space it searches: its branch and bound agrees with
 // scoring every candidate, on generated small models and clusters.
 import fc from 'fast-check';
+import { arbConvNet } from '../helpers/generators';
 import { simulate } from '../../simulator/simulate';
 import { stepTimeLowerBound } from '../../tuner/bounds';
 import { candidates } from '../../tuner/space';
 import { tune } from '../../tuner/tune';
 import { modelFrom, testHardware } from '../helpers/scenarios';
 
-const arbModel = fc.record({
-  convs: fc.array(fc.record({ filters: fc.constantFrom(8, 16), kernel: fc.constantFrom(1, 3) }), { minLength: 1, maxLength: 2 }),
-  dense: fc.array(fc.constantFrom(16, 64, 512), { minLength: 1, maxLength: 3 }),
-}).map(({ convs, dense }) => modelFrom({
-  name: 'gen', input: [12, 12, 3],
-  layers: [
-    ...convs.map((c, i) => ({ name: `conv${i}`, type: 'conv2d', filters: c.filters, kernel: c.kernel, padding: 'same' })),
-    { name: 'pool', type: 'maxpool2d', size: 2 },
-    ...dense.map((u, i) => ({ name: `fc${i}`, type: 'dense', units: u })),
-  ],
-}));
+const arbModel = arbConvNet({ filters: [8, 16], maxConvs: 2, units: [16, 64, 512], size: 12 });
 const arbHw = fc.record({
   workers: fc.constantFrom(2, 4),
   bandwidth: fc.constantFrom(1e7, 1e8, 1e9),

@@ -1,0 +1,32 @@
+// calibrate writes a hardware file the simulator accepts, saying it was measured, when, and on
+// which backend; the runtime's own measurement summaries are consistent.
+import { parseHardware } from '../../simulator/hardware/load';
+import { calibrate, MIX_MODELS } from '../../runtime/calibrate';
+import { measure } from '../../runtime/measure';
+import type { StepRecord } from '../../runtime/protocol';
+import { modelFrom } from '../helpers/scenarios';
+
+test('calibrate produces a valid hardware file whose source says measured, when and with which backend', async () => {
+  const tiny = modelFrom({ name: 'tiny', input: [8, 8, 3], layers: [
+    { name: 'c', type: 'conv2d', filters: 4, kernel: 3, activation: 'relu' }, { name: 'p', type: 'maxpool2d', size: 2 }, { name: 'fc', type: 'dense', units: 4 },
+  ] });
+  const c = await calibrate({ workers: 2, models: [tiny.model, ...MIX_MODELS], batch: 4, repeats: 1, transportSizesBytes: [8, 1 << 16] });
+  const parsed = parseHardware(JSON.parse(JSON.stringify(c.hardware)));
+  expect(parsed.ok).toBe(true);
+  const h = c.hardware;
+  expect(h.source).toMatch(/^measured by trainplan calibrate on \d{4}-\d\d-\d\dT/);
+  expect(h.source).toContain(`backend ${c.backend}`);
+  expect(h.workers).toBe(2);
+  for (const t of ['conv2d', 'dense', 'depthwiseConv2d', 'conv3d', 'default']) expect(h.device.efficiency[t]).toBeGreaterThan(0);
+  for (const e of Object.values(h.device.efficiency)) expect(e).toBeLessThanOrEqual(1);
+  expect(h.network).toMatchObject({ topology: 'switch' });
+});
+
+test('steady-state step time leaves out warm-up steps and takes the slowest worker', () => {
+  const rec = (step: number, d: number): StepRecord => ({ step, startSeconds: step, endSeconds: step + d, computeSeconds: d / 2, communicationSeconds: d / 4, waitingSeconds: d / 4, lossSum: 8, bytesSent: 10 });
+  const m = measure([[rec(0, 9), rec(1, 1), rec(2, 1)], [rec(0, 9), rec(1, 2), rec(2, 3)]], 16, 1);
+  expect(m.stepSeconds).toBeCloseTo(2.5);
+  expect(m.samplesPerSecond).toBeCloseTo(16 / 2.5);
+  expect(m.steps[0]).toMatchObject({ warmup: true, loss: 1 });
+  expect(m.workers[1].computeSeconds).toBeCloseTo(1.25);
+});

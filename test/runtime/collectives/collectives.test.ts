@@ -1,0 +1,47 @@
+// The collectives compute what their names say, for any number of workers and sizes.
+import fc from 'fast-check';
+import { allGatherV, reduceScatterV, broadcastRecv, broadcastSend, ringAllReduce, rankOrderRing } from '../../../runtime/collectives';
+import { memoryGroup } from '../helpers';
+
+const vec = (n: number, r: number) => Float32Array.from({ length: n }, (_, i) => (i % 7) + r * 0.5);
+
+test('ring all-reduce leaves the element-wise sum on every worker', async () => {
+  await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 300 }), async (k, n) => {
+    const ts = memoryGroup(k, 1 << 12);
+    const data = ts.map((_, r) => vec(n, r));
+    const expected = Array.from({ length: n }, (_, i) => data.reduce((a, d) => a + d[i], 0));
+    await Promise.all(ts.map((t, r) => ringAllReduce(t, rankOrderRing(r, k), data[r], 'ar')));
+    for (const d of data) Array.from(d).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 4));
+  }), { numRuns: 25 });
+});
+
+test('each ring all-reduce step sends 1/K of the data: 2(K−1)/K of it in all', async () => {
+  const k = 4;
+  const n = 4000;
+  const ts = memoryGroup(k);
+  await Promise.all(ts.map((t, r) => ringAllReduce(t, rankOrderRing(r, k), vec(n, r), 'ar')));
+  for (const t of ts) expect(t.stats().bytesSent).toBe((2 * (k - 1) * n * 4) / k);
+});
+
+test('all-gather returns every worker\'s piece, pieces of different lengths included', async () => {
+  const ts = memoryGroup(3);
+  const mine = ts.map((_, r) => vec(r + 2, r));
+  const got = await Promise.all(ts.map((t, r) => allGatherV(t, mine[r], 'ag')));
+  for (const g of got) g.forEach((p, q) => expect(Array.from(p)).toEqual(Array.from(mine[q])));
+});
+
+test('reduce-scatter gives each worker the sum of its piece; empty pieces are skipped', async () => {
+  const k = 3;
+  const ts = memoryGroup(k);
+  const len = [2, 0, 3];
+  const pieces = ts.map((_, r) => len.map((n, o) => vec(n, r + o)));
+  const got = await Promise.all(ts.map((t, r) => reduceScatterV(t, pieces[r], 'rs')));
+  got.forEach((g, o) => expect(Array.from(g)).toEqual(Array.from({ length: len[o] }, (_, i) => pieces.reduce((a, p) => a + p[o][i], 0))));
+});
+
+test('broadcast reaches every other worker', async () => {
+  const ts = memoryGroup(3);
+  const data = vec(5, 9);
+  const [, ...got] = await Promise.all([broadcastSend(ts[1], data, 'b').then(() => null), broadcastRecv(ts[0], 1, 'b'), broadcastRecv(ts[2], 1, 'b')]);
+  for (const g of got) expect(Array.from(g!)).toEqual(Array.from(data));
+});
