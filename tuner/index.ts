@@ -5,5 +5,6 @@ export { explain } from './explain';
 export { candidates, TUNER_DEFAULTS, MAX_ASYMMETRIC_WORKERS } from './space';
 export type { Family, SpaceOptions } from './space';
 export { InlineEvaluator, PoolEvaluator } from './evaluator';
-export { FileResults, MemoryResults, inputsDigest } from './results';
+export { FileResults, MemoryResults, StoreResults, inputsDigest } from './results';
+export type { ResultsLog, DocumentStore } from './results';
 export { costUnit } from './objective';

@@ -1,13 +1,15 @@
 // `trainplan tune`: search workers, batch and layer splits; print the best plan, each family's
 // best and why it loses, and the time/cost frontier; --out writes the plan (and a results log
-// beside it, from which an interrupted tune resumes).
+// beside it, from which an interrupted tune resumes); --store keeps the results in a directory or
+// an S3 prefix instead, one document per scored plan, plus the best plan.
 import { Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { describePlan } from '../../simulator/plan/describe';
 import { problem, UserError } from '../../simulator/errors';
 import { SYNCS } from '../../simulator/plan/schema';
 import { writeAtomic } from '../../simulator/trace';
-import { costUnit, explain, FileResults, inputsDigest, InlineEvaluator, MemoryResults, PoolEvaluator, tune, TUNER_DEFAULTS } from '../../tuner';
+import { costUnit, explain, FileResults, inputsDigest, InlineEvaluator, MemoryResults, PoolEvaluator, StoreResults, tune, TUNER_DEFAULTS } from '../../tuner';
+import { openStore, Store } from '../../runtime/store';
 import type { Family } from '../../tuner';
 import type { ResultsLog } from '../../tuner/results';
 import { loadModelHardware, int } from '../inputs';
@@ -28,6 +30,8 @@ interface TuneArgs {
   threads?: number;
   syncs?: string;
   families?: string;
+  store?: string;
+  s3Endpoint?: string;
   json?: boolean;
 }
 
@@ -48,6 +52,8 @@ export function register(program: Command): void {
     .option('--threads <n>', 'worker threads scoring plans (default: the cores, at most 4)', int('threads'))
     .option('--syncs <list>', `gradient synchronisations to try (default: all synchronous ones: ${SYNCS.filter((s) => s !== 'async-parameter-server').join(', ')})`)
     .option('--families <list>', 'plan families to try (single, data, model, hybrid, pipeline)')
+    .option('--store <dir|s3://bucket/prefix>', 'keep scored plans (to resume) and the best plan here instead of beside --out')
+    .option('--s3-endpoint <url>', 'S3 API endpoint of an s3:// store (default: AWS_ENDPOINT_URL, then Amazon S3)')
     .option('--json', 'one JSON document instead of tables')
     .action(async (o: TuneArgs) => {
       const { model, hardware } = loadModelHardware(o);
@@ -60,7 +66,9 @@ export function register(program: Command): void {
       if (o.objective === 'cost' && !hardware.price) process.stderr.write(`note: ${hardware.name} has no prices; cost is counted in worker-seconds\n`);
 
       const inputsKey = inputsDigest(model.model, hardware);
-      const log: ResultsLog = o.out ? new FileResults(`${o.out}.results.jsonl`) : new MemoryResults();
+      const store: Store | undefined = o.store ? openStore(o.store, { endpoint: o.s3Endpoint }) : undefined;
+      if (o.s3Endpoint && !o.store?.startsWith('s3://')) throw new UserError([problem('--s3-endpoint', 'only applies with --store s3://bucket/prefix')]);
+      const log: ResultsLog = store ? await StoreResults.open(store, `results/${inputsKey}/`) : o.out ? new FileResults(`${o.out}.results.jsonl`) : new MemoryResults();
       const threads = o.threads ?? Math.min(4, availableParallelism());
       const evaluator = threads > 1 ? new PoolEvaluator(model.model, hardware, threads) : new InlineEvaluator(model, hardware);
       const abort = new AbortController();
@@ -77,14 +85,21 @@ export function register(program: Command): void {
         bar.stop();
         process.off('SIGINT', onSigint);
         await evaluator.close();
+        await log.flush?.();
       }
       if (r.interrupted) {
-        process.stderr.write(`interrupted: ${log.size} scored plans kept${log.file ? ` in ${log.file}; run the same command again to resume` : ''}\n`);
+        store?.close?.();
+        process.stderr.write(`interrupted: ${log.size} scored plans kept${log.where ? ` in ${log.where}; run the same command again to resume` : ''}\n`);
         process.exitCode = 130;
         return;
       }
       if (!r.best) throw new UserError([problem('', `no feasible plan: ${Object.values(r.infeasibleFamilies)[0] ?? 'the search space is empty'}`)]);
-      if (o.out) writeAtomic(o.out, JSON.stringify({ ...r.best.plan, name: r.best.family }, null, 2) + '\n');
+      const planText = JSON.stringify({ ...r.best.plan, name: r.best.family }, null, 2) + '\n';
+      if (o.out) writeAtomic(o.out, planText);
+      if (store) {
+        await store.write(`plans/${model.model.name}--${hardware.name}--${r.objective}.json`, planText);
+        store.close?.();
+      }
       const unit = costUnit(hardware);
       const why = explain(r);
       const { timeline: _t, ...best } = r.best.result as typeof r.best.result & { timeline?: unknown };
@@ -109,7 +124,7 @@ export function register(program: Command): void {
           `time/cost frontier (${unit === 'dollars' ? 'µ$' : 'milli-worker-seconds'} per sample):`,
           table(['plan', 'samples/s', unit === 'dollars' ? 'µ$/sample' : 'mws/sample'], frontRows),
           '',
-          `${r.candidates} candidate plans: ${r.evaluated} simulated, ${r.fromLog} from the results log, ${r.pruned} skipped by lower bounds, ${r.infeasible} infeasible${o.out ? `; plan written to ${o.out}` : ''}`,
+          `${r.candidates} candidate plans: ${r.evaluated} simulated, ${r.fromLog} from the results log, ${r.pruned} skipped by lower bounds, ${r.infeasible} infeasible${o.out ? `; plan written to ${o.out}` : ''}${store ? `; results and plan kept in ${store.where}` : ''}`,
         ].join('\n');
       });
     });

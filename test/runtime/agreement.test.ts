@@ -42,6 +42,9 @@ function expectSameTraining(r: RunResult, tolerance: number) {
   expect(worstRelativeDiff(single, r).worst).toBeLessThanOrEqual(tolerance);
   expect(Math.abs(r.weightsL2 - single.weightsL2) / single.weightsL2).toBeLessThanOrEqual(tolerance);
   r.losses.forEach((l, i) => expect(Math.abs(l - single.losses[i]) / single.losses[i]).toBeLessThanOrEqual(tolerance));
+  // No tensor leaks from step to step on any worker.
+  const t = r.measured.steps.map((s) => s.tensors);
+  expect(t[STEPS - 1]).toBe(t[STEPS - 2]);
 }
 
 test('training changes the weights (the comparison is not vacuous)', () => {

@@ -23,7 +23,7 @@ test('calibrate produces a valid hardware file whose source says measured, when 
 });
 
 test('steady-state step time leaves out warm-up steps and takes the slowest worker', () => {
-  const rec = (step: number, d: number): StepRecord => ({ step, startSeconds: step, endSeconds: step + d, computeSeconds: d / 2, communicationSeconds: d / 4, waitingSeconds: d / 4, lossSum: 8, bytesSent: 10 });
+  const rec = (step: number, d: number): StepRecord => ({ step, startSeconds: step, endSeconds: step + d, computeSeconds: d / 2, communicationSeconds: d / 4, waitingSeconds: d / 4, lossSum: 8, bytesSent: 10, tensors: 5 });
   const m = measure([[rec(0, 9), rec(1, 1), rec(2, 1)], [rec(0, 9), rec(1, 2), rec(2, 3)]], 16, 1);
   expect(m.stepSeconds).toBeCloseTo(2.5);
   expect(m.samplesPerSecond).toBeCloseTo(16 / 2.5);

@@ -1,0 +1,146 @@
+// `trainplan run`: executes a plan for real on worker threads and reports measured step times.
+import { Command, Option } from 'commander';
+import { problem, UserError } from '../../simulator/errors';
+import { AnalyzedModel, loadModel } from '../../simulator/model/analyze';
+import { loadPlan, ResolvedPlan } from '../../simulator/plan/resolve';
+import { EXCHANGES } from '../../simulator/plan/schema';
+import { STRATEGIES, strategyResolved } from '../../simulator/plan/shorthand';
+import { RUN_DEFAULTS, runPlan, RunResult } from '../../runtime/run';
+import type { FaultSpec } from '../../runtime/protocol';
+import { transportNames, TransportSpec } from '../../runtime/transports';
+import { int } from '../inputs';
+import { need, Output } from '../io';
+import { progressBar } from '../progress';
+import { fixed, si, table } from '../table';
+
+export interface RunArgs {
+  model: string;
+  plan?: string;
+  strategy?: string;
+  workers?: number;
+  batch?: number;
+  exchange?: string;
+  fcBatch?: number;
+  microBatches?: number;
+  steps: number;
+  seed: number;
+  backend?: string;
+  transport: string;
+  bandwidth?: number;
+  latency?: number;
+  warmup?: number;
+  lr: number;
+  momentum: number;
+  json?: boolean;
+  injectFault?: string;
+}
+
+export const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UserError([problem(`--${name}`, `must be a positive number, got "${v}"`)]);
+  return n;
+};
+export const nonNegative = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n >= 0) || !Number.isFinite(n)) throw new UserError([problem(`--${name}`, `must be a non-negative number, got "${v}"`)]);
+  return n;
+};
+const count = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UserError([problem(`--${name}`, `must be a non-negative integer, got "${v}"`)]);
+  return n;
+};
+
+/** `--inject-fault rank:step[:exit]` (hidden; for tests of failure handling). */
+function fault(v: string): FaultSpec {
+  const m = /^(\d+):(\d+)(?::(throw|exit))?$/.exec(v);
+  if (!m) throw new UserError([problem('--inject-fault', `must be rank:step[:throw|exit], got "${v}"`)]);
+  return { rank: Number(m[1]), step: Number(m[2]), kind: (m[3] as FaultSpec['kind']) ?? 'throw' };
+}
+
+/** Options shared by `run` and `validate`: backend and transport. */
+export function transportOptions(cmd: Command): Command {
+  return cmd
+    .option('--backend <name>', 'TensorFlow.js backend (default: the fastest present)')
+    .addOption(new Option('--transport <kind>', 'how workers exchange data').choices(transportNames()).default('memory'))
+    .option('--bandwidth <B/s>', 'with --transport shaped: bytes per second per worker port', positive('bandwidth'))
+    .option('--latency <s>', 'with --transport shaped: seconds per message', nonNegative('latency'));
+}
+
+export function transportSpec(o: { transport: string; bandwidth?: number; latency?: number }): TransportSpec {
+  if (o.transport === 'shaped') {
+    if (o.bandwidth === undefined) throw new UserError([problem('--bandwidth', 'required with --transport shaped')]);
+    return { kind: 'shaped', bandwidthBytesPerSecond: o.bandwidth, latencySeconds: o.latency ?? 0 };
+  }
+  if (o.bandwidth !== undefined) throw new UserError([problem('--bandwidth', 'only applies with --transport shaped')]);
+  if (o.latency !== undefined) throw new UserError([problem('--latency', 'only applies with --transport shaped')]);
+  return { kind: o.transport };
+}
+
+export function resolveRunPlan(o: RunArgs, model: AnalyzedModel): ResolvedPlan {
+  if (o.plan) return need(loadPlan(o.plan, model), o.plan);
+  if (!o.strategy) throw new UserError([problem('--plan', 'give a plan file (--plan F) or a strategy (--strategy S --workers N --batch B)')]);
+  const workers = o.strategy === 'single' ? 1 : o.workers;
+  if (!workers) throw new UserError([problem('--workers', `required with --strategy ${o.strategy}`)]);
+  if (!o.batch) throw new UserError([problem('--batch', `required with --strategy ${o.strategy}`)]);
+  return need(strategyResolved(o.strategy, model, {
+    // What the runtime does: ring all-reduce after the whole backward pass.
+    workers, batchPerWorker: o.batch, exchange: o.exchange as never, fcBatch: o.fcBatch, microBatches: o.microBatches, topology: 'switch', sync: 'ring-allreduce', overlap: false,
+  }));
+}
+
+export function formatRun(r: RunResult): string {
+  const m = r.measured;
+  const p = r.plan;
+  const lines = [
+    `${r.model}, ${r.family} plan: ${p.workers} worker${p.workers > 1 ? 's' : ''} × ${p.batchPerWorker} samples (${r.stepSamples} per step), backend ${r.backend}, transport ${r.transport.kind}` +
+      (r.transport.kind === 'shaped' ? ` (${si(r.transport.bandwidthBytesPerSecond as number, 'B/s')}, ${r.transport.latencySeconds} s)` : ''),
+    `step time ${fixed(m.stepSeconds, 4)} s (mean of steps ${m.warmupSteps + 1}–${r.steps}, ${m.warmupSteps} warm-up), ${fixed(m.samplesPerSecond, 1)} samples/s`,
+    `final loss ${fixed(r.finalLoss, 4)}, weights L2 ${fixed(r.weightsL2, 4)}`,
+    ...r.notes.map((n) => `note: ${n}`),
+    '',
+    table(['worker', 'step s', 'compute s', 'communication s', 'waiting s', 'sent/step'],
+      m.workers.map((w) => [w.rank, fixed(w.stepSeconds, 4), fixed(w.computeSeconds, 4), fixed(w.communicationSeconds, 4), fixed(w.waitingSeconds, 4), si(w.bytesSentPerStep, 'B')])),
+  ];
+  return lines.join('\n');
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('run')
+    .description('run a plan for real on worker threads and measure it')
+    .requiredOption('--model <file>', 'model file')
+    .option('--plan <file>', 'plan file (as written by tune --out)')
+    .addOption(new Option('--strategy <s>', 'plan shorthand').choices([...STRATEGIES]))
+    .option('--workers <n>', 'workers (with --strategy)', int('workers'))
+    .option('--batch <n>', 'batch per worker (with --strategy)', int('batch'))
+    .addOption(new Option('--exchange <e>', 'exchange of model segments (with --strategy)').choices([...EXCHANGES]))
+    .option('--fc-batch <n>', 'samples per weight update of model segments (with --strategy)', int('fc-batch'))
+    .option('--micro-batches <n>', 'pipeline micro-batches (with --strategy pipeline)', int('micro-batches'))
+    .option('--steps <n>', 'training steps', int('steps'), RUN_DEFAULTS.steps)
+    .option('--seed <n>', 'seed of weights, data and dropout', count('seed'), RUN_DEFAULTS.seed)
+    .option('--warmup <n>', 'steps left out of the steady state (default 1–2)', count('warmup'))
+    .option('--lr <x>', 'learning rate', positive('lr'), RUN_DEFAULTS.learningRate)
+    .option('--momentum <x>', 'SGD momentum', nonNegative('momentum'), RUN_DEFAULTS.momentum);
+  transportOptions(cmd)
+    .option('--json', 'one JSON document instead of a table')
+    .addOption(new Option('--inject-fault <rank:step>', 'make a worker fail (tests)').argParser(fault).hideHelp())
+    .action(async (o: RunArgs & { injectFault?: FaultSpec }) => {
+      const model = need(loadModel(o.model), o.model);
+      const plan = resolveRunPlan(o, model);
+      const transport = transportSpec(o);
+      const bar = progressBar('steps', !!o.json);
+      try {
+        const r = await runPlan(model, plan, {
+          steps: o.steps, seed: o.seed, learningRate: o.lr, momentum: o.momentum, backend: o.backend, transport,
+          warmupSteps: o.warmup, fault: o.injectFault as FaultSpec | undefined,
+          onProgress: (e) => e.kind === 'step' && bar.update(e.stepsDone, e.steps),
+        });
+        bar.stop();
+        const { weights: _w, ...doc } = r;
+        new Output(!!o.json).emit(doc, () => formatRun(r));
+      } finally {
+        bar.stop();
+      }
+    });
+}

@@ -1,0 +1,29 @@
+// The Backend interface: one TensorFlow.js backend the runtime can run a worker on. Each worker
+// thread activates its own copy. Implementations live side by side in this folder and register
+// by name; `index.ts` picks the default (the fastest one present).
+export type Probe = { ok: true; detail?: string } | { ok: false; reason: string };
+
+export interface Backend {
+  /** The name `--backend` takes and every result reports. */
+  name: string;
+  /** Expected speed rank; the default backend is the present one with the highest. */
+  preference: number;
+  /** Whether it can run on this machine (package installed, device found). Called on the main thread. */
+  probe(): Promise<Probe>;
+  /** Loads it into this thread's tfjs-core and makes it the current backend. */
+  activate(): Promise<void>;
+  /** Kernels this backend has but that are slower than their composed form (see model/gradients.ts). */
+  avoidKernels?: string[];
+  /** Whether kernels run synchronously (times of synchronous calls are compute times). */
+  synchronous: boolean;
+}
+
+/** Whether a package can be loaded from here, without loading it. */
+export function installed(pkg: string): boolean {
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}

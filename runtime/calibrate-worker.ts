@@ -1,0 +1,116 @@
+// The worker side of `trainplan calibrate`: times layers forward and backward on this thread's
+// backend, a large matmul (the backend's practical peak) and an empty op (its fixed overhead),
+// and round trips through a transport.
+import * as tf from '@tensorflow/tfjs-core';
+import { unwrap } from '../simulator/errors';
+import { parseModel } from '../simulator/model/analyze';
+import { activateBackend } from './backends';
+import { now } from './clock';
+import { barrier } from './collectives/direct';
+import { headOf, Part } from './model/network';
+import { record } from './model/tape';
+import type { BenchComputeResult, BenchComputeTask, BenchTransportResult, BenchTransportTask, LayerTiming } from './protocol';
+import { transportKind } from './transports';
+
+/** Side of the square matmul taken as the backend's peak: the size DESIGN.md quotes (768², ~24 GFLOP/s here). */
+const PEAK_MATMUL_SIZE = 768;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Median seconds of `f` over `repeats` runs after one warm-up run. */
+export function timeIt(f: () => void, repeats: number): number {
+  f();
+  const ts: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    f();
+    ts.push((performance.now() - t0) / 1000);
+  }
+  return median(ts);
+}
+
+export function matmulFlopsPerSecond(repeats: number, n = PEAK_MATMUL_SIZE): number {
+  const [a, b] = [tf.randomUniform([n, n]), tf.randomUniform([n, n])];
+  const s = timeIt(() => {
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+  }, repeats);
+  tf.dispose([a, b]);
+  return (2 * n ** 3) / s;
+}
+
+export function opOverheadSeconds(repeats: number): number {
+  const a = tf.scalar(1);
+  const OPS = 100;
+  const s = timeIt(() => {
+    for (let i = 0; i < OPS; i++) tf.add(a, a).dispose();
+  }, repeats);
+  a.dispose();
+  return s / OPS;
+}
+
+export async function benchCompute(task: BenchComputeTask): Promise<BenchComputeResult> {
+  const backend = await activateBackend(task.backend);
+  const layers: LayerTiming[] = [];
+  for (const raw of task.models) {
+    const model = unwrap(parseModel(raw));
+    const head = headOf(model);
+    for (const li of model.order) {
+      if (head.excluded.has(li)) continue;
+      const info = model.layers[li];
+      const part = new Part(model, [li], { seed: 1, head });
+      const ctx = { training: true, seed: 1, step: 0, samples: Array.from({ length: task.batch }, (_, i) => i) };
+      const inputs = info.inputShapes.map((s) => tf.randomUniform([task.batch, ...s], -1, 1));
+      const dy = tf.randomUniform([task.batch, ...info.outputShape], -1, 1);
+      const xs = [...(info.needsInputGradient ? inputs : []), ...part.variables];
+      const seconds = timeIt(() => {
+        const rec = record(() => part.forwardLayer(li, inputs, ctx));
+        const grads = xs.length ? rec.backward(dy, xs) : (rec.dispose(), []);
+        for (const g of grads) g?.dataSync();
+        tf.dispose([rec.y, ...grads.filter((g): g is tf.Tensor => g !== null)]);
+      }, task.repeats);
+      const flops = task.batch * (info.forwardFlops + info.backwardWeightFlops + (info.needsInputGradient ? info.backwardInputFlops : 0));
+      layers.push({ type: info.type, layer: info.name, model: model.model.name, flops, seconds });
+      tf.dispose([...inputs, dy]);
+      part.dispose();
+    }
+  }
+  return {
+    kind: 'bench-compute-result', rank: task.rank, backend: backend.name, layers,
+    matmulFlopsPerSecond: matmulFlopsPerSecond(task.repeats), opOverheadSeconds: opOverheadSeconds(task.repeats),
+  };
+}
+
+/** Worker 0 bounces messages of each size off worker 1; the others only join the barriers. */
+export async function benchTransport(task: BenchTransportTask): Promise<BenchTransportResult> {
+  const kind = transportKind(task.transport.kind);
+  if (!kind) throw new Error(`unknown transport ${task.transport.kind}`);
+  const t = kind.open(task.transport.setup, task.rank, task.workers);
+  await barrier(t, 'start');
+  const oneWaySeconds: { bytes: number; seconds: number }[] = [];
+  for (const bytes of task.sizesBytes) {
+    const data = new Uint8Array(bytes);
+    const times: number[] = [];
+    for (let i = -2; i < task.repeats; i++) {
+      const tag = `${bytes}/${i}`;
+      if (task.rank === 0) {
+        const t0 = now();
+        await t.send(1, tag, data);
+        t.release?.(await t.recv(1, tag));
+        if (i >= 0) times.push((now() - t0) / 2);
+      } else if (task.rank === 1) {
+        const got = await t.recv(0, tag);
+        await t.send(0, tag, got);
+        t.release?.(got);
+      }
+    }
+    if (task.rank === 0) oneWaySeconds.push({ bytes, seconds: median(times) });
+  }
+  await barrier(t, 'end');
+  await t.close();
+  return { kind: 'bench-transport-result', rank: task.rank, oneWaySeconds };
+}

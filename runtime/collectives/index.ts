@@ -1,0 +1,10 @@
+// Collective algorithms written once on top of the Transport interface.
+export { rankOrderRing } from './ring';
+export type { Ring } from './ring';
+export { ringAllReduce } from './allreduce';
+export { allGatherV, reduceScatterV, broadcastSend, broadcastRecv, barrier, others, releaseFloats } from './direct';
+export { chunkBounds, addInto } from './chunks';
+export { boardOf } from './board';
+export type { Board } from './board';
+export { s3AllReduce } from './s3-allreduce';
+export { s3ScatterReduce } from './s3-scatter-reduce';

@@ -1,0 +1,105 @@
+// The interface every runtime layer implements: its parameters (full size, and how model
+// parallelism splits them) and its forward pass on tfjs-core ops. Gradients come from the tape.
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayerInfo } from '../../../simulator/model/analyze';
+import type { LayerType } from '../../../simulator/model/schema';
+import type { UnitRange } from '../slice';
+
+export interface ParamSpec {
+  name: string;
+  /** Full (unsplit) shape. */
+  shape: number[];
+  init: 'he-uniform' | 'zeros' | 'ones';
+  /** Inputs per output unit, for He initialisation. */
+  fanIn: number;
+  /** Axis that model parallelism splits (in split units, see LayerImpl.splitUnits); absent: replicated. */
+  splitAxis?: number;
+}
+
+export interface ForwardContext {
+  training: boolean;
+  seed: number;
+  step: number;
+  /** Global indices of the samples in this batch, in row order (dropout masks are keyed by them). */
+  samples: readonly number[];
+  /** The output activation is left off (the loss applies softmax itself). */
+  skipActivation?: boolean;
+}
+
+export interface LayerImpl {
+  type: LayerType;
+  params(l: LayerInfo): ParamSpec[];
+  /** Units a model-parallel split divides (output units or channels; input channels for depthwise). */
+  splitUnits(l: LayerInfo): number;
+  /**
+   * Whether output channel c depends on input channel c only (pools, batch norm, depthwise...): a
+   * split layer of this kind can take the previous layer's slice as it is, with no all-gather
+   * (the simulator's model-parallel lowering makes the same distinction).
+   */
+  channelwise?: boolean;
+  /** Output channels computed for split units `r` (default: the same range). */
+  outputRange?(l: LayerInfo, r: UnitRange): UnitRange;
+  /**
+   * Output of the layer for full inputs `xs`, with `ps` the layer's parameters (split along
+   * splitAxis when `r` is given), restricted to output channels outputRange(r) when `r` is given.
+   */
+  forward(l: LayerInfo, xs: tf.Tensor[], ps: tf.Tensor[], r: UnitRange | null, ctx: ForwardContext): tf.Tensor;
+}
+
+const impls = new Map<LayerType, LayerImpl>();
+
+export function registerLayerImpl(impl: LayerImpl): void {
+  if (impls.has(impl.type)) throw new Error(`runtime layer ${impl.type} registered twice`);
+  impls.set(impl.type, impl);
+}
+
+export function layerImpl(type: LayerType): LayerImpl {
+  const k = impls.get(type);
+  if (!k) throw new Error(`the runtime has no implementation of layer type ${type}`);
+  return k;
+}
+
+export const channelsOf = (shape: readonly number[]): number => shape[shape.length - 1];
+
+/** Channels [a, b) of x along its last axis (x as it is when it already holds only those). */
+export function sliceChannels<T extends tf.Tensor>(x: T, r: UnitRange | null): T {
+  if (!r || (r[0] === 0 && r[1] === channelsOf(x.shape))) return x;
+  if (channelsOf(x.shape) === r[1] - r[0]) return x;
+  const begin = x.shape.map((_, i) => (i === x.rank - 1 ? r[0] : 0));
+  const size = x.shape.map((d, i) => (i === x.rank - 1 ? r[1] - r[0] : d));
+  return tf.slice(x, begin, size) as T;
+}
+
+export function activate(x: tf.Tensor, activation: string | undefined, ctx: ForwardContext): tf.Tensor {
+  if (ctx.skipActivation) return x;
+  switch (activation ?? 'linear') {
+    case 'linear': return x;
+    case 'relu': return tf.relu(x);
+    case 'relu6': return tf.relu6(x);
+    case 'sigmoid': return tf.sigmoid(x);
+    case 'tanh': return tf.tanh(x);
+    case 'softmax': return tf.softmax(x);
+    default: throw new Error(`unknown activation ${activation}`);
+  }
+}
+
+/** A layer without weights that acts on each channel separately: slice the input, then compute. */
+export function channelwise(type: LayerType, f: (l: LayerInfo, xs: tf.Tensor[], ctx: ForwardContext, r: UnitRange | null) => tf.Tensor): LayerImpl {
+  return {
+    type,
+    channelwise: true,
+    params: () => [],
+    splitUnits: (l) => channelsOf(l.outputShape),
+    forward: (l, xs, _ps, r, ctx) => f(l, xs.map((x) => sliceChannels(x, r)), ctx, r),
+  };
+}
+
+/** A layer without weights that mixes channels: compute in full, then keep the slice. */
+export function mixing(type: LayerType, f: (l: LayerInfo, xs: tf.Tensor[], ctx: ForwardContext) => tf.Tensor): LayerImpl {
+  return {
+    type,
+    params: () => [],
+    splitUnits: (l) => channelsOf(l.outputShape),
+    forward: (l, xs, _ps, r, ctx) => sliceChannels(f(l, xs, ctx), r),
+  };
+}

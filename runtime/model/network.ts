@@ -1,0 +1,149 @@
+// Builds a part of the model (a set of layers, replicated or split across workers) with tfjs
+// variables, initialised from the seed exactly as the full model would be, so a slice on worker r
+// holds the same numbers as the same columns of a one-worker run.
+import * as tf from '@tensorflow/tfjs-core';
+import { AnalyzedModel, LayerInfo, MODEL_INPUT } from '../../simulator/model/analyze';
+import { ForwardContext, layerImpl, ParamSpec } from './layers';
+import { Rng, streamKey } from './rng';
+import { sliceAlong, UnitRange, unitRange } from './slice';
+
+export interface PartParam {
+  layer: number;
+  spec: ParamSpec;
+  /** Split units this worker holds along spec.splitAxis; null when the parameter is whole here. */
+  range: UnitRange | null;
+  variable: tf.Variable;
+}
+
+/**
+ * The loss applies softmax itself, so a trailing softmax (a `softmax` layer, or the last layer's
+ * softmax activation) is left out of the network: its input is the logits.
+ */
+export interface Head {
+  excluded: Set<number>;
+  skipActivation: Set<number>;
+  logitsLayer: number;
+}
+
+export function headOf(model: AnalyzedModel): Head {
+  const last = model.layers.length - 1;
+  const l = model.layers[last];
+  if (l.type === 'softmax') return { excluded: new Set([last]), skipActivation: new Set(), logitsLayer: l.inputs[0] };
+  const act = (l.layer as { activation?: string }).activation;
+  return { excluded: new Set(), skipActivation: act === 'softmax' ? new Set([last]) : new Set(), logitsLayer: last };
+}
+
+/** The full initial value of one parameter: a pure function of (seed, layer name, parameter name). */
+export function initialValue(seed: number, layer: LayerInfo, spec: ParamSpec): Float32Array {
+  const n = spec.shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n);
+  if (spec.init === 'ones') out.fill(1);
+  else if (spec.init === 'he-uniform') {
+    // He et al. 2015 (arXiv:1502.01852) for ReLU networks, uniform variant: limit √(6 / fanIn).
+    const limit = Math.sqrt(6 / spec.fanIn);
+    new Rng(streamKey(seed, 'init', layer.name, spec.name)).fillUniform(out, -limit, limit);
+  }
+  return out;
+}
+
+export interface PartOptions {
+  seed: number;
+  head: Head;
+  /** Model parallelism: this worker's share of every layer. */
+  split?: { workers: number; rank: number };
+  /** Whether this worker counts the whole (unsplit) parameters in squares(): one replica of each does. Default true. */
+  countsWhole?: boolean;
+}
+
+export class Part {
+  readonly layers: number[];
+  readonly params: PartParam[] = [];
+  private readonly byLayer = new Map<number, tf.Variable[]>();
+  private readonly member: Set<number>;
+
+  constructor(readonly model: AnalyzedModel, layers: number[], readonly options: PartOptions) {
+    const set = new Set(layers.filter((i) => !options.head.excluded.has(i)));
+    this.member = set;
+    this.layers = model.order.filter((i) => set.has(i));
+    for (const li of this.layers) {
+      const info = model.layers[li];
+      const impl = layerImpl(info.type);
+      const r = this.splitRange(li);
+      const vars = impl.params(info).map((spec) => {
+        let value = initialValue(options.seed, info, spec);
+        let shape = spec.shape;
+        let range: UnitRange | null = null;
+        if (r && spec.splitAxis !== undefined) {
+          range = r;
+          value = sliceAlong(value, spec.shape, spec.splitAxis, r);
+          shape = spec.shape.map((d, i) => (i === spec.splitAxis ? r[1] - r[0] : d));
+        }
+        // Unnamed: tfjs variable names are global to the thread, and several parts may hold one layer.
+        const variable = tf.variable(tf.tensor(value, shape), true);
+        this.params.push({ layer: li, spec, range, variable });
+        return variable;
+      });
+      this.byLayer.set(li, vars);
+    }
+  }
+
+  get variables(): tf.Variable[] {
+    return this.params.map((p) => p.variable);
+  }
+
+  layerVariables(li: number): tf.Variable[] {
+    return this.byLayer.get(li) ?? [];
+  }
+
+  /** Split units this worker holds of layer li (null when the part is replicated). */
+  splitRange(li: number, rank = this.options.split?.rank): UnitRange | null {
+    const s = this.options.split;
+    if (!s || rank === undefined) return null;
+    const info = this.model.layers[li];
+    return unitRange(layerImpl(info.type).splitUnits(info), s.workers, rank);
+  }
+
+  /** Output channels of layer li computed by worker `rank` (all of them when replicated). */
+  outputRange(li: number, rank = this.options.split?.rank): UnitRange {
+    const info = this.model.layers[li];
+    const r = this.splitRange(li, rank);
+    const c = info.outputShape[info.outputShape.length - 1];
+    if (!r) return [0, c];
+    return layerImpl(info.type).outputRange?.(info, r) ?? r;
+  }
+
+  /** One layer on full inputs: its output, restricted to this worker's channels when split. */
+  forwardLayer(li: number, inputs: tf.Tensor[], ctx: ForwardContext): tf.Tensor {
+    const info = this.model.layers[li];
+    const c = this.options.head.skipActivation.has(li) ? { ...ctx, skipActivation: true } : ctx;
+    return layerImpl(info.type).forward(info, inputs, this.layerVariables(li), this.splitRange(li), c);
+  }
+
+  /** All layers of a replicated part; `x` feeds every layer whose input lies outside the part. */
+  forward(x: tf.Tensor, ctx: ForwardContext): tf.Tensor {
+    const outs = new Map<number, tf.Tensor>();
+    let last = x;
+    for (const li of this.layers) {
+      const inputs = this.model.layers[li].inputs.map((k) => (k === MODEL_INPUT || !this.member.has(k) ? x : outs.get(k)!));
+      last = this.forwardLayer(li, inputs, ctx);
+      outs.set(li, last);
+    }
+    return last;
+  }
+
+  /** Sum of squares of the parameters this worker owns: its slices, and whole ones if it counts them. */
+  squares(): number {
+    let s = 0;
+    for (const p of this.params) {
+      if (this.options.countsWhole === false && p.range === null) continue;
+      // In float64: a float32 sum of a million squares drifts by ~1e-5 with the summation order.
+      const d = p.variable.dataSync();
+      for (let i = 0; i < d.length; i++) s += d[i] * d[i];
+    }
+    return s;
+  }
+
+  dispose(): void {
+    for (const p of this.params) p.variable.dispose();
+  }
+}

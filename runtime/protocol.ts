@@ -1,0 +1,154 @@
+// Every message between the main thread and the worker threads, as one discriminated union.
+// Tasks go in through piscina (one long task per worker), progress comes back on a MessagePort,
+// and the task's return value is the last message.
+import type { MessagePort } from 'node:worker_threads';
+import type { Model } from '../simulator/model/schema';
+import type { Plan } from '../simulator/plan/schema';
+
+/** Test hook: worker `rank` throws (or its thread exits) when it reaches `step`. */
+export interface FaultSpec {
+  rank: number;
+  step: number;
+  kind: 'throw' | 'exit';
+}
+
+/** What a run's transport needs in every worker: the kind's name and its setup (see transports/). */
+export interface TransportHandle {
+  kind: string;
+  setup: unknown;
+}
+
+export interface TrainTask {
+  kind: 'train';
+  rank: number;
+  workers: number;
+  /** The model file's content; each worker analyses it with the simulator, as the main thread did. */
+  model: Model;
+  plan: Plan;
+  steps: number;
+  seed: number;
+  learningRate: number;
+  momentum: number;
+  backend: string;
+  transport: TransportHandle;
+  progress: MessagePort;
+  fault?: FaultSpec;
+  collectWeights: boolean;
+}
+
+export interface StepRecord {
+  step: number;
+  /** Shared-clock seconds (clock.ts) when this worker started and finished the step. */
+  startSeconds: number;
+  endSeconds: number;
+  computeSeconds: number;
+  communicationSeconds: number;
+  waitingSeconds: number;
+  /** This worker's share of the step's summed loss (the step's mean loss is Σ over workers / samples). */
+  lossSum: number;
+  bytesSent: number;
+  /** Live tensors on this worker after the step (constant from step to step unless something leaks). */
+  tensors: number;
+}
+
+export interface ReadyMessage {
+  kind: 'ready';
+  rank: number;
+  backend: string;
+  setupSeconds: number;
+}
+export interface StepMessage {
+  kind: 'step';
+  rank: number;
+  record: StepRecord;
+}
+export interface FailedMessage {
+  kind: 'failed';
+  rank: number;
+  /** The step being run, or null when the worker failed while setting up. */
+  step: number | null;
+  message: string;
+  stack?: string;
+}
+
+/** The last message on a task's progress port: everything the worker reported has arrived. */
+export interface DoneMessage {
+  kind: 'done';
+}
+
+/** One parameter as a worker holds it: whole, or split units `range` along `splitAxis`. */
+export interface ParamSlice {
+  layer: string;
+  param: string;
+  shape: number[];
+  splitAxis: number | null;
+  range: [number, number] | null;
+  data: Float32Array;
+}
+
+export interface TrainedMessage {
+  kind: 'trained';
+  rank: number;
+  backend: string;
+  /** Sum of squares of the weights this worker owns (whole ones only on worker 0). */
+  squares: number;
+  weights?: ParamSlice[];
+}
+
+/** Calibration: achieved FLOP/s of layer types, op overhead, peak matmul rate (runtime/calibrate.ts). */
+export interface BenchComputeTask {
+  kind: 'bench-compute';
+  rank: number;
+  backend: string;
+  /** Models whose layers to time, forward and backward, at `batch` samples. */
+  models: Model[];
+  batch: number;
+  repeats: number;
+  progress: MessagePort;
+}
+export interface LayerTiming {
+  type: string;
+  layer: string;
+  model: string;
+  flops: number;
+  seconds: number;
+}
+export interface BenchComputeResult {
+  kind: 'bench-compute-result';
+  rank: number;
+  backend: string;
+  layers: LayerTiming[];
+  matmulFlopsPerSecond: number;
+  opOverheadSeconds: number;
+}
+
+/** Calibration: point-to-point bandwidth and latency of a transport between workers 0 and 1. */
+export interface BenchTransportTask {
+  kind: 'bench-transport';
+  rank: number;
+  workers: number;
+  transport: TransportHandle;
+  sizesBytes: number[];
+  repeats: number;
+  progress: MessagePort;
+}
+export interface BenchTransportResult {
+  kind: 'bench-transport-result';
+  rank: number;
+  /** One-way seconds per message size (worker 0's view), half of a measured round trip. */
+  oneWaySeconds: { bytes: number; seconds: number }[];
+}
+
+export type Message =
+  | TrainTask
+  | ReadyMessage
+  | StepMessage
+  | FailedMessage
+  | DoneMessage
+  | TrainedMessage
+  | BenchComputeTask
+  | BenchComputeResult
+  | BenchTransportTask
+  | BenchTransportResult;
+
+export type Task = TrainTask | BenchComputeTask | BenchTransportTask;

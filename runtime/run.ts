@@ -1,0 +1,120 @@
+// `trainplan run`, as a library call: executes a plan on K worker threads and measures it.
+import { UserError, problem } from '../simulator/errors';
+import type { AnalyzedModel } from '../simulator/model/analyze';
+import type { ResolvedPlan } from '../simulator/plan/resolve';
+import type { Plan } from '../simulator/plan/schema';
+import { chooseBackend } from './backends';
+import { SGD_DEFAULTS } from './model/optimizer';
+import { defaultWarmup, measure, Measured } from './measure';
+import { placeAlong } from './model/slice';
+import { runOnWorkers } from './pool';
+import type { FaultSpec, Message, StepRecord, TrainedMessage } from './protocol';
+import { runtimeSupport } from './support';
+import { transportKind, TransportSpec } from './transports';
+
+export interface RunOptions {
+  steps: number;
+  seed: number;
+  learningRate: number;
+  momentum: number;
+  /** A backend name; the fastest present one when absent. */
+  backend?: string;
+  transport: TransportSpec;
+  /** Steps left out of the steady state (default: defaultWarmup(steps)). */
+  warmupSteps?: number;
+  /** Return every trained weight, whole (for tests that compare plans). */
+  collectWeights?: boolean;
+  fault?: FaultSpec;
+  onProgress?: (e: { kind: 'ready'; backend: string } | { kind: 'step'; stepsDone: number; steps: number }) => void;
+}
+
+export const RUN_DEFAULTS = {
+  steps: 5,
+  seed: 1,
+  learningRate: SGD_DEFAULTS.learningRate,
+  momentum: SGD_DEFAULTS.momentum,
+  transport: { kind: 'memory' } as TransportSpec,
+};
+
+export interface RunResult {
+  model: string;
+  plan: Plan;
+  family: ResolvedPlan['family'];
+  backend: string;
+  transport: TransportSpec;
+  steps: number;
+  seed: number;
+  stepSamples: number;
+  measured: Measured;
+  /** Mean loss of the last step, over its samples. */
+  finalLoss: number;
+  losses: number[];
+  /** L2 norm of all trained weights together. */
+  weightsL2: number;
+  notes: string[];
+  setupSeconds: number;
+  weights?: Record<string, { shape: number[]; data: Float32Array }>;
+}
+
+export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options: RunOptions): Promise<RunResult> {
+  const support = runtimeSupport(model, plan);
+  if (support.problems.length) throw new UserError(support.problems);
+  if (!(Number.isInteger(options.steps) && options.steps >= 1)) throw new UserError([problem('steps', 'must be a positive integer')]);
+  const chosen = await chooseBackend(options.backend);
+  if (!chosen.ok) throw new UserError([problem('backend', chosen.reason)]);
+  const backend = chosen.backend.name;
+  const workers = plan.plan.workers;
+  const kind = transportKind(options.transport.kind);
+  if (!kind) throw new UserError([problem('transport', `unknown transport "${options.transport.kind}"`)]);
+  const setup = kind.setup(workers, options.transport);
+
+  const records: StepRecord[][] = Array.from({ length: workers }, () => []);
+  let setupSeconds = 0;
+  let ready = 0;
+  const progress = (m: Message) => {
+    if (m.kind === 'ready') {
+      setupSeconds = Math.max(setupSeconds, m.setupSeconds);
+      if (++ready === workers) options.onProgress?.({ kind: 'ready', backend: m.backend });
+    } else if (m.kind === 'step') {
+      records[m.rank][m.record.step] = m.record;
+      const done = Math.min(...records.map((r) => r.filter(Boolean).length));
+      if (records.every((r) => r[m.record.step])) options.onProgress?.({ kind: 'step', stepsDone: done, steps: options.steps });
+    }
+  };
+  const results = await runOnWorkers<TrainedMessage>(
+    Array.from({ length: workers }, (_, rank) => ({
+      kind: 'train' as const, rank, workers, model: model.model, plan: plan.plan, steps: options.steps, seed: options.seed,
+      learningRate: options.learningRate, momentum: options.momentum, backend, transport: { kind: kind.name, setup },
+      fault: options.fault, collectWeights: !!options.collectWeights,
+    })),
+    progress,
+  );
+
+  const warmup = Math.min(options.warmupSteps ?? defaultWarmup(options.steps), options.steps - 1);
+  const measured = measure(records, plan.stepSamples, warmup);
+  return {
+    model: model.model.name, plan: plan.plan, family: plan.family, backend, transport: options.transport,
+    steps: options.steps, seed: options.seed, stepSamples: plan.stepSamples, measured,
+    finalLoss: measured.steps[measured.steps.length - 1].loss, losses: measured.steps.map((s) => s.loss),
+    weightsL2: Math.sqrt(results.reduce((a, r) => a + r.squares, 0)),
+    notes: support.notes, setupSeconds,
+    weights: options.collectWeights ? assembleWeights(results) : undefined,
+  };
+}
+
+/** Whole weights from every worker's slices, keyed "layer/param". */
+export function assembleWeights(results: TrainedMessage[]): Record<string, { shape: number[]; data: Float32Array }> {
+  const out: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (const r of [...results].sort((a, b) => a.rank - b.rank)) {
+    for (const w of r.weights ?? []) {
+      const key = `${w.layer}/${w.param}`;
+      if (w.range === null) {
+        out[key] ??= { shape: w.shape, data: w.data };
+        continue;
+      }
+      out[key] ??= { shape: w.shape, data: new Float32Array(w.shape.reduce((a, b) => a * b, 1)) };
+      placeAlong(out[key].data, w.shape, w.splitAxis!, w.range, w.data);
+    }
+  }
+  return out;
+}

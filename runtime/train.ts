@@ -1,0 +1,82 @@
+// A worker's training task: activate the backend, build this worker's share of the network, run
+// the steps, time each one (compute, communication, waiting) and report it to the main thread.
+import * as tf from '@tensorflow/tfjs-core';
+import { unwrap } from '../simulator/errors';
+import { parseModel } from '../simulator/model/analyze';
+import { resolvePlan } from '../simulator/plan/resolve';
+import { activateBackend } from './backends';
+import { now } from './clock';
+import { barrier } from './collectives/direct';
+import { rankOrderRing } from './collectives/ring';
+import { ComputeClock, executorFor } from './executors/executor';
+import './executors';
+import { headOf } from './model/network';
+import type { Message, ParamSlice, TrainedMessage, TrainTask } from './protocol';
+import { transportKind } from './transports';
+
+export async function train(task: TrainTask): Promise<TrainedMessage> {
+  const post = (m: Message) => task.progress.postMessage(m);
+  const { rank, workers } = task;
+  let step: number | null = null;
+  try {
+    const t0 = now();
+    const backend = await activateBackend(task.backend);
+    const model = unwrap(parseModel(task.model));
+    const plan = unwrap(resolvePlan(task.plan, model));
+    const kind = transportKind(task.transport.kind);
+    if (!kind) throw new Error(`unknown transport ${task.transport.kind}`);
+    const transport = kind.open(task.transport.setup, rank, workers);
+    const compute = new ComputeClock();
+    const factory = executorFor(plan.family);
+    if (!factory) throw new Error(`no executor for ${plan.family} plans`);
+    const logits = model.layers[headOf(model).logitsLayer];
+    const exec = factory({
+      rank, workers, model, plan, transport, ring: rankOrderRing(rank, workers), seed: task.seed,
+      learningRate: task.learningRate, momentum: task.momentum, classes: logits.outputShape[0], compute,
+    });
+    await barrier(transport, 'ready');
+    post({ kind: 'ready', rank, backend: backend.name, setupSeconds: now() - t0 });
+
+    for (step = 0; step < task.steps; step++) {
+      exec.prepare(step);
+      if (task.fault && task.fault.rank === rank && task.fault.step === step) {
+        if (task.fault.kind === 'exit') process.exit(70); // in a worker thread this ends the thread only
+        throw new Error('injected fault');
+      }
+      const s0 = now();
+      const st0 = transport.stats();
+      const c0 = compute.seconds;
+      const lossSum = await exec.step(step);
+      const s1 = now();
+      const st1 = transport.stats();
+      const computeSeconds = compute.seconds - c0;
+      const waitingSeconds = st1.waitSeconds - st0.waitSeconds;
+      post({
+        kind: 'step', rank,
+        record: {
+          step, startSeconds: s0, endSeconds: s1, computeSeconds, waitingSeconds,
+          // Whatever the step spent neither computing nor waiting for a peer went to moving data.
+          communicationSeconds: Math.max(0, s1 - s0 - computeSeconds - waitingSeconds),
+          lossSum, bytesSent: st1.bytesSent - st0.bytesSent, tensors: tf.memory().numTensors,
+        },
+      });
+    }
+    step = null;
+    const parts = exec.parts();
+    const squares = parts.reduce((a, p) => a + p.squares(), 0);
+    const weights: ParamSlice[] | undefined = task.collectWeights
+      ? parts.flatMap((p) => p.params.map((q) => ({
+          layer: model.layers[q.layer].name, param: q.spec.name, shape: q.spec.shape,
+          splitAxis: q.range ? q.spec.splitAxis! : null, range: q.range ? [q.range[0], q.range[1]] as [number, number] : null,
+          data: q.variable.dataSync() as Float32Array,
+        })))
+      : undefined;
+    exec.dispose();
+    await transport.close();
+    return { kind: 'trained', rank, backend: backend.name, squares, weights };
+  } catch (e) {
+    const err = e as Error;
+    post({ kind: 'failed', rank, step, message: err.message, stack: err.stack });
+    throw new Error(`worker ${rank} failed ${step === null ? 'while setting up' : `at step ${step}`}: ${err.message}`);
+  }
+}
