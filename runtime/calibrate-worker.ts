@@ -59,13 +59,13 @@ export async function benchCompute(task: BenchComputeTask): Promise<BenchCompute
   for (const raw of task.models) {
     const model = unwrap(parseModel(raw));
     const head = headOf(model);
-    for (const li of model.order) {
+    for (const batch of [task.batch, ...(task.smallBatch ? [task.smallBatch] : [])]) for (const li of model.order) {
       if (head.excluded.has(li)) continue;
       const info = model.layers[li];
       const part = new Part(model, [li], { seed: 1, head });
-      const ctx = { training: true, seed: 1, step: 0, samples: Array.from({ length: task.batch }, (_, i) => i) };
-      const inputs = info.inputShapes.map((s) => tf.randomUniform([task.batch, ...s], -1, 1));
-      const dy = tf.randomUniform([task.batch, ...info.outputShape], -1, 1);
+      const ctx = { training: true, seed: 1, step: 0, samples: Array.from({ length: batch }, (_, i) => i) };
+      const inputs = info.inputShapes.map((s) => tf.randomUniform([batch, ...s], -1, 1));
+      const dy = tf.randomUniform([batch, ...info.outputShape], -1, 1);
       const xs = [...(info.needsInputGradient ? inputs : []), ...part.variables];
       const seconds = timeIt(() => {
         const rec = record(() => part.forwardLayer(li, inputs, ctx));
@@ -73,8 +73,8 @@ export async function benchCompute(task: BenchComputeTask): Promise<BenchCompute
         for (const g of grads) g?.dataSync();
         tf.dispose([rec.y, ...grads.filter((g): g is tf.Tensor => g !== null)]);
       }, task.repeats);
-      const flops = task.batch * (info.forwardFlops + info.backwardWeightFlops + (info.needsInputGradient ? info.backwardInputFlops : 0));
-      layers.push({ type: info.type, layer: info.name, model: model.model.name, flops, seconds });
+      const flops = batch * (info.forwardFlops + info.backwardWeightFlops + (info.needsInputGradient ? info.backwardInputFlops : 0));
+      layers.push({ type: info.type, layer: info.name, model: model.model.name, batch, flops, seconds });
       tf.dispose([...inputs, dy]);
       part.dispose();
     }

@@ -78,7 +78,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
 
   o.onProgress?.(0, 2);
   const compute = await runOnWorkers<BenchComputeResult>(Array.from({ length: o.workers }, (_, rank) => ({
-    kind: 'bench-compute' as const, rank, backend, models: o.models, batch: o.batch, repeats: o.repeats,
+    kind: 'bench-compute' as const, rank, backend, models: o.models, batch: o.batch, smallBatch: smallBatchOf(o.batch), repeats: o.repeats,
   })));
   o.onProgress?.(1, 2);
   // The memory transport needs two threads even when one worker is calibrated.
@@ -90,16 +90,20 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   })));
   o.onProgress?.(2, 2);
 
-  // Per type: total FLOPs over total seconds on each worker, averaged over workers.
+  // Per type, time is affine in FLOPs: t = 2 calls × overhead + FLOPs / rate (one forward and one
+  // backward call per timing). Least squares over every layer of the type at both batch sizes,
+  // on each worker, averaged over workers.
   const types = new Set(compute.flatMap((c) => c.layers.filter((l) => l.flops > 0).map((l) => l.type)));
   const achieved: Record<string, number> = {};
+  const callOverhead: Record<string, number> = {};
   for (const type of types) {
-    achieved[type] = mean(compute.map((c) => {
-      const ls = c.layers.filter((l) => l.type === type && l.flops > 0);
-      return sum(ls.map((l) => l.flops)) / sum(ls.map((l) => l.seconds));
-    }));
+    const fits = compute.map((c) => fitAffine(c.layers.filter((l) => l.type === type && l.flops > 0)));
+    achieved[type] = mean(fits.map((f) => f.rate));
+    callOverhead[type] = mean(fits.map((f) => f.overhead)) / 2;
   }
-  const overall = mean(compute.map((c) => sum(c.layers.map((l) => l.flops)) / sum(c.layers.filter((l) => l.flops > 0).map((l) => l.seconds))));
+  const all = compute.map((c) => fitAffine(c.layers.filter((l) => l.flops > 0)));
+  const overall = mean(all.map((f) => f.rate));
+  callOverhead.default = mean(all.map((f) => f.overhead)) / 2;
   const matmul = mean(compute.map((c) => c.matmulFlopsPerSecond));
   const peak = Math.max(matmul, ...Object.values(achieved));
   const efficiency: Record<string, number> = { default: round(overall / peak) };
@@ -119,11 +123,12 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     source: `measured by trainplan calibrate on ${when} with backend ${backend}: ${o.workers} worker thread(s) on ${cpu} (${cores} cores), Node ${process.version}`,
     device: {
       name: `${backend} worker thread on ${cpu}`,
-      source: `trainplan calibrate ${when}, backend ${backend}: peakFlops = a 768x768 matmul (or the fastest layer type if faster); efficiency = achieved FLOP/s of each layer type, forward and backward at batch ${o.batch} over the layers of ${modelNames}, divided by peakFlops; opOverheadSeconds = one scalar add; memoryBytes = system memory / workers`,
+      source: `trainplan calibrate ${when}, backend ${backend}: peakFlops = a 768x768 matmul (or the fastest layer type if faster); efficiency and callOverheadSeconds = a least-squares fit of time = 2 × overhead + FLOPs / (peakFlops × efficiency) per layer type, each layer timed forward and backward at batches ${o.batch} and ${smallBatchOf(o.batch)} over the layers of ${modelNames}; opOverheadSeconds = one scalar add; memoryBytes = system memory / workers`,
       peakFlops: peak,
       memoryBytes: Math.floor(os.totalmem() / o.workers),
       efficiency,
       opOverheadSeconds: mean(compute.map((c) => c.opOverheadSeconds)),
+      callOverheadSeconds: Object.fromEntries(Object.entries(callOverhead).map(([t, v]) => [t, Number(v.toPrecision(4))])),
     },
     workers: o.workers,
     network: {
@@ -142,3 +147,24 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const mean = (xs: number[]) => sum(xs) / Math.max(1, xs.length);
 /** Efficiencies to 4 significant digits, clamped into the schema's (0, 1]. */
 const round = (x: number) => Math.min(1, Math.max(1e-4, Number(x.toPrecision(4))));
+
+/** The second calibration batch: small, as pipeline micro-batches are. */
+export const smallBatchOf = (batch: number): number => Math.max(1, Math.floor(batch / 8));
+
+/**
+ * Least-squares line t = overhead + flops / rate through (flops, seconds) points, with the
+ * overhead kept ≥ 0 (a negative one is noise: the line is then refitted through the origin).
+ */
+export function fitAffine(points: { flops: number; seconds: number }[]): { overhead: number; rate: number } {
+  const n = points.length;
+  const through0 = () => ({ overhead: 0, rate: sum(points.map((p) => p.flops)) / Math.max(1e-12, sum(points.map((p) => p.seconds))) });
+  if (n < 2) return through0();
+  const mx = mean(points.map((p) => p.flops));
+  const my = mean(points.map((p) => p.seconds));
+  const sxx = sum(points.map((p) => (p.flops - mx) ** 2));
+  if (sxx === 0) return through0();
+  const slope = sum(points.map((p) => (p.flops - mx) * (p.seconds - my))) / sxx;
+  const intercept = my - slope * mx;
+  if (!(slope > 0) || intercept < 0) return through0();
+  return { overhead: intercept, rate: 1 / slope };
+}

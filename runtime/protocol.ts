@@ -100,9 +100,11 @@ export interface BenchComputeTask {
   kind: 'bench-compute';
   rank: number;
   backend: string;
-  /** Models whose layers to time, forward and backward, at `batch` samples. */
+  /** Models whose layers to time, forward and backward, at `batch` samples (and at `smallBatch`). */
   models: Model[];
   batch: number;
+  /** A second, small batch: two sizes let calibrate separate per-call overhead from FLOP rate. */
+  smallBatch?: number;
   repeats: number;
   progress: MessagePort;
 }
@@ -110,6 +112,7 @@ export interface LayerTiming {
   type: string;
   layer: string;
   model: string;
+  batch: number;
   flops: number;
   seconds: number;
 }

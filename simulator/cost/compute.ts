@@ -18,6 +18,7 @@ export class DeviceCost {
   private peak: number;
   private memBw: number | undefined;
   private overhead: number;
+  private callOverhead: Record<string, number> | undefined;
   private actBytes: number;
 
   constructor(private hw: Hardware, precision: Precision = 'fp32') {
@@ -25,6 +26,7 @@ export class DeviceCost {
     this.peak = precision === 'mixed' && fp16 ? fp16 : hw.device.peakFlops;
     this.memBw = hw.device.memoryBandwidthBytesPerSecond;
     this.overhead = hw.device.opOverheadSeconds ?? 0;
+    this.callOverhead = hw.device.callOverheadSeconds;
     this.actBytes = valueBytes(precision) / 4;
   }
 
@@ -49,9 +51,14 @@ export class DeviceCost {
     return this.overhead + (parameters * UPDATE_FLOPS_PER_PARAMETER) / this.peak;
   }
 
+  /** Fixed time of one call of a layer of this type. */
+  callSeconds(type: string): number {
+    return this.callOverhead?.[type] ?? this.callOverhead?.default ?? this.overhead;
+  }
+
   private roofline(type: string, flops: number, bytes: number): number {
     const compute = flops / (this.peak * efficiencyOf(this.hw, type));
     const memory = this.memBw ? bytes / this.memBw : 0;
-    return this.overhead + Math.max(compute, memory);
+    return this.callSeconds(type) + Math.max(compute, memory);
   }
 }

@@ -21,6 +21,13 @@ export const Device = z.strictObject({
   efficiency: z.record(z.string(), efficiencyValue).refine((e) => 'default' in e, { error: 'must have a "default" entry' }),
   /** Fixed cost of launching one kernel/op, added to every compute task (seconds). */
   opOverheadSeconds: nonNegative.optional(),
+  /**
+   * Fixed cost of one forward or one backward call of a layer, by layer type (`default` for the
+   * rest), replacing opOverheadSeconds for layers. A framework's per-call work (dispatch, im2col
+   * set-up, small-matrix inefficiency) makes time affine in FLOPs: t = overhead + FLOPs / (peak ×
+   * efficiency). `trainplan calibrate` fits both from two batch sizes.
+   */
+  callOverheadSeconds: z.record(z.string(), nonNegative).optional(),
 });
 export type Device = z.infer<typeof Device>;
 
