@@ -9,6 +9,8 @@ import { now } from './clock';
 import { barrier } from './collectives/direct';
 import { headOf, Part } from './model/network';
 import { record } from './model/tape';
+import { Sgd } from './model/optimizer';
+import { joinChannels, splitChannels } from './model/slice';
 import type { BenchComputeResult, BenchComputeTask, BenchTransportResult, BenchTransportTask, LayerTiming } from './protocol';
 import { transportKind } from './transports';
 
@@ -53,6 +55,44 @@ export function opOverheadSeconds(repeats: number): number {
   return s / OPS;
 }
 
+/** Tensor sizes (floats) at which host copies and updates are timed: 64 K to 2 M values. */
+const COPY_SIZES = [1 << 16, 1 << 19, 1 << 21];
+
+/**
+ * What a worker does around a collective, per byte: copy a tensor out (dataSync), split it into
+ * slices and join them back (the layout changes of model parallelism), copy it in (tf.tensor).
+ * That is two passes (pack and unpack) over the bytes, so the rate is 2 × bytes / time.
+ */
+export function hostCopyBytesPerSecond(repeats: number): number {
+  const rates = COPY_SIZES.map((n) => {
+    const x = tf.randomUniform([n / 64, 64]);
+    const s = timeIt(() => {
+      const host = x.dataSync() as Float32Array;
+      const back = joinChannels(splitChannels(host, [32, 32]), [32, 32]);
+      tf.tensor(back, [n / 64, 64]).dispose();
+    }, repeats);
+    x.dispose();
+    return (2 * 4 * n) / s;
+  });
+  return median(rates);
+}
+
+/** The optimizer's update, timed on variables of several sizes: (parameters, seconds) points. */
+export function updateTimings(repeats: number): { parameters: number; seconds: number }[] {
+  return COPY_SIZES.map((n) => {
+    const w = tf.variable(tf.randomUniform([n]));
+    const g = tf.randomUniform([n]);
+    const sgd = new Sgd();
+    const seconds = timeIt(() => {
+      sgd.apply([w], [g]);
+      w.dataSync();
+    }, repeats);
+    sgd.dispose();
+    tf.dispose([w, g]);
+    return { parameters: n, seconds };
+  });
+}
+
 export async function benchCompute(task: BenchComputeTask): Promise<BenchComputeResult> {
   const backend = await activateBackend(task.backend);
   const layers: LayerTiming[] = [];
@@ -82,6 +122,7 @@ export async function benchCompute(task: BenchComputeTask): Promise<BenchCompute
   return {
     kind: 'bench-compute-result', rank: task.rank, backend: backend.name, layers,
     matmulFlopsPerSecond: matmulFlopsPerSecond(task.repeats), opOverheadSeconds: opOverheadSeconds(task.repeats),
+    hostCopyBytesPerSecond: hostCopyBytesPerSecond(task.repeats), updates: updateTimings(task.repeats),
   };
 }
 

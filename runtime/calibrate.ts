@@ -7,6 +7,7 @@ import type { Hardware } from '../simulator/hardware/schema';
 import { UserError, problem } from '../simulator/errors';
 import type { Model } from '../simulator/model/schema';
 import { chooseBackend } from './backends';
+import { UPDATE_FLOPS_PER_PARAMETER } from '../simulator/cost/compute';
 import { runOnWorkers } from './pool';
 import type { BenchComputeResult, BenchTransportResult } from './protocol';
 import { transportKind } from './transports';
@@ -108,6 +109,11 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   const peak = Math.max(matmul, ...Object.values(achieved));
   const efficiency: Record<string, number> = { default: round(overall / peak) };
   for (const [t, v] of Object.entries(achieved)) efficiency[t] = round(v / peak);
+  // The weight update, as the simulator costs it: a call overhead plus 4 FLOPs per parameter.
+  const upd = compute.map((c) => fitAffine(c.updates.map((u) => ({ flops: u.parameters * UPDATE_FLOPS_PER_PARAMETER, seconds: u.seconds }))));
+  efficiency.update = round(mean(upd.map((f) => f.rate)) / peak);
+  callOverhead.update = mean(upd.map((f) => f.overhead));
+  const hostCopy = mean(compute.map((c) => c.hostCopyBytesPerSecond));
 
   const pts = transport[0].oneWaySeconds;
   const small = pts[0];
@@ -123,11 +129,12 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     source: `measured by trainplan calibrate on ${when} with backend ${backend}: ${o.workers} worker thread(s) on ${cpu} (${cores} cores), Node ${process.version}`,
     device: {
       name: `${backend} worker thread on ${cpu}`,
-      source: `trainplan calibrate ${when}, backend ${backend}: peakFlops = a 768x768 matmul (or the fastest layer type if faster); efficiency and callOverheadSeconds = a least-squares fit of time = 2 × overhead + FLOPs / (peakFlops × efficiency) per layer type, each layer timed forward and backward at batches ${o.batch} and ${smallBatchOf(o.batch)} over the layers of ${modelNames}; opOverheadSeconds = one scalar add; memoryBytes = system memory / workers`,
+      source: `trainplan calibrate ${when}, backend ${backend}: peakFlops = a 768x768 matmul (or the fastest layer type if faster); efficiency and callOverheadSeconds = a least-squares fit of time = 2 × overhead + FLOPs / (peakFlops × efficiency) per layer type, each layer timed forward and backward at batches ${o.batch} and ${smallBatchOf(o.batch)} over the layers of ${modelNames}; opOverheadSeconds = one scalar add; update = the SGD-with-momentum update fitted the same way on 64 K to 2 M parameters; hostCopyBytesPerSecond = 2 × bytes / time to copy a tensor out, split and join its channels and copy it back in; memoryBytes = system memory / workers`,
       peakFlops: peak,
       memoryBytes: Math.floor(os.totalmem() / o.workers),
       efficiency,
       opOverheadSeconds: mean(compute.map((c) => c.opOverheadSeconds)),
+      hostCopyBytesPerSecond: Number(hostCopy.toPrecision(4)),
       callOverheadSeconds: Object.fromEntries(Object.entries(callOverhead).map(([t, v]) => [t, Number(v.toPrecision(4))])),
     },
     workers: o.workers,

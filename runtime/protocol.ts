@@ -123,6 +123,10 @@ export interface BenchComputeResult {
   layers: LayerTiming[];
   matmulFlopsPerSecond: number;
   opOverheadSeconds: number;
+  /** Packing and unpacking tensors for a transport (see calibrate-worker.ts). */
+  hostCopyBytesPerSecond: number;
+  /** The optimizer's update at several sizes. */
+  updates: { parameters: number; seconds: number }[];
 }
 
 /** Calibration: point-to-point bandwidth and latency of a transport between workers 0 and 1. */

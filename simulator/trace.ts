@@ -37,6 +37,11 @@ export function writeAtomic(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
+/** The trace file's content (Chrome trace event format). */
+export function traceDocument(graph: TaskGraph, t: Timeline, topo?: Topology): string {
+  return JSON.stringify({ traceEvents: traceEvents(graph, t, topo), displayTimeUnit: 'ms' });
+}
+
 export function writeTrace(file: string, graph: TaskGraph, t: Timeline, _workers: number, topo?: Topology): void {
-  writeAtomic(file, JSON.stringify({ traceEvents: traceEvents(graph, t, topo), displayTimeUnit: 'ms' }));
+  writeAtomic(file, traceDocument(graph, t, topo));
 }

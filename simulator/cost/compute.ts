@@ -44,16 +44,25 @@ export class DeviceCost {
     return this.roofline(l.type, flops, bytes);
   }
 
-  /** Weight update of `parameters` parameters: memory-bandwidth bound. */
+  /**
+   * Weight update of `parameters` parameters: memory-bandwidth bound where the device gives its
+   * bandwidth, else costed like a layer of type "update" (calibrate fits its overhead and rate).
+   */
   update(parameters: number): number {
     if (parameters === 0) return 0;
-    if (this.memBw) return this.overhead + (parameters * UPDATE_BYTES_PER_PARAMETER) / this.memBw;
-    return this.overhead + (parameters * UPDATE_FLOPS_PER_PARAMETER) / this.peak;
+    if (this.memBw) return this.callSeconds('update') + (parameters * UPDATE_BYTES_PER_PARAMETER) / this.memBw;
+    return this.callSeconds('update') + (parameters * UPDATE_FLOPS_PER_PARAMETER) / (this.peak * efficiencyOf(this.hw, 'update'));
+  }
+
+  /** Packing or unpacking `bytes` for a transport on the worker's own stream (0 where collectives work in place). */
+  hostCopy(bytes: number): number {
+    const rate = this.hw.device.hostCopyBytesPerSecond;
+    return rate && bytes > 0 ? bytes / rate : 0;
   }
 
   /** Fixed time of one call of a layer of this type. */
   callSeconds(type: string): number {
-    return this.callOverhead?.[type] ?? this.callOverhead?.default ?? this.overhead;
+    return this.callOverhead?.[type] ?? (type === 'update' ? undefined : this.callOverhead?.default) ?? this.overhead;
   }
 
   private roofline(type: string, flops: number, bytes: number): number {

@@ -28,6 +28,13 @@ export const Device = z.strictObject({
    * efficiency). `trainplan calibrate` fits both from two batch sizes.
    */
   callOverheadSeconds: z.record(z.string(), nonNegative).optional(),
+  /**
+   * Rate at which a worker copies tensors between its compute memory and the buffers a transport
+   * sends from and receives into (packing, reshaping, summing what arrives), charged on the
+   * worker's own stream for the bytes each collective makes it send and receive. Absent: the
+   * collectives work in place, as NCCL does in GPU memory.
+   */
+  hostCopyBytesPerSecond: positive.optional(),
 });
 export type Device = z.infer<typeof Device>;
 

@@ -1,7 +1,7 @@
 // Data parallelism for the data segments of a plan: every worker runs forward and backward on its
 // own batch; gradients are synchronised per bucket (overlapped with the rest of backprop when
 // `overlap` is set), then each layer's weights are updated (a memory-bound task).
-import { collective } from '../collectives';
+import { runCollective } from './exchange';
 import type { DataSegment } from '../plan/schema';
 import type { AnalyzedModel } from '../model/analyze';
 import { allRanks, Lowering } from './context';
@@ -62,12 +62,12 @@ export function dataBackward(
       const label = `${sync} ${c.model.layers[bucket[0]].name}${bucket.length > 1 ? `…${c.model.layers[bucket[bucket.length - 1]].name}` : ''}`;
       let done: number[];
       if (K === 1) done = ready;
-      else if (c.simulated === 1) done = [c.g.delay(0, collective(sync).time(c.topo, allRanks(K), bytes), [ready[0]], label)];
+      else if (c.simulated === 1) done = runCollective(c, sync, allRanks(K), bytes, [ready[0]], label);
       else if (sync === 'async-parameter-server') {
         // Downpour SGD (Dean et al. 2012): push and pull without waiting for other workers; the
         // next step computes with the weights pulled one step earlier (staleness 1).
         done = allRanks(K).map((w) => asyncPushPull(c, w, bytes, ready[w], label));
-      } else done = collective(sync).lower(c.g, c.topo, allRanks(K), bytes, ready, label);
+      } else done = runCollective(c, sync, allRanks(K), bytes, ready, label);
       prevSync = done;
       for (let w = 0; w < c.simulated; w++)
         for (const i of bucket) {

@@ -7,7 +7,7 @@
 //   round-robin — worker j broadcasts its batch in turn, round j computes while j+1 broadcasts;
 //   chunked     — K rounds, in each everyone sends 1/K of its batch to everyone.
 // `fcBatch` sets how many samples the segment sees between weight updates.
-import { collective } from '../collectives';
+import { runCollective } from './exchange';
 import type { ModelSegment } from '../plan/schema';
 import { allRanks, Lowering } from './context';
 
@@ -40,14 +40,14 @@ export function modelSegments(c: Lowering, segments: { segment: ModelSegment; la
   const rounds: Round[] = [];
   if (!hasData) rounds.push({ samples: c.B, input: ranks.map((w) => dataOut[w]), gradTo: first.needsInputGradient ? { kind: 'scatter' } : { kind: 'none' } });
   else if (exchange === 'all-gather' || K === 1) {
-    const got = K === 1 ? dataOut : collective('all-gather').lower(c.g, c.topo, ranks, K * c.B * inBytes, dataOut, `all-gather ${first.name} input`);
+    const got = K === 1 ? dataOut : runCollective(c, 'all-gather', ranks, K * c.B * inBytes, dataOut, `all-gather ${first.name} input`);
     rounds.push({ samples: K * c.B, input: got, gradTo: { kind: 'scatter' } });
   } else if (exchange === 'round-robin') {
     let prev = -1;
     for (let j = 0; j < K; j++) {
       const order = ranks.map((r) => (r + j) % K); // root first
       const ready = order.map((r) => (r === j ? c.g.join([dataOut[j], prev], 'turn') : -1));
-      const got = collective('broadcast').lower(c.g, c.topo, order, c.B * inBytes, ready, `broadcast batch ${j}`);
+      const got = runCollective(c, 'broadcast', order, c.B * inBytes, ready, `broadcast batch ${j}`);
       const input: number[] = [];
       order.forEach((r, i) => (input[r] = got[i]));
       prev = c.g.join(got, `broadcast ${j} done`);
@@ -56,7 +56,7 @@ export function modelSegments(c: Lowering, segments: { segment: ModelSegment; la
   } else {
     let prev = -1;
     for (let r = 0; r < K; r++) {
-      const got = collective('all-gather').lower(c.g, c.topo, ranks, c.B * inBytes, ranks.map((w) => c.g.join([dataOut[w], prev], 'chunk ready')), `all-gather chunk ${r}`);
+      const got = runCollective(c, 'all-gather', ranks, c.B * inBytes, ranks.map((w) => c.g.join([dataOut[w], prev], 'chunk ready')), `all-gather chunk ${r}`);
       prev = c.g.join(got, `chunk ${r} done`);
       rounds.push({ samples: c.B, input: got, gradTo: { kind: 'scatter' } });
     }
@@ -76,10 +76,10 @@ export function modelSegments(c: Lowering, segments: { segment: ModelSegment; la
       if (round.gradTo.kind === 'owner') {
         const j = round.gradTo.owner;
         const order = ranks.map((r) => (r + j) % K);
-        const done = collective('reduce').lower(c.g, c.topo, order, bytes, order.map((r) => back[r]), `reduce ${first.name} grad → ${j}`);
+        const done = runCollective(c, 'reduce', order, bytes, order.map((r) => back[r]), `reduce ${first.name} grad → ${j}`);
         gradBack[j].push(done[0]);
       } else {
-        const done = K === 1 ? back : collective('reduce-scatter').lower(c.g, c.topo, ranks, bytes, back, `reduce-scatter ${first.name} grad`);
+        const done = K === 1 ? back : runCollective(c, 'reduce-scatter', ranks, bytes, back, `reduce-scatter ${first.name} grad`);
         ranks.forEach((w) => gradBack[w].push(done[w]));
       }
     }
@@ -101,20 +101,20 @@ function subRound(
     const l = c.model.layers[i];
     if (n > 0 && MIXING.has(l.type) && K > 1) {
       const prev = c.model.layers[layers[n - 1]];
-      cur = collective('all-gather').lower(c.g, c.topo, ranks, samples * prev.activationBytes * vb, cur, `all-gather ${prev.name}`);
+      cur = runCollective(c, 'all-gather', ranks, samples * prev.activationBytes * vb, cur, `all-gather ${prev.name}`);
     }
     cur = ranks.map((w) => c.g.compute(w, c.cost.forward(l, samples, frac), [cur[w], c.weightsReady[w][i]], `fwd ${l.name} [1/${K}]`, 'forward'));
     fwd.push(cur);
   });
   // The loss needs every logit: gather the last layer's slices.
   const lastL = c.model.layers[layers[layers.length - 1]];
-  let grad = K > 1 ? collective('all-gather').lower(c.g, c.topo, ranks, samples * lastL.activationBytes * vb, cur, `all-gather ${lastL.name} (loss)`) : cur;
+  let grad = K > 1 ? runCollective(c, 'all-gather', ranks, samples * lastL.activationBytes * vb, cur, `all-gather ${lastL.name} (loss)`) : cur;
   for (let n = layers.length - 1; n >= 0; n--) {
     const i = layers[n];
     const l = c.model.layers[i];
     const b = ranks.map((w) => c.g.compute(w, c.cost.backward(l, samples, frac), [grad[w], fwd[n][w]], `bwd ${l.name} [1/${K}]`, 'backward'));
     ranks.forEach((w) => pendingBwd[w][n].push(b[w]));
-    if (n > 0 && MIXING.has(l.type) && K > 1) grad = collective('reduce-scatter').lower(c.g, c.topo, ranks, samples * l.inputBytes * vb, b, `reduce-scatter ${l.name} input grad`);
+    if (n > 0 && MIXING.has(l.type) && K > 1) grad = runCollective(c, 'reduce-scatter', ranks, samples * l.inputBytes * vb, b, `reduce-scatter ${l.name} input grad`);
     else grad = b;
     const acc = (seen.get(i) ?? 0) + samples;
     if (acc >= fcBatchOf.get(i)!) {
