@@ -11,6 +11,9 @@ import { runOnWorkers } from './pool';
 import type { FaultSpec, Message, StepRecord, TrainedMessage } from './protocol';
 import { runtimeSupport } from './support';
 import { transportKind, TransportSpec } from './transports';
+import { RUNTIME_SYNCS } from './collectives/sync';
+import { runOnProcesses } from './processes/spawn';
+import { openStoreSession } from './s3/session';
 
 export interface RunOptions {
   steps: number;
@@ -25,6 +28,10 @@ export interface RunOptions {
   /** Return every trained weight, whole (for tests that compare plans). */
   collectWeights?: boolean;
   fault?: FaultSpec;
+  /** Each worker a process of its own (`trainplan worker`) sharing only the store: --transport s3 only. */
+  processes?: boolean;
+  /** Test hook, with `processes`: SIGKILL worker `rank` once it has started step `step`. */
+  kill?: { rank: number; step: number };
   onProgress?: (e: { kind: 'ready'; backend: string } | { kind: 'step'; stepsDone: number; steps: number }) => void;
 }
 
@@ -66,7 +73,12 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
   const workers = plan.plan.workers;
   const kind = transportKind(options.transport.kind);
   if (!kind) throw new UserError([problem('transport', `unknown transport "${options.transport.kind}"`)]);
-  const setup = kind.setup(workers, options.transport);
+  const storeProblems = plan.segments.flatMap((s, i) => {
+    const sync = s.segment.parallelism === 'data' ? s.segment.sync : undefined;
+    return sync && RUNTIME_SYNCS[sync]?.needsBoard && workers > 1 && kind.name !== 's3' ? [problem(`segments[${i}].sync`, `${sync} synchronises through an object store: run it with --transport s3`)] : [];
+  });
+  if (options.processes && kind.name !== 's3') storeProblems.push(problem('processes', 'worker processes share nothing but an object store: run them with --transport s3'));
+  if (storeProblems.length) throw new UserError(storeProblems);
 
   const records: StepRecord[][] = Array.from({ length: workers }, () => []);
   let setupSeconds = 0;
@@ -81,19 +93,27 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
       if (records.every((r) => r[m.record.step])) options.onProgress?.({ kind: 'step', stepsDone: done, steps: options.steps });
     }
   };
-  const results = await runOnWorkers<TrainedMessage>(
-    Array.from({ length: workers }, (_, rank) => ({
+  // The s3 transport's store: the endpoint given, or an embedded server for this run.
+  const session = await openStoreSession(options.transport);
+  let setup: unknown;
+  let results: TrainedMessage[];
+  try {
+    setup = kind.setup(workers, session.spec);
+    const tasks = Array.from({ length: workers }, (_, rank) => ({
       kind: 'train' as const, rank, workers, model: model.model, plan: plan.plan, steps: options.steps, seed: options.seed,
       learningRate: options.learningRate, momentum: options.momentum, backend, transport: { kind: kind.name, setup },
       fault: options.fault, collectWeights: !!options.collectWeights,
-    })),
-    progress,
-  );
+    }));
+    results = options.processes ? await runOnProcesses(tasks, progress, { kill: options.kill }) : await runOnWorkers<TrainedMessage>(tasks, progress);
+  } finally {
+    await session.close(setup);
+  }
 
   const warmup = Math.min(options.warmupSteps ?? defaultWarmup(options.steps), options.steps - 1);
   const measured = measure(records, plan.stepSamples, warmup);
   return {
-    model: model.model.name, plan: plan.plan, family: plan.family, backend, transport: options.transport,
+    model: model.model.name, plan: plan.plan, family: plan.family, backend,
+    transport: { ...options.transport, ...(session.embedded ? { embedded: true } : {}), ...(options.processes ? { processes: true } : {}) },
     steps: options.steps, seed: options.seed, stepSamples: plan.stepSamples, measured,
     finalLoss: measured.steps[measured.steps.length - 1].loss, losses: measured.steps.map((s) => s.loss),
     weightsL2: Math.sqrt(results.reduce((a, r) => a + r.squares, 0)),

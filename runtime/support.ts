@@ -6,6 +6,7 @@ import type { ResolvedPlan } from '../simulator/plan/resolve';
 import type { ModelSegment } from '../simulator/plan/schema';
 import { stageLayersOf } from '../simulator/strategies/pipeline';
 import { executorFor } from './executors';
+import { RUNTIME_SYNCS } from './collectives/sync';
 import { layerImpl } from './model/layers';
 import { headOf } from './model/network';
 
@@ -34,8 +35,8 @@ export function runtimeSupport(model: AnalyzedModel, plan: ResolvedPlan): Suppor
   let firstModel: ModelSegment | undefined;
   plan.segments.forEach((s, i) => {
     const seg = s.segment;
-    if (seg.parallelism === 'data' && seg.sync !== undefined && seg.sync !== 'ring-allreduce')
-      problems.push(problem(`segments[${i}].sync`, `the runtime implements ring-allreduce only, not ${seg.sync}`));
+    if (seg.parallelism === 'data' && seg.sync !== undefined && !RUNTIME_SYNCS[seg.sync])
+      problems.push(problem(`segments[${i}].sync`, `the runtime implements ${Object.keys(RUNTIME_SYNCS).join(', ')}, not ${seg.sync}`));
     if (seg.parallelism === 'data' && seg.overlap !== false && plan.plan.workers > 1) notes.push(`segments[${i}]: gradients are all-reduced after the whole backward pass (no overlap)`);
     if (seg.parallelism !== 'model') return;
     if (!firstModel) {

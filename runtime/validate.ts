@@ -1,6 +1,8 @@
 // `trainplan validate`, as a library call: runs plans for real and simulates the same plans on a
 // hardware file describing this machine (calibrated, or given), side by side. Shaped transports
-// stand in for slower networks, and the simulated network is given the same figures.
+// stand in for slower networks, and the simulated network is given the same figures. On the s3
+// transport, data-parallel plans synchronise through the store (each of `syncs`), and the simulated
+// hardware gets the store's measured objectStore block.
 import type { Hardware } from '../simulator/hardware/schema';
 import type { AnalyzedModel } from '../simulator/model/analyze';
 import { strategyResolved } from '../simulator/plan/shorthand';
@@ -8,6 +10,9 @@ import { simulate } from '../simulator/simulate';
 import { unwrap } from '../simulator/errors';
 import { runPlan, RUN_DEFAULTS } from './run';
 import type { TransportSpec } from './transports';
+import type { Sync } from './collectives/sync';
+import type { StoreSession } from './s3/session';
+import type { StoreCalibration } from './s3/calibrate';
 
 export interface ValidateOptions {
   strategies: string[];
@@ -19,6 +24,15 @@ export interface ValidateOptions {
   steps: number;
   seed: number;
   backend?: string;
+  /** 'memory' (with the shaped bandwidths) or 's3': workers exchange through an S3 endpoint. */
+  transport?: 'memory' | 's3';
+  /** With transport s3: the endpoint (default: an embedded server for the whole validation) and bucket. */
+  s3Endpoint?: string;
+  bucket?: string;
+  /** With transport s3: how data-parallel gradients are summed, one row each (default: both store patterns). */
+  syncs?: Sync[];
+  /** With transport s3: every worker a process of its own. */
+  processes?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -30,13 +44,21 @@ export const VALIDATE_DEFAULTS = {
   latencySeconds: 1e-4,
   batch: 32,
   steps: 5,
+  /** The serverless patterns (LambdaML): every run on the s3 transport tries both. */
+  s3Syncs: ['s3-allreduce', 's3-scatter-reduce'] as Sync[],
+  /** Steps per run on the s3 transport: its first steps settle slower (keys, connections, buffers), so more of them are measured. */
+  s3Steps: 8,
 };
 
 export interface ValidateRow {
   strategy: string;
   workers: number;
-  /** Shaped bandwidth in bytes/s, or null for the memory transport. */
+  /** Shaped bandwidth in bytes/s, or null for the memory or s3 transport. */
   bandwidth: number | null;
+  /** 'memory', 'shaped' or 's3'. */
+  transport: string;
+  /** How gradients were summed (plans with more than one worker). */
+  sync?: Sync;
   predictedStepSeconds: number | null;
   measuredStepSeconds: number;
   /** (predicted − measured) / measured; null when the simulator found the plan infeasible. */
@@ -51,6 +73,10 @@ export interface ValidateResult {
   backend: string;
   rows: ValidateRow[];
   medianAbsError: number | null;
+  /** The same, over the rows of each synchronisation (plans with more than one worker). */
+  medianAbsErrorBySync: Partial<Record<Sync, number>>;
+  /** With transport s3: the store measured for the simulation (absent when the hardware file had one). */
+  objectStore?: StoreCalibration['measured'];
 }
 
 /** The hardware file with the network the run will see. */
@@ -64,41 +90,78 @@ export function networkFor(hw: Hardware, workers: number, bandwidth: number | nu
  * cores, so a device's speed depends on how many run at once: calibrate measures it that way).
  */
 export async function validate(model: AnalyzedModel, hardware: Hardware | ((workers: number) => Hardware), o: ValidateOptions): Promise<ValidateResult> {
-  const hwFor = typeof hardware === 'function' ? hardware : () => hardware;
-  const cases: { strategy: string; workers: number; bandwidth: number | null }[] = [];
+  const givenHw = typeof hardware === 'function' ? hardware : () => hardware;
+  const s3 = o.transport === 's3';
+  const syncs: Sync[] = s3 ? o.syncs ?? VALIDATE_DEFAULTS.s3Syncs : ['ring-allreduce'];
+  const cases: { strategy: string; workers: number; bandwidth: number | null; sync?: Sync }[] = [];
   const seen = new Set<string>();
   for (const strategy of o.strategies)
     for (const w of o.workers)
-      for (const bandwidth of o.bandwidths) {
-        const workers = strategy === 'single' ? 1 : w;
-        if (strategy !== 'single' && workers === 1) continue; // the same run as `single`
-        const bw = workers === 1 ? null : bandwidth; // nothing crosses the network
-        const key = `${strategy}/${workers}/${bw}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        cases.push({ strategy, workers, bandwidth: bw });
-      }
+      for (const bandwidth of s3 ? [null] : o.bandwidths)
+        for (const sync of syncs) {
+          const workers = strategy === 'single' ? 1 : w;
+          if (strategy !== 'single' && workers === 1) continue; // the same run as `single`
+          const bw = workers === 1 ? null : bandwidth; // nothing crosses the network
+          const key = `${strategy}/${workers}/${bw}/${workers === 1 ? '' : sync}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          cases.push({ strategy, workers, bandwidth: bw, ...(workers > 1 ? { sync } : {}) });
+        }
+
+  // One store for the whole validation: the endpoint given, or an embedded server.
+  let session: StoreSession | undefined;
+  let storeCal: StoreCalibration | undefined;
   const rows: ValidateRow[] = [];
   let backend = '';
-  for (const [i, c] of cases.entries()) {
-    o.onProgress?.(i, cases.length);
-    // overlap: false — the runtime all-reduces after the whole backward pass, so simulate that.
-    const plan = unwrap(strategyResolved(c.strategy, model, { workers: c.workers, batchPerWorker: o.batch, topology: 'switch', sync: 'ring-allreduce', overlap: false }));
-    const transport: TransportSpec = c.bandwidth === null ? { kind: 'memory' } : { kind: 'shaped', bandwidthBytesPerSecond: c.bandwidth, latencySeconds: o.latencySeconds };
-    const run = await runPlan(model, plan, { ...RUN_DEFAULTS, steps: o.steps, seed: o.seed, backend: o.backend, transport });
-    backend = run.backend;
-    const sim = simulate(model, networkFor(hwFor(c.workers), c.workers, c.bandwidth, o.latencySeconds), plan);
-    const measured = run.measured.stepSeconds;
-    const predicted = sim.feasible ? sim.stepTimeSeconds : null;
-    rows.push({
-      ...c, predictedStepSeconds: predicted, measuredStepSeconds: measured,
-      error: predicted === null ? null : (predicted - measured) / measured,
-      ...(sim.feasible ? {} : { note: sim.reason }),
-    });
+  try {
+    if (s3) {
+      const { openStoreSession } = require('./s3/session') as typeof import('./s3/session');
+      session = await openStoreSession({ kind: 's3', ...(o.s3Endpoint ? { endpoint: o.s3Endpoint } : {}), ...(o.bucket ? { bucket: o.bucket } : {}) });
+      // The store as the simulator needs it, measured unless the hardware file says it already.
+      if (cases.some((c) => c.workers > 1) && cases.some((c) => !givenHw(c.workers).objectStore)) {
+        const { calibrateObjectStoreInThread } = require('./s3/calibrate') as typeof import('./s3/calibrate');
+        const spec = session.spec;
+        // From a worker thread, as the runs' workers reach the store.
+        storeCal = await calibrateObjectStoreInThread(
+          { endpoint: spec.endpoint as string | undefined, bucket: (spec.bucket as string | undefined) ?? 'trainplan', createBucket: spec.createBucket as boolean | undefined },
+          { clients: Math.max(...cases.map((c) => c.workers)), describe: session.embedded ? 'the embedded s3rver on loopback' : undefined },
+        );
+      }
+    }
+    const hwFor = (w: number): Hardware => {
+      const h = givenHw(w);
+      return storeCal && !h.objectStore ? { ...h, objectStore: storeCal.objectStore } : h;
+    };
+    for (const [i, c] of cases.entries()) {
+      o.onProgress?.(i, cases.length);
+      // overlap: false — the runtime all-reduces after the whole backward pass, so simulate that.
+      const plan = unwrap(strategyResolved(c.strategy, model, { workers: c.workers, batchPerWorker: o.batch, topology: 'switch', sync: c.sync ?? 'ring-allreduce', overlap: false }));
+      const transport: TransportSpec = s3 && c.workers > 1 ? session!.spec : c.bandwidth === null ? { kind: 'memory' } : { kind: 'shaped', bandwidthBytesPerSecond: c.bandwidth, latencySeconds: o.latencySeconds };
+      const run = await runPlan(model, plan, { ...RUN_DEFAULTS, steps: o.steps, seed: o.seed, backend: o.backend, transport, processes: transport.kind === 's3' && o.processes });
+      backend = run.backend;
+      const sim = simulate(model, networkFor(hwFor(c.workers), c.workers, c.bandwidth, o.latencySeconds), plan);
+      const measured = run.measured.stepSeconds;
+      const predicted = sim.feasible ? sim.stepTimeSeconds : null;
+      rows.push({
+        ...c, transport: transport.kind, predictedStepSeconds: predicted, measuredStepSeconds: measured,
+        error: predicted === null ? null : (predicted - measured) / measured,
+        ...(sim.feasible ? {} : { note: sim.reason }),
+      });
+    }
+  } finally {
+    await session?.close();
   }
   o.onProgress?.(cases.length, cases.length);
-  const errs = rows.map((r) => r.error).filter((e): e is number => e !== null).map(Math.abs).sort((a, b) => a - b);
-  const medianAbsError = errs.length ? (errs.length % 2 ? errs[(errs.length - 1) / 2] : (errs[errs.length / 2 - 1] + errs[errs.length / 2]) / 2) : null;
-  const names = [...new Set(cases.map((c) => hwFor(c.workers).name))];
-  return { model: model.model.name, hardware: names.join(', '), backend, rows, medianAbsError };
+  const medianAbs = (rs: ValidateRow[]): number | null => {
+    const errs = rs.map((r) => r.error).filter((e): e is number => e !== null).map(Math.abs).sort((a, b) => a - b);
+    return errs.length ? (errs.length % 2 ? errs[(errs.length - 1) / 2] : (errs[errs.length / 2 - 1] + errs[errs.length / 2]) / 2) : null;
+  };
+  const medianAbsError = medianAbs(rows);
+  const medianAbsErrorBySync: ValidateResult['medianAbsErrorBySync'] = {};
+  for (const sync of new Set(rows.map((r) => r.sync))) {
+    const m = sync ? medianAbs(rows.filter((r) => r.sync === sync)) : null;
+    if (sync && m !== null) medianAbsErrorBySync[sync] = m;
+  }
+  const names = [...new Set(cases.map((c) => givenHw(c.workers).name))];
+  return { model: model.model.name, hardware: names.join(', '), backend, rows, medianAbsError, medianAbsErrorBySync, ...(storeCal ? { objectStore: storeCal.measured } : {}) };
 }

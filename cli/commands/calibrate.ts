@@ -1,5 +1,12 @@
-// `trainplan calibrate --out F`: microbenchmarks the local workers and writes a hardware file.
-import { Command } from 'commander';
+// `trainplan calibrate --out F`: microbenchmarks the local workers and writes a hardware file;
+// `--transport s3` measures an S3 endpoint too (by default an embedded server) and writes its
+// objectStore block — into the existing file alone, when --out names a hardware file already.
+import { Command, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { loadHardware } from '../../simulator/hardware/load';
+import type { Hardware } from '../../simulator/hardware/schema';
+import { calibrateObjectStoreInThread, StoreCalibration } from '../../runtime/s3/calibrate';
+import { openStoreSession } from '../../runtime/s3/session';
 import { problem, UserError } from '../../simulator/errors';
 import { loadModel } from '../../simulator/model/analyze';
 import { writeAtomic } from '../../simulator/trace';
@@ -20,8 +27,20 @@ export function register(program: Command): void {
     .option('--models <files>', 'comma-separated model files whose layers to time (default: mini-owt)')
     .option('--batch <n>', 'samples per layer call', int('batch'), CALIBRATE_DEFAULTS.batch)
     .option('--repeats <n>', 'timed repetitions (median)', int('repeats'), CALIBRATE_DEFAULTS.repeats)
+    .addOption(new Option('--transport <kind>', 's3: also measure an S3 endpoint (request latency, bandwidth) into the objectStore block; if --out is a hardware file already, only that block is measured and replaced').choices(['memory', 's3']).default('memory'))
+    .option('--s3-endpoint <url>', 'with --transport s3: the endpoint (default: AWS_ENDPOINT_URL, else an embedded server on loopback)')
+    .option('--bucket <name>', 'with --transport s3: the bucket to measure in (default trainplan)')
     .option('--json', 'print the hardware file instead of a table')
-    .action(async (o: { out: string; backend?: string; workers: number; models?: string; batch: number; repeats: number; json?: boolean }) => {
+    .action(async (o: { out: string; backend?: string; workers: number; models?: string; batch: number; repeats: number; transport: string; s3Endpoint?: string; bucket?: string; json?: boolean }) => {
+      if (o.transport !== 's3' && (o.s3Endpoint || o.bucket)) throw new UserError([problem(o.s3Endpoint ? '--s3-endpoint' : '--bucket', 'only applies with --transport s3')]);
+      if (o.transport === 's3' && existsSync(o.out)) {
+        const hw = need(loadHardware(o.out), o.out);
+        const store = await measureStore(o);
+        const h: Hardware = { ...hw, objectStore: store.objectStore };
+        writeAtomic(o.out, JSON.stringify(h, null, 2) + '\n');
+        new Output(!!o.json).emit(h, () => [`${h.name}: wrote the objectStore block of ${o.out}`, describeStore(store)].join('\n'));
+        return;
+      }
       const files = o.models ? o.models.split(',').map((s) => s.trim()).filter(Boolean) : [MINI_OWT_FILE];
       if (!files.length) throw new UserError([problem('--models', 'must name at least one model file')]);
       const models = [...files.map((f) => need(loadModel(f), f).model), ...MIX_MODELS];
@@ -31,8 +50,9 @@ export function register(program: Command): void {
         transportSizesBytes: CALIBRATE_DEFAULTS.transportSizesBytes, onProgress: (d, t) => bar.update(d, t),
       });
       bar.stop();
-      writeAtomic(o.out, JSON.stringify(c.hardware, null, 2) + '\n');
-      const h = c.hardware;
+      const store = o.transport === 's3' ? await measureStore(o) : undefined;
+      const h: Hardware = store ? { ...c.hardware, objectStore: store.objectStore } : c.hardware;
+      writeAtomic(o.out, JSON.stringify(h, null, 2) + '\n');
       new Output(!!o.json).emit(h, () => [
         `${h.name}: wrote ${o.out}`,
         h.source,
@@ -40,6 +60,27 @@ export function register(program: Command): void {
           `memory transport ${si(h.network.topology === 'switch' ? h.network.bandwidthBytesPerSecond : 0, 'B/s')}, latency ${fixed((h.network.topology === 'switch' ? h.network.latencySeconds : 0) * 1e6, 1)} µs`,
         '',
         table(['layer type', 'achieved', 'efficiency'], Object.entries(h.device.efficiency).map(([t, e]) => [t, t === 'default' ? '' : si(c.achievedFlopsPerSecond[t] ?? 0, 'FLOP/s'), fixed(e, 3)])),
+        ...(store ? ['', describeStore(store)] : []),
       ].join('\n'));
     });
+}
+
+/** The objectStore block of the endpoint (an embedded server unless one is named), measured from a worker thread as runs reach it. */
+async function measureStore(o: { workers: number; s3Endpoint?: string; bucket?: string }): Promise<StoreCalibration> {
+  const session = await openStoreSession({ kind: 's3', ...(o.s3Endpoint ? { endpoint: o.s3Endpoint } : {}), ...(o.bucket ? { bucket: o.bucket } : {}) });
+  try {
+    const spec = session.spec;
+    return await calibrateObjectStoreInThread(
+      { endpoint: spec.endpoint as string | undefined, bucket: (spec.bucket as string | undefined) ?? 'trainplan', createBucket: spec.createBucket as boolean | undefined },
+      { clients: Math.max(2, o.workers), describe: session.embedded ? 'the embedded s3rver on loopback' : undefined },
+    );
+  } finally {
+    await session.close();
+  }
+}
+
+function describeStore(c: StoreCalibration): string {
+  const m = c.measured;
+  return `object store ${m.endpoint}: request ${fixed(((m.putLatencySeconds + m.getLatencySeconds) / 2) * 1e3, 1)} ms (PUT ${fixed(m.putLatencySeconds * 1e3, 1)}, GET ${fixed(m.getLatencySeconds * 1e3, 1)}), ` +
+    `PUT ${si(m.putBytesPerSecond, 'B/s')}, GET ${si(m.getBytesPerSecond, 'B/s')}, ${m.clients} clients at once ${si(m.aggregateBytesPerSecond, 'B/s')}, poll ${fixed((c.objectStore.pollIntervalSeconds ?? 0) * 1e3, 1)} ms`;
 }

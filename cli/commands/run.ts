@@ -8,6 +8,8 @@ import { STRATEGIES, strategyResolved } from '../../simulator/plan/shorthand';
 import { RUN_DEFAULTS, runPlan, RunResult } from '../../runtime/run';
 import type { FaultSpec } from '../../runtime/protocol';
 import { transportNames, TransportSpec } from '../../runtime/transports';
+import { S3_TRANSPORT_DEFAULTS } from '../../runtime/transports/s3';
+import { RUNTIME_SYNCS } from '../../runtime/collectives/sync';
 import { int } from '../inputs';
 import { need, Output } from '../io';
 import { progressBar } from '../progress';
@@ -28,6 +30,11 @@ export interface RunArgs {
   transport: string;
   bandwidth?: number;
   latency?: number;
+  s3Endpoint?: string;
+  bucket?: string;
+  poll?: number;
+  sync?: string;
+  processes?: boolean;
   warmup?: number;
   lr: number;
   momentum: number;
@@ -62,12 +69,22 @@ function fault(v: string): FaultSpec {
 export function transportOptions(cmd: Command): Command {
   return cmd
     .option('--backend <name>', 'TensorFlow.js backend (default: the fastest present)')
-    .addOption(new Option('--transport <kind>', 'how workers exchange data').choices(transportNames()).default('memory'))
+    .addOption(new Option('--transport <kind>', 'how workers exchange data (s3: through an S3 endpoint, by default an embedded server)').choices(transportNames()).default('memory'))
     .option('--bandwidth <B/s>', 'with --transport shaped: bytes per second per worker port', positive('bandwidth'))
-    .option('--latency <s>', 'with --transport shaped: seconds per message', nonNegative('latency'));
+    .option('--latency <s>', 'with --transport shaped: seconds per message', nonNegative('latency'))
+    .option('--s3-endpoint <url>', 'with --transport s3: the S3 API endpoint (default: AWS_ENDPOINT_URL, else an embedded server on loopback)')
+    .option('--bucket <name>', 'with --transport s3: the bucket of the exchanged objects (default trainplan)')
+    .option('--poll <s>', `with --transport s3: seconds between polls for an object (default ${S3_TRANSPORT_DEFAULTS.pollSeconds})`, nonNegative('poll'));
 }
 
-export function transportSpec(o: { transport: string; bandwidth?: number; latency?: number }): TransportSpec {
+export function transportSpec(o: { transport: string; bandwidth?: number; latency?: number; s3Endpoint?: string; bucket?: string; poll?: number }): TransportSpec {
+  if (o.transport === 's3') {
+    if (o.bandwidth !== undefined) throw new UserError([problem('--bandwidth', 'only applies with --transport shaped')]);
+    if (o.latency !== undefined) throw new UserError([problem('--latency', 'only applies with --transport shaped')]);
+    return { kind: 's3', ...(o.s3Endpoint ? { endpoint: o.s3Endpoint } : {}), ...(o.bucket ? { bucket: o.bucket } : {}), ...(o.poll !== undefined ? { pollSeconds: o.poll } : {}) };
+  }
+  const s3Only = ([['s3Endpoint', '--s3-endpoint'], ['bucket', '--bucket'], ['poll', '--poll']] as const).filter(([k]) => o[k] !== undefined);
+  if (s3Only.length) throw new UserError(s3Only.map(([, flag]) => problem(flag, 'only applies with --transport s3')));
   if (o.transport === 'shaped') {
     if (o.bandwidth === undefined) throw new UserError([problem('--bandwidth', 'required with --transport shaped')]);
     return { kind: 'shaped', bandwidthBytesPerSecond: o.bandwidth, latencySeconds: o.latency ?? 0 };
@@ -78,23 +95,31 @@ export function transportSpec(o: { transport: string; bandwidth?: number; latenc
 }
 
 export function resolveRunPlan(o: RunArgs, model: AnalyzedModel): ResolvedPlan {
-  if (o.plan) return need(loadPlan(o.plan, model), o.plan);
+  if (o.sync !== undefined && !(o.sync in RUNTIME_SYNCS)) throw new UserError([problem('--sync', `must be one of ${Object.keys(RUNTIME_SYNCS).join(', ')}, got "${o.sync}"`)]);
+  if (o.plan) {
+    if (o.sync !== undefined) throw new UserError([problem('--sync', 'applies with --strategy; a plan file says its own sync')]);
+    return need(loadPlan(o.plan, model), o.plan);
+  }
   if (!o.strategy) throw new UserError([problem('--plan', 'give a plan file (--plan F) or a strategy (--strategy S --workers N --batch B)')]);
   const workers = o.strategy === 'single' ? 1 : o.workers;
   if (!workers) throw new UserError([problem('--workers', `required with --strategy ${o.strategy}`)]);
   if (!o.batch) throw new UserError([problem('--batch', `required with --strategy ${o.strategy}`)]);
   return need(strategyResolved(o.strategy, model, {
-    // What the runtime does: ring all-reduce after the whole backward pass.
-    workers, batchPerWorker: o.batch, exchange: o.exchange as never, fcBatch: o.fcBatch, microBatches: o.microBatches, topology: 'switch', sync: 'ring-allreduce', overlap: false,
+    // What the runtime does: the sync asked for (ring all-reduce; through the store on s3) after the whole backward pass.
+    workers, batchPerWorker: o.batch, exchange: o.exchange as never, fcBatch: o.fcBatch, microBatches: o.microBatches, topology: 'switch',
+    sync: (o.sync ?? (o.transport === 's3' ? 's3-allreduce' : 'ring-allreduce')) as never, overlap: false,
   }));
 }
+
+const syncOf = (r: RunResult): string | undefined => r.plan.segments.map((s) => (s.parallelism === 'data' ? s.sync : undefined)).find(Boolean);
 
 export function formatRun(r: RunResult): string {
   const m = r.measured;
   const p = r.plan;
   const lines = [
     `${r.model}, ${r.family} plan: ${p.workers} worker${p.workers > 1 ? 's' : ''} × ${p.batchPerWorker} samples (${r.stepSamples} per step), backend ${r.backend}, transport ${r.transport.kind}` +
-      (r.transport.kind === 'shaped' ? ` (${si(r.transport.bandwidthBytesPerSecond as number, 'B/s')}, ${r.transport.latencySeconds} s)` : ''),
+      (r.transport.kind === 'shaped' ? ` (${si(r.transport.bandwidthBytesPerSecond as number, 'B/s')}, ${r.transport.latencySeconds} s)` : '') +
+      (r.transport.kind === 's3' ? ` (${r.transport.embedded ? 'embedded server' : (r.transport.endpoint as string | undefined) ?? 'AWS'}${r.transport.processes ? ', one process per worker' : ''}${syncOf(r) ? `, ${syncOf(r)}` : ''})` : ''),
     `step time ${fixed(m.stepSeconds, 4)} s (mean of steps ${m.warmupSteps + 1}–${r.steps}, ${m.warmupSteps} warm-up), ${fixed(m.samplesPerSecond, 1)} samples/s`,
     `final loss ${fixed(r.finalLoss, 4)}, weights L2 ${fixed(r.weightsL2, 4)}`,
     ...r.notes.map((n) => `note: ${n}`),
@@ -121,7 +146,9 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of weights, data and dropout', count('seed'), RUN_DEFAULTS.seed)
     .option('--warmup <n>', 'steps left out of the steady state (default 1–2)', count('warmup'))
     .option('--lr <x>', 'learning rate', positive('lr'), RUN_DEFAULTS.learningRate)
-    .option('--momentum <x>', 'SGD momentum', nonNegative('momentum'), RUN_DEFAULTS.momentum);
+    .option('--momentum <x>', 'SGD momentum', nonNegative('momentum'), RUN_DEFAULTS.momentum)
+    .option('--sync <s>', `how data-parallel gradients are summed (with --strategy): ${Object.keys(RUNTIME_SYNCS).join(', ')} (default: ring-allreduce; s3-allreduce with --transport s3)`)
+    .option('--processes', 'with --transport s3: every worker a process of its own, sharing only the store');
   transportOptions(cmd)
     .option('--json', 'one JSON document instead of a table')
     .addOption(new Option('--inject-fault <rank:step>', 'make a worker fail (tests)').argParser(fault).hideHelp())
@@ -133,7 +160,7 @@ export function register(program: Command): void {
       try {
         const r = await runPlan(model, plan, {
           steps: o.steps, seed: o.seed, learningRate: o.lr, momentum: o.momentum, backend: o.backend, transport,
-          warmupSteps: o.warmup, fault: o.injectFault as FaultSpec | undefined,
+          warmupSteps: o.warmup, fault: o.injectFault as FaultSpec | undefined, processes: o.processes,
           onProgress: (e) => e.kind === 'step' && bar.update(e.stepsDone, e.steps),
         });
         bar.stop();

@@ -1,6 +1,9 @@
-// `trainplan simulate`: one plan on one hardware file, as a table or JSON, optionally a trace.
+// `trainplan simulate`: one plan on one hardware file, as a table or JSON, optionally a trace (kept
+// in a --store, under traces/, when one is given).
 import type { Command } from 'commander';
-import { writeTrace } from '../../simulator/trace';
+import { basename } from 'node:path';
+import { traceDocument, writeTrace } from '../../simulator/trace';
+import { openStore } from '../../runtime/store';
 import { simulate, topologyOf } from '../../simulator/simulate';
 import { loadInputs, planOptions, PlanArgs } from '../inputs';
 import { Output } from '../io';
@@ -12,11 +15,20 @@ export function register(program: Command): void {
   )
     .option('--trace <file>', 'write the timeline in Chrome trace format (opens in Perfetto)')
     .option('--steps <n>', 'steps simulated back to back', (v) => parseInt(v, 10))
+    .option('--store <dir|s3://bucket/prefix>', 'with --trace: keep the trace there (traces/<name>) instead of a local file')
+    .option('--s3-endpoint <url>', 'S3 API endpoint of an s3:// store (default: AWS_ENDPOINT_URL, then Amazon S3)')
     .option('--json', 'one JSON document instead of a table')
-    .action((o: PlanArgs & { trace?: string; steps?: number; json?: boolean }) => {
+    .action(async (o: PlanArgs & { trace?: string; steps?: number; store?: string; s3Endpoint?: string; json?: boolean }) => {
       const { model, hardware, plan } = loadInputs(o);
       const r = simulate(model, hardware, plan, { keepTimeline: !!o.trace, steps: o.steps, fast: !o.trace });
-      if (o.trace && r.feasible && r.timeline) writeTrace(o.trace, r.timeline.graph, r.timeline.timeline, r.timeline.workers, topologyOf(hardware, plan.plan.workers));
+      if (o.trace && r.feasible && r.timeline) {
+        const topo = topologyOf(hardware, plan.plan.workers);
+        if (o.store) {
+          const store = openStore(o.store, { endpoint: o.s3Endpoint });
+          await store.write(`traces/${basename(o.trace)}`, traceDocument(r.timeline.graph, r.timeline.timeline, topo));
+          store.close?.();
+        } else writeTrace(o.trace, r.timeline.graph, r.timeline.timeline, r.timeline.workers, topo);
+      }
       const { timeline: _t, ...doc } = r as typeof r & { timeline?: unknown };
       new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, ...doc }, () => formatResult(model.model.name, hardware.name, r));
     });

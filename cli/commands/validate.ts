@@ -1,6 +1,7 @@
 // `trainplan validate`: calibrate (or read --hardware), then run and simulate each strategy ×
-// workers × bandwidth side by side; optionally a predicted-vs-measured scatter plot.
-import { Command } from 'commander';
+// workers × bandwidth side by side (× sync, through an S3 store, with --transport s3); optionally a
+// predicted-vs-measured scatter plot, and the report kept in a --store.
+import { Command, Option } from 'commander';
 import { problem, UserError } from '../../simulator/errors';
 import { loadHardware } from '../../simulator/hardware/load';
 import type { Hardware } from '../../simulator/hardware/schema';
@@ -16,6 +17,8 @@ import { chart, writeChart } from '../plot';
 import { progressBar } from '../progress';
 import { fixed, si, table } from '../table';
 import { nonNegative } from './run';
+import { RUNTIME_SYNCS, Sync } from '../../runtime/collectives/sync';
+import { openStore } from '../../runtime/store';
 
 function list<T>(name: string, parse: (s: string) => T) {
   return (v: string): T[] => {
@@ -32,6 +35,10 @@ const posInt = (s: string) => {
   const n = Number(s);
   if (!Number.isInteger(n) || n <= 0) throw new UserError([problem('--workers', `"${s}" is not a positive integer`)]);
   return n;
+};
+const sync = (s: string) => {
+  if (!(s in RUNTIME_SYNCS)) throw new UserError([problem('--syncs', `"${s}" is not one of ${Object.keys(RUNTIME_SYNCS).join(', ')}`)]);
+  return s as Sync;
 };
 const bandwidth = (s: string) => {
   if (s === 'memory') return null;
@@ -51,13 +58,24 @@ export function register(program: Command): void {
     .option('--bandwidths <list>', 'comma-separated bytes/s of the shaped transport; "memory" for the bare memory transport', list('bandwidths', bandwidth), VALIDATE_DEFAULTS.bandwidths)
     .option('--latency <s>', 'latency of the shaped transport', nonNegative('latency'), VALIDATE_DEFAULTS.latencySeconds)
     .option('--batch <n>', 'batch per worker', int('batch'), VALIDATE_DEFAULTS.batch)
-    .option('--steps <n>', 'steps per run', int('steps'), VALIDATE_DEFAULTS.steps)
+    .option('--steps <n>', `steps per run (default ${VALIDATE_DEFAULTS.steps}; ${VALIDATE_DEFAULTS.s3Steps} with --transport s3)`, int('steps'))
     .option('--seed <n>', 'seed', int('seed'), RUN_DEFAULTS.seed)
     .option('--backend <name>', 'TensorFlow.js backend (default: the fastest present)')
+    .addOption(new Option('--transport <kind>', 'memory (with --bandwidths) or s3: workers exchange through an S3 endpoint (by default an embedded server)').choices(['memory', 's3']).default('memory'))
+    .option('--s3-endpoint <url>', 'with --transport s3: the S3 API endpoint (default: AWS_ENDPOINT_URL, else an embedded server on loopback)')
+    .option('--bucket <name>', 'with --transport s3: the bucket (default trainplan)')
+    .option('--syncs <list>', `with --transport s3: gradient synchronisations to run (default ${VALIDATE_DEFAULTS.s3Syncs.join(',')})`, list('syncs', sync))
+    .option('--processes', 'with --transport s3: every worker a process of its own, sharing only the store')
+    .option('--store <dir|s3://bucket/prefix>', 'keep the report (JSON) there, under reports/')
     .option('--plot <file>', 'write a predicted-vs-measured scatter plot (SVG)')
     .option('--json', 'one JSON document instead of a table')
-    .action(async (o: { model: string; hardware?: string; strategies: string[]; workers: number[]; bandwidths: (number | null)[]; latency: number; batch: number; steps: number; seed: number; backend?: string; plot?: string; json?: boolean }) => {
+    .action(async (o: { model: string; hardware?: string; strategies: string[]; workers: number[]; bandwidths: (number | null)[]; latency: number; batch: number; steps?: number; seed: number; backend?: string; transport: 'memory' | 's3'; s3Endpoint?: string; bucket?: string; syncs?: Sync[]; processes?: boolean; store?: string; plot?: string; json?: boolean }, cmd: Command) => {
       const model = need(loadModel(o.model), o.model);
+      if (o.transport !== 's3') {
+        const s3Only = ([['s3Endpoint', '--s3-endpoint'], ['bucket', '--bucket'], ['syncs', '--syncs'], ['processes', '--processes']] as const).filter(([k]) => o[k] !== undefined);
+        if (s3Only.length) throw new UserError(s3Only.map(([, flag]) => problem(flag, 'only applies with --transport s3')));
+      } else if (cmd.getOptionValueSource('bandwidths') === 'cli') throw new UserError([problem('--bandwidths', 'does not apply with --transport s3 (the store is the network)')]);
+      const store = o.store ? openStore(o.store, { endpoint: o.s3Endpoint }) : undefined;
       const bar = progressBar('validate', !!o.json);
       let hardware: Hardware | ((workers: number) => Hardware);
       if (o.hardware) hardware = need(loadHardware(o.hardware), o.hardware);
@@ -70,19 +88,28 @@ export function register(program: Command): void {
         hardware = (w: number) => byCount.get(w) ?? byCount.get(Math.max(...byCount.keys()))!;
       }
       const r = await validate(model, hardware, {
-        strategies: o.strategies, workers: o.workers, bandwidths: o.bandwidths, latencySeconds: o.latency, batch: o.batch, steps: o.steps, seed: o.seed, backend: o.backend,
+        strategies: o.strategies, workers: o.workers, bandwidths: o.bandwidths, latencySeconds: o.latency, batch: o.batch, steps: o.steps ?? (o.transport === 's3' ? VALIDATE_DEFAULTS.s3Steps : VALIDATE_DEFAULTS.steps), seed: o.seed, backend: o.backend,
+        transport: o.transport, s3Endpoint: o.s3Endpoint, bucket: o.bucket, syncs: o.syncs, processes: o.processes,
         onProgress: (d, t) => bar.update(d, t),
       });
       bar.stop();
+      if (store) {
+        await store.write(`reports/validate-${r.model}-${o.transport}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, JSON.stringify(r, null, 2) + '\n');
+        store.close?.();
+      }
       if (o.plot) {
         const series = o.strategies.map((s) => ({ name: s, points: r.rows.filter((x) => x.strategy === s && x.predictedStepSeconds !== null).map((x) => [x.predictedStepSeconds!, x.measuredStepSeconds] as [number, number]) })).filter((s) => s.points.length);
         writeChart(o.plot, chart(`${r.model}: predicted vs measured step time (${r.backend})`, 'predicted step time (s)', 'measured step time (s)', series, { scatter: true, diagonal: true }));
       }
+      const pct = (e: number) => `${fixed(e * 100, 1)}%`;
+      const bySync = Object.entries(r.medianAbsErrorBySync);
       new Output(!!o.json).emit(r, () => [
-        `${r.model} simulated on ${r.hardware}, backend ${r.backend}: median |error| ${r.medianAbsError === null ? 'n/a' : `${fixed(r.medianAbsError * 100, 1)}%`}`,
+        `${r.model} simulated on ${r.hardware}, backend ${r.backend}: median |error| ${r.medianAbsError === null ? 'n/a' : pct(r.medianAbsError)}` +
+          (o.transport === 's3' && bySync.length ? ` (${bySync.map(([k, v]) => `${k} ${pct(v!)}`).join(', ')})` : ''),
+        ...(r.objectStore ? [`store measured: request ${fixed(((r.objectStore.putLatencySeconds + r.objectStore.getLatencySeconds) / 2) * 1e3, 1)} ms, PUT ${si(r.objectStore.putBytesPerSecond, 'B/s')}, GET ${si(r.objectStore.getBytesPerSecond, 'B/s')}, ${r.objectStore.clients} clients ${si(r.objectStore.aggregateBytesPerSecond, 'B/s')}`] : []),
         '',
-        table(['strategy', 'workers', 'network', 'predicted s', 'measured s', 'error'], r.rows.map((x) => [
-          x.strategy, x.workers, x.bandwidth === null ? 'memory' : si(x.bandwidth, 'B/s'),
+        table(['strategy', 'workers', 'network', 'sync', 'predicted s', 'measured s', 'error'], r.rows.map((x) => [
+          x.strategy, x.workers, x.transport === 's3' ? 's3' : x.bandwidth === null ? 'memory' : si(x.bandwidth, 'B/s'), x.sync ?? '',
           x.predictedStepSeconds === null ? `infeasible: ${x.note}` : fixed(x.predictedStepSeconds, 4), fixed(x.measuredStepSeconds, 4),
           x.error === null ? '' : `${x.error >= 0 ? '+' : ''}${fixed(x.error * 100, 1)}%`,
         ])),

@@ -8,3 +8,4 @@ export { boardOf } from './board';
 export type { Board } from './board';
 export { s3AllReduce } from './s3-allreduce';
 export { s3ScatterReduce } from './s3-scatter-reduce';
+export { allReduceBy, RUNTIME_SYNCS } from './sync';

@@ -10,9 +10,9 @@
 // rounds of the model part) equal a single worker's gradient on the whole step.
 import * as tf from '@tensorflow/tfjs-core';
 import { elements } from '../../simulator/model/layers';
-import type { ModelSegment } from '../../simulator/plan/schema';
+import type { DataSegment, ModelSegment } from '../../simulator/plan/schema';
 import { allGatherV, broadcastRecv, broadcastSend, reduceScatterV, releaseFloats } from '../collectives/direct';
-import { ringAllReduce } from '../collectives/allreduce';
+import { allReduceBy, Sync } from '../collectives/sync';
 import { Batch, syntheticBatch, syntheticLabels } from '../model/data';
 import { layerImpl } from '../model/layers';
 import { sliceChannels } from '../model/layers/kind';
@@ -33,6 +33,8 @@ export class SegmentedExecutor implements Executor {
   private readonly splitSgd: Sgd;
   private readonly exchange: NonNullable<ModelSegment['exchange']>;
   private readonly fcBatch: number;
+  /** How the data part's gradients are summed (the plan's data segment `sync`). */
+  private readonly dataSync: Sync;
   private readonly batchPerWorker: number;
   private readonly stepSamples: number;
   private samples: number[] = [];
@@ -52,6 +54,8 @@ export class SegmentedExecutor implements Executor {
     this.split = modelLayers.length ? new Part(model, modelLayers, { seed, head, split: { workers, rank }, countsWhole: rank === 0 }) : null;
     this.dataSgd = new Sgd(ctx.learningRate, ctx.momentum);
     this.splitSgd = new Sgd(ctx.learningRate, ctx.momentum);
+    const ds = plan.segments.find((s) => s.segment.parallelism === 'data')?.segment as DataSegment | undefined;
+    this.dataSync = ds?.sync ?? 'ring-allreduce';
     const ms = modelSegs[0]?.segment as ModelSegment | undefined;
     this.exchange = ms?.exchange ?? 'all-gather';
     this.stepSamples = plan.stepSamples;
@@ -95,12 +99,12 @@ export class SegmentedExecutor implements Executor {
     const { lossSum, dlogits } = this.c.time(() => softmaxCrossEntropy(rec.y as tf.Tensor2D, batch.labels, 1 / this.stepSamples));
     const grads = this.c.time(() => rec.backward(dlogits, data.variables));
     this.c.time(() => tf.dispose([x, rec.y, dlogits]));
-    await this.reduceAndApply(data, this.dataSgd, grads, data.variables.map(() => true), `s${step}/g`);
+    await this.reduceAndApply(data, this.dataSgd, grads, data.variables.map(() => true), `s${step}/g`, this.dataSync);
     return lossSum;
   }
 
-  /** Sums the chosen gradients over all workers (ring all-reduce), then takes an SGD step. */
-  private async reduceAndApply(part: Part, sgd: Sgd, grads: (tf.Tensor | null)[], reduce: boolean[], tag: string): Promise<void> {
+  /** Sums the chosen gradients over all workers (`sync`: ring all-reduce unless the plan says otherwise), then takes an SGD step. */
+  private async reduceAndApply(part: Part, sgd: Sgd, grads: (tf.Tensor | null)[], reduce: boolean[], tag: string, sync: Sync = 'ring-allreduce'): Promise<void> {
     const vars = part.variables;
     const gs = this.c.time(() => grads.map((g, i) => g ?? tf.zerosLike(vars[i])));
     if (this.ctx.workers > 1 && reduce.some((x) => x)) {
@@ -114,7 +118,7 @@ export class SegmentedExecutor implements Executor {
         }
         return out;
       });
-      await ringAllReduce(this.ctx.transport, this.ctx.ring, flat, tag);
+      await allReduceBy(sync, this.ctx.transport, this.ctx.ring, flat, tag);
       this.c.time(() => {
         let off = 0;
         for (const i of idx) {
@@ -221,7 +225,7 @@ export class SegmentedExecutor implements Executor {
         tf.dispose([dy, r.y]);
         return g;
       });
-      await this.reduceAndApply(data, this.dataSgd, grads, data.variables.map(() => true), `s${step}/g`);
+      await this.reduceAndApply(data, this.dataSgd, grads, data.variables.map(() => true), `s${step}/g`, this.dataSync);
     }
     // Every worker computes the same loss from the gathered logits: count it once.
     return rank === 0 ? lossSum : 0;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { RunError } from '../errors';
 import { REPO_ROOT } from '../paths';
 import type { FailedMessage, Message, TrainedMessage, TrainTask } from '../protocol';
-import { S3ObjectStore } from '../s3/s3-objects';
+import type { S3ObjectStore as S3ObjectStoreType } from '../s3/s3-objects';
 import { deleteRun, S3Setup } from '../transports/s3';
 import { decodeWeights, resultKey, resultsPrefix, WorkerResult } from './protocol';
 
@@ -68,6 +68,8 @@ export async function runOnProcesses(tasks: Job[], onMessage: (m: Message) => vo
   const files = { model: join(dir, 'model.json'), plan: join(dir, 'plan.json') };
   writeFileSync(files.model, JSON.stringify(tasks[0].model));
   writeFileSync(files.plan, JSON.stringify(tasks[0].plan));
+  // The AWS SDK loads only in runs that use it (~90 ms).
+  const { S3ObjectStore } = require('../s3/s3-objects') as { S3ObjectStore: typeof S3ObjectStoreType };
   const store = new S3ObjectStore({ ...setup.store, retry: { totalSeconds: 5, ...setup.store.retry } });
   const failed: { first: Child | null } = { first: null };
   let noteFailure: () => void = () => {};

@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import type { MessagePort } from 'node:worker_threads';
 import { chooseBackend } from '../backends';
 import type { Message, ParamSlice } from '../protocol';
-import { S3ObjectStore } from '../s3/s3-objects';
 import { train } from '../train';
 import { s3Setup } from '../transports/s3';
 import { encodeWeights, resultKey, WorkerJob, WorkerResult, weightsKey } from './protocol';
@@ -44,6 +43,7 @@ export async function runWorker(job: WorkerJob, onMessage: (m: Message) => void 
     progress, fault: job.fault, collectWeights: true,
   });
   const slices = trained.weights ?? [];
+  const { S3ObjectStore } = require('../s3/s3-objects') as typeof import('../s3/s3-objects');
   const store = new S3ObjectStore(job.store);
   try {
     const result: WorkerResult = {

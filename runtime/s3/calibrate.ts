@@ -5,10 +5,11 @@
 // aggregate. The result is the `objectStore` block of a hardware file.
 import type { ObjectStore as ObjectStoreBlock } from '../../simulator/hardware/schema';
 import type { S3Config } from './client';
-import { endpointOf } from './client';
 import type { ObjectStore } from './object-store';
-import { S3ObjectStore } from './s3-objects';
+import { publish, unseal } from './sealed';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 export const STORE_CALIBRATE_DEFAULTS = {
   /** Small enough that the bytes cost nothing next to the request (1 KiB at 100 MB/s is 10 µs). */
@@ -19,8 +20,8 @@ export const STORE_CALIBRATE_DEFAULTS = {
   largeRepeats: 3,
   /** Clients that PUT and GET large objects at once, for the aggregate bandwidth (a run's workers). */
   clients: 2,
-  /** The poll interval written into the block: the s3 transport's default (LambdaML polls about every 10 ms). */
-  pollIntervalSeconds: 0.01,
+  /** The s3 transport's sleep between polls (LambdaML polls about every 10 ms); the block's pollIntervalSeconds adds a poll's own request time. */
+  pollSeconds: 0.01,
 };
 
 export type StoreCalibrateOptions = typeof STORE_CALIBRATE_DEFAULTS & {
@@ -35,6 +36,8 @@ export interface StoreMeasurements {
   getLatencySeconds: number;
   putBytesPerSecond: number;
   getBytesPerSecond: number;
+  /** A GET of a key that is not there (what each poll of a waiting reader costs). */
+  missSeconds: number;
   /** Bytes per second through the store with `clients` clients PUTting, then GETting, at once. */
   aggregateBytesPerSecond: number;
   clients: number;
@@ -56,17 +59,25 @@ async function timed(f: () => Promise<unknown>): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-/** Seconds of each of `repeats` sequential PUTs and GETs of `bytes` bytes under `prefix`. */
+/**
+ * Seconds of each of `repeats` sequential PUTs and GETs of `bytes` bytes under `prefix`, made as the
+ * s3 transport makes them (sealed objects: a copy and a check each way), so that they cost what a
+ * run's transfers cost.
+ */
 async function sequential(store: ObjectStore, prefix: string, bytes: number, repeats: number, tick: () => void): Promise<{ put: number[]; get: number[] }> {
   const body = randomBytes(bytes);
   const put: number[] = [];
   const get: number[] = [];
+  const fetch = async (key: string) => {
+    const b = await store.get(key);
+    if (!b || !unseal(b)) throw new Error(`calibration: ${key} did not read back whole from ${store.where}`);
+  };
   // One untimed round first: connections and the bucket are set up.
-  await store.put(`${prefix}warm`, body);
-  await store.get(`${prefix}warm`);
+  await publish(store, `${prefix}warm`, body);
+  await fetch(`${prefix}warm`);
   for (let i = 0; i < repeats; i++) {
-    put.push(await timed(() => store.put(`${prefix}${i}`, body)));
-    get.push(await timed(() => store.get(`${prefix}${i}`)));
+    put.push(await timed(() => publish(store, `${prefix}${i}`, body)));
+    get.push(await timed(() => fetch(`${prefix}${i}`)));
     tick();
   }
   return { put, get };
@@ -74,13 +85,15 @@ async function sequential(store: ObjectStore, prefix: string, bytes: number, rep
 
 export async function calibrateObjectStore(config: S3Config, options: Partial<StoreCalibrateOptions> = {}): Promise<StoreCalibration> {
   const o = { ...STORE_CALIBRATE_DEFAULTS, ...options };
-  const endpoint = endpointOf(config);
+  // The AWS SDK loads only when a store is measured (~90 ms): the CLI imports this file.
+  const { S3ObjectStore } = require('./s3-objects') as typeof import('./s3-objects');
   const prefix = `calibrate/${Date.now().toString(36)}-${randomBytes(4).toString('hex')}/`;
-  const total = o.smallRepeats + o.largeRepeats + 1;
+  const total = o.smallRepeats + o.largeRepeats + 2;
   let done = 0;
   const tick = () => o.onProgress?.(++done, total);
   const clients = Array.from({ length: Math.max(1, o.clients) }, () => new S3ObjectStore(config));
   const store = clients[0];
+  const endpoint = store.endpoint;
   try {
     const small = await sequential(store, `${prefix}small/`, o.smallBytes, o.smallRepeats, tick);
     const large = await sequential(store, `${prefix}large/`, o.largeBytes, o.largeRepeats, tick);
@@ -89,6 +102,10 @@ export async function calibrateObjectStore(config: S3Config, options: Partial<St
       const bw = (o.largeBytes - o.smallBytes) / Math.max(1e-9, tLarge - tSmall);
       return { latency: Math.max(0, tSmall - o.smallBytes / bw), bw };
     };
+    const misses: number[] = [];
+    for (let i = 0; i < o.smallRepeats; i++) misses.push(await timed(() => store.get(`${prefix}missing/${i}`)));
+    tick();
+    const missSeconds = median(misses);
     const put = fit(median(small.put), median(large.put));
     const get = fit(median(small.get), median(large.get));
 
@@ -104,7 +121,7 @@ export async function calibrateObjectStore(config: S3Config, options: Partial<St
     const perWorker = 2 / (1 / put.bw + 1 / get.bw);
     const latency = (put.latency + get.latency) / 2;
     const measured: StoreMeasurements = {
-      endpoint, putLatencySeconds: put.latency, getLatencySeconds: get.latency, putBytesPerSecond: put.bw, getBytesPerSecond: get.bw,
+      endpoint, putLatencySeconds: put.latency, getLatencySeconds: get.latency, putBytesPerSecond: put.bw, getBytesPerSecond: get.bw, missSeconds,
       aggregateBytesPerSecond: aggregate, clients: clients.length,
     };
     const mb = (x: number) => `${(x / 1e6).toFixed(0)} MB/s`;
@@ -112,18 +129,42 @@ export async function calibrateObjectStore(config: S3Config, options: Partial<St
     const objectStore: ObjectStoreBlock = {
       source: `measured by trainplan calibrate --transport s3 against ${o.describe ?? endpoint} on ${new Date().toISOString().slice(0, 10)}: ` +
         `${o.smallBytes} B requests PUT ${ms(put.latency)}, GET ${ms(get.latency)} (medians of ${o.smallRepeats}); ${o.largeBytes >> 20} MiB objects PUT ${mb(put.bw)}, GET ${mb(get.bw)}; ` +
-        `${clients.length} clients at once ${mb(aggregate)} in all. Prices 0: ${o.describe ? 'a local server charges nothing' : 'set them from the provider\'s price list'}`,
+        `${clients.length} clients at once ${mb(aggregate)} in all; a poll is ${ms(o.pollSeconds)} of sleep and a ${ms(missSeconds)} GET that finds nothing. Prices 0: ${o.describe ? 'a local server charges nothing' : 'set them from the provider\'s price list'}`,
       bandwidthBytesPerSecondPerWorker: perWorker,
       requestLatencySeconds: latency,
       putDollarsPerRequest: 0,
       getDollarsPerRequest: 0,
       // Only a real limit: several clients got less than each alone.
       ...(aggregate < clients.length * perWorker * 0.9 ? { aggregateBandwidthBytesPerSecond: aggregate } : {}),
-      pollIntervalSeconds: o.pollIntervalSeconds,
+      // A waiting reader sleeps, then asks again: its polls are that far apart.
+      pollIntervalSeconds: o.pollSeconds + missSeconds,
     };
     return { objectStore, measured };
   } finally {
     await store.delete(await store.list(prefix)).catch(() => undefined);
     for (const c of clients) c.destroy();
   }
+}
+
+/** The compiled thread entry (workers load JavaScript: from the .ts sources under jest, the build in dist/). */
+function threadFile(): string {
+  return __filename.endsWith('.ts') ? join(__dirname, '../../dist/runtime/s3/calibrate-thread.js') : join(__dirname, 'calibrate-thread.js');
+}
+
+/** Message from the calibration thread (runtime/s3/calibrate-thread.ts). */
+export type CalibrateThreadMessage = { kind: 'progress'; done: number; total: number } | { kind: 'result'; calibration: StoreCalibration } | { kind: 'error'; message: string };
+
+/** calibrateObjectStore, from a worker thread: the requests cost what they cost a run's workers. */
+export function calibrateObjectStoreInThread(config: S3Config, options: Partial<StoreCalibrateOptions> = {}): Promise<StoreCalibration> {
+  const { onProgress, ...rest } = options;
+  const w = new Worker(threadFile(), { workerData: { config, options: rest } });
+  return new Promise<StoreCalibration>((resolve, reject) => {
+    w.on('message', (m: CalibrateThreadMessage) => {
+      if (m.kind === 'progress') onProgress?.(m.done, m.total);
+      else if (m.kind === 'result') resolve(m.calibration);
+      else reject(new Error(m.message));
+    });
+    w.on('error', reject);
+    w.on('exit', (code) => reject(new Error(`the store calibration thread exited (code ${code})`)));
+  }).finally(() => void w.terminate());
 }

@@ -8,6 +8,8 @@ export interface RequestCounts {
   gets: number;
   /** GETs that found nothing yet (404): the polls of a waiting reader. */
   misses: number;
+  /** GETs that found an object still being written (a store whose writes are not atomic, like s3rver's): polls too. */
+  partials: number;
   lists: number;
   deletes: number;
   retries: number;
@@ -17,14 +19,17 @@ export interface RequestCounts {
   requestSeconds: number;
 }
 
-export const emptyCounts = (): RequestCounts => ({ puts: 0, gets: 0, misses: 0, lists: 0, deletes: 0, retries: 0, bytesPut: 0, bytesGot: 0, requestSeconds: 0 });
+export const emptyCounts = (): RequestCounts => ({ puts: 0, gets: 0, misses: 0, partials: 0, lists: 0, deletes: 0, retries: 0, bytesPut: 0, bytesGot: 0, requestSeconds: 0 });
 
 export interface ObjectStore {
   /** Endpoint and bucket, for messages. */
   readonly where: string;
   readonly endpoint: string;
   put(key: string, body: Uint8Array): Promise<void>;
-  /** The object's bytes (a fresh buffer at offset 0), or null when there is no such object. */
+  /**
+   * The object's bytes (a fresh buffer at offset 0), or null when there is no such object — or, for
+   * an object this store put, while it is still being written.
+   */
   get(key: string): Promise<Uint8Array | null>;
   /** Every key under the prefix. */
   list(prefix: string): Promise<string[]>;
@@ -49,3 +54,6 @@ export const S3_DEFAULTS = {
 };
 
 export const sleep = (seconds: number): Promise<void> => new Promise((r) => setTimeout(r, seconds * 1000));
+
+/** Endpoints on this machine. */
+export const LOOPBACK = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/i;

@@ -6,6 +6,13 @@ import type { Readable } from 'node:stream';
 import { endpointOf, ensureBucket, RetryPolicy, s3Client, S3Config, withRetry } from './client';
 import { emptyCounts, ObjectStore, RequestCounts } from './object-store';
 
+/**
+ * User metadata every put carries: the object's length. S3 shows an object only once it is whole;
+ * a store that does not (s3rver as published serves a file while it grows) may answer with headers
+ * that disagree with this one: the GET stops at the headers instead of fetching bytes to discard.
+ */
+const LENGTH_META = 'trainplan-bytes';
+
 /** DeleteObjects takes at most this many keys (S3 API reference). */
 const DELETE_BATCH = 1000;
 
@@ -34,26 +41,33 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Uint8Array): Promise<void> {
-    await this.request(`PUT ${key}`, () => this.client.send(new PutObjectCommand({ Bucket: this.config.bucket, Key: key, Body: body, ContentLength: body.byteLength })));
+    const Metadata = { [LENGTH_META]: String(body.byteLength) };
+    await this.request(`PUT ${key}`, () => this.client.send(new PutObjectCommand({ Bucket: this.config.bucket, Key: key, Body: body, ContentLength: body.byteLength, Metadata })));
     this.c.puts++;
     this.c.bytesPut += body.byteLength;
   }
 
   async get(key: string): Promise<Uint8Array | null> {
-    const body = await this.request(`GET ${key}`, async () => {
+    const body = await this.request(`GET ${key}`, async (): Promise<Uint8Array | 'missing' | 'partial'> => {
       try {
         const r = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key }));
-        return await readAll(r.Body as Readable, r.ContentLength);
+        const length = r.Metadata?.[LENGTH_META];
+        if (length === undefined || Number(length) === r.ContentLength) return await readAll(r.Body as Readable, r.ContentLength);
+        (r.Body as Readable).destroy();
+        return 'partial';
       } catch (e) {
-        if ((e as { name?: string }).name === 'NoSuchKey' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
+        if ((e as { name?: string }).name === 'NoSuchKey' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return 'missing';
         throw e;
       }
     });
-    if (body) {
+    if (body === 'missing') this.c.misses++;
+    else if (body === 'partial') this.c.partials++;
+    else {
       this.c.gets++;
       this.c.bytesGot += body.byteLength;
-    } else this.c.misses++;
-    return body;
+      return body;
+    }
+    return null;
   }
 
   async list(prefix: string): Promise<string[]> {

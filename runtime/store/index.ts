@@ -1,19 +1,19 @@
 // Opening a Store from what the user typed: `s3://bucket/prefix` or a directory.
 import { problem, UserError } from '../../simulator/errors';
 import { DirStore } from './dir';
-import { S3Store } from './s3';
+import { LOOPBACK } from '../s3/object-store';
+import type { S3Store as S3StoreType } from './s3';
 import type { Store } from './store';
 
 export type { Store } from './store';
 export { DirStore } from './dir';
-export { S3Store } from './s3';
+export type { S3Store } from './s3';
 
 export interface StoreOptions {
   /** --s3-endpoint (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, then Amazon S3). */
   endpoint?: string;
 }
 
-const LOOPBACK = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/;
 
 export function openStore(spec: string, o: StoreOptions = {}): Store {
   const m = /^s3:\/\/([^/]*)\/?(.*)$/.exec(spec);
@@ -21,5 +21,7 @@ export function openStore(spec: string, o: StoreOptions = {}): Store {
   const [, bucket, prefix] = m;
   if (bucket.length < 3) throw new UserError([problem('--store', `"${spec}" must be s3://bucket/prefix with a bucket name of at least 3 characters`)]);
   // A local server (s3rver, MinIO on loopback) gets its bucket made on first use; a remote one must have it.
+  // The AWS SDK loads only when a store needs it (~90 ms).
+  const { S3Store } = require('./s3') as { S3Store: typeof S3StoreType };
   return new S3Store({ endpoint: o.endpoint, bucket, createBucket: !!o.endpoint && LOOPBACK.test(o.endpoint) }, prefix);
 }

@@ -2,7 +2,8 @@
 // atomic, and a tune interrupted with an s3:// store resumes from what it kept there.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DirStore, openStore, S3Store, Store } from '../../../runtime/store';
+import { DirStore, openStore, Store } from '../../../runtime/store';
+import { S3Store } from '../../../runtime/store/s3';
 import { inputsDigest, StoreResults } from '../../../tuner/results';
 import { tune } from '../../../tuner/tune';
 import { hardwarePath, modelPath, zooHardware, zooModel } from '../../helpers/scenarios';
@@ -94,4 +95,15 @@ test('tune --store DIR works the same way with a directory', async () => {
   const doc = JSON.parse((await runCli(...args)).stdout);
   expect(JSON.parse((await runCli(...args)).stdout).fromLog).toBe(doc.evaluated);
   expect(readdirSync(join(dir, 'plans'))).toEqual(['alexnet-owt--k20-pcie2-2014--throughput.json']);
+});
+
+test('simulate --trace T --store keeps the trace in the store, under traces/', async () => {
+  const where = `s3://trainplan/traces-${Math.random().toString(36).slice(2)}`;
+  const r = await runCli('simulate', '--model', modelPath('alexnet-owt'), '--hardware', hardwarePath('k20-pcie2-2014'), '--strategy', 'data', '--workers', '2', '--batch', '64',
+    '--trace', 'run1.json', '--store', where, '--s3-endpoint', srv.server().endpoint, '--json');
+  expect(r.code).toBe(0);
+  const store = openStore(where, { endpoint: srv.server().endpoint });
+  const doc = JSON.parse((await store.read('traces/run1.json'))!);
+  expect(doc.traceEvents.length).toBeGreaterThan(0);
+  store.close?.();
 });
