@@ -59,7 +59,7 @@ export function register(program: Command): void {
         `peak ${si(h.device.peakFlops, 'FLOP/s')}, op overhead ${fixed((h.device.opOverheadSeconds ?? 0) * 1e6, 1)} µs; ` +
           `memory transport ${si(h.network.topology === 'switch' ? h.network.bandwidthBytesPerSecond : 0, 'B/s')}, latency ${fixed((h.network.topology === 'switch' ? h.network.latencySeconds : 0) * 1e6, 1)} µs`,
         '',
-        table(['layer type', 'achieved', 'efficiency'], Object.entries(h.device.efficiency).map(([t, e]) => [t, t === 'default' ? '' : si(c.achievedFlopsPerSecond[t] ?? 0, 'FLOP/s'), fixed(e, 3)])),
+        table(['layer type', 'achieved', 'efficiency', 'overhead per call'], Object.entries(h.device.efficiency).map(([t, e]) => [t, t === 'default' ? '' : si(c.achievedFlopsPerSecond[t] ?? e * h.device.peakFlops, 'FLOP/s'), fixed(e, 3), `${fixed((h.device.callOverheadSeconds?.[t] ?? 0) * 1e6, 1)} µs`])),
         ...(store ? ['', describeStore(store)] : []),
       ].join('\n'));
     });

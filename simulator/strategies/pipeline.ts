@@ -41,17 +41,23 @@ export function pipelineStep(c: Lowering, seg: PipelineSegment, layers: number[]
     const later = new Set(stages.slice(s + 1).flat());
     return st.filter((i) => [...later].some((k) => c.model.layers[k].inputs.includes(i))).reduce((a, i) => a + c.model.layers[i].activationBytes * vb, 0);
   });
+  // A transfer between stages, with the host-side packing and unpacking where the device needs it.
+  const send = (src: number, dst: number, bytes: number, after: number, label: string) => {
+    const pack = c.cost.hostCopy(bytes) > 0 ? c.g.compute(src, c.cost.hostCopy(bytes), [after], `pack ${label}`, 'comm') : after;
+    const t = c.g.transfer(src, dst, bytes, [pack], label);
+    return c.cost.hostCopy(bytes) > 0 ? c.g.compute(dst, c.cost.hostCopy(bytes), [t], `unpack ${label}`, 'comm') : t;
+  };
   const fwd: number[][] = stages.map(() => []);
   for (let m = 0; m < M; m++)
     stages.forEach((st, s) => {
-      const recv = s === 0 ? -1 : c.g.transfer(s - 1, s, mb * boundary[s - 1], [fwd[s - 1][m]], `act mb${m} → stage ${s}`);
+      const recv = s === 0 ? -1 : send(s - 1, s, mb * boundary[s - 1], fwd[s - 1][m], `act mb${m} → stage ${s}`);
       const secs = st.reduce((a, i) => a + c.cost.forward(c.model.layers[i], mb), 0);
       fwd[s][m] = c.g.compute(s, secs, [recv, ...st.map((i) => c.weightsReady[s][i])], `fwd stage ${s} mb${m}`, 'forward');
     });
   const bwd: number[][] = stages.map(() => []);
   for (let m = M - 1; m >= 0; m--)
     for (let s = stages.length - 1; s >= 0; s--) {
-      const recv = s === stages.length - 1 ? -1 : c.g.transfer(s + 1, s, mb * boundary[s], [bwd[s + 1][m]], `grad mb${m} → stage ${s}`);
+      const recv = s === stages.length - 1 ? -1 : send(s + 1, s, mb * boundary[s], bwd[s + 1][m], `grad mb${m} → stage ${s}`);
       const secs = stages[s].reduce((a, i) => a + c.cost.backward(c.model.layers[i], mb), 0);
       bwd[s][m] = c.g.compute(s, secs, [recv, fwd[s][m]], `bwd stage ${s} mb${m}`, 'backward');
     }
