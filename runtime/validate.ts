@@ -37,13 +37,16 @@ export interface ValidateOptions {
 }
 
 export const VALIDATE_DEFAULTS = {
-  strategies: ['single', 'data', 'hybrid'],
+  // The runtime issue's grid: four strategies, 1 and 2 workers, the bare memory transport and two
+  // shaped links (a fast and a slow network), about a minute here.
+  strategies: ['single', 'data', 'model', 'hybrid'],
   workers: [1, 2],
-  bandwidths: [null, 1e8] as (number | null)[],
+  bandwidths: [null, 1e8, 1e7] as (number | null)[],
   /** A 2014-era data-centre network's per-message latency (10 GbE), applied with the shaped bandwidths. */
   latencySeconds: 1e-4,
   batch: 32,
-  steps: 5,
+  /** Ten steps: with five, a single slow step (GC, the other core busy) moved the mean by ~10%. */
+  steps: 10,
   /** The serverless patterns (LambdaML): every run on the s3 transport tries both. */
   s3Syncs: ['s3-allreduce', 's3-scatter-reduce'] as Sync[],
   /** Steps per run on the s3 transport: its first steps settle slower (keys, connections, buffers), so more of them are measured. */
