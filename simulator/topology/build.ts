@@ -108,8 +108,17 @@ export function buildTopology(network: Network, workers: number): Topology {
   let m = cache.get(network);
   if (!m) cache.set(network, (m = new Map()));
   let t = m.get(workers);
-  if (!t) m.set(workers, (t = makeTopology(network, workers)));
+  if (!t) m.set(workers, (t = memoRoutes(makeTopology(network, workers))));
   return t;
+}
+
+/** Routes are asked for on every transfer: keep each (src, dst) route once (up to 256 workers). */
+function memoRoutes(t: Topology): Topology {
+  const n = t.workers + 1; // one more node for an object store
+  if (n > 257) return t;
+  const cache: (number[] | undefined)[] = new Array(n * n);
+  const route = t.route.bind(t);
+  return { ...t, groups: t.groups.bind(t), latency: t.latency.bind(t), route: (s, d) => (cache[s * n + d] ??= route(s, d)) };
 }
 
 function makeTopology(network: Network, workers: number): Topology {
