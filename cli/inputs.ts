@@ -30,19 +30,22 @@ export const int = (name: string) => (v: string) => {
   return n;
 };
 
-export function planOptions(cmd: Command): Command {
+/** How a command is given its plan: a plan file, or a --strategy shorthand and its parameters. */
+export function planChoiceOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--model <file>', 'model file')
-    .requiredOption('--hardware <file>', 'hardware file')
     .option('--plan <file>', 'plan file (as written by tune --out)')
     .addOption(new Option('--strategy <s>', 'plan shorthand').choices([...STRATEGIES]))
     .option('--workers <n>', 'workers (with --strategy)', int('workers'))
     .option('--batch <n>', 'batch per worker (with --strategy)', int('batch'))
+    .addOption(new Option('--exchange <e>', 'exchange of model segments (with --strategy)').choices([...EXCHANGES]))
+    .option('--fc-batch <n>', 'samples per weight update of model segments (with --strategy)', int('fc-batch'))
+    .option('--micro-batches <n>', 'pipeline micro-batches (with --strategy pipeline)', int('micro-batches'));
+}
+
+export function planOptions(cmd: Command): Command {
+  return planChoiceOptions(cmd.requiredOption('--model <file>', 'model file').requiredOption('--hardware <file>', 'hardware file'))
     .addOption(new Option('--sync <s>', 'gradient synchronisation of data segments').choices([...SYNCS]))
-    .addOption(new Option('--exchange <e>', 'exchange of model segments').choices([...EXCHANGES]))
-    .option('--fc-batch <n>', 'samples per weight update of model segments', int('fc-batch'))
-    .option('--no-overlap', 'synchronise gradients only after the whole backward pass')
-    .option('--micro-batches <n>', 'pipeline micro-batches', int('micro-batches'));
+    .option('--no-overlap', 'synchronise gradients only after the whole backward pass');
 }
 
 export function loadModelHardware(o: { model: string; hardware: string }): { model: AnalyzedModel; hardware: Hardware } {

@@ -3,14 +3,13 @@ import { Command, Option } from 'commander';
 import { problem, UserError } from '../../simulator/errors';
 import { AnalyzedModel, loadModel } from '../../simulator/model/analyze';
 import { loadPlan, ResolvedPlan } from '../../simulator/plan/resolve';
-import { EXCHANGES } from '../../simulator/plan/schema';
-import { STRATEGIES, strategyResolved } from '../../simulator/plan/shorthand';
+import { strategyResolved } from '../../simulator/plan/shorthand';
 import { RUN_DEFAULTS, runPlan, RunResult } from '../../runtime/run';
 import type { FaultSpec } from '../../runtime/protocol';
 import { transportNames, TransportSpec } from '../../runtime/transports';
 import { S3_TRANSPORT_DEFAULTS } from '../../runtime/transports/s3';
 import { RUNTIME_SYNCS } from '../../runtime/collectives/sync';
-import { int } from '../inputs';
+import { int, planChoiceOptions } from '../inputs';
 import { need, Output } from '../io';
 import { progressBar } from '../progress';
 import { fixed, si, table } from '../table';
@@ -131,17 +130,10 @@ export function formatRun(r: RunResult): string {
 }
 
 export function register(program: Command): void {
-  const cmd = program
+  const cmd = planChoiceOptions(program
     .command('run')
     .description('run a plan for real on worker threads and measure it')
-    .requiredOption('--model <file>', 'model file')
-    .option('--plan <file>', 'plan file (as written by tune --out)')
-    .addOption(new Option('--strategy <s>', 'plan shorthand').choices([...STRATEGIES]))
-    .option('--workers <n>', 'workers (with --strategy)', int('workers'))
-    .option('--batch <n>', 'batch per worker (with --strategy)', int('batch'))
-    .addOption(new Option('--exchange <e>', 'exchange of model segments (with --strategy)').choices([...EXCHANGES]))
-    .option('--fc-batch <n>', 'samples per weight update of model segments (with --strategy)', int('fc-batch'))
-    .option('--micro-batches <n>', 'pipeline micro-batches (with --strategy pipeline)', int('micro-batches'))
+    .requiredOption('--model <file>', 'model file'))
     .option('--steps <n>', 'training steps', int('steps'), RUN_DEFAULTS.steps)
     .option('--seed <n>', 'seed of weights, data and dropout', count('seed'), RUN_DEFAULTS.seed)
     .option('--warmup <n>', 'steps left out of the steady state (default 1–2)', count('warmup'))
