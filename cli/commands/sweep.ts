@@ -49,7 +49,8 @@ export function register(program: Command): void {
       }
       new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, axis: o.over, workers: o.over === 'workers' ? undefined : workers, densityOfHardware: density(hardware), points }, () => {
         const xs = [...new Set(points.map((p) => p.x))];
-        const rows = xs.map((x) => [o.over === 'bandwidth' ? `${(x / 1e9).toPrecision(3)} GB/s` : x.toPrecision(4), ...strategies.map((s) => {
+        const label = (x: number) => (o.over === 'bandwidth' ? `${(x / 1e9).toPrecision(3)} GB/s` : o.over === 'density' ? x.toPrecision(3) : String(x));
+        const rows = xs.map((x) => [label(x), ...strategies.map((s) => {
           const p = points.find((q) => q.x === x && q.strategy === s)!;
           return p.feasible ? `${fixed(p.speedup!, 2)}x` : 'infeasible';
         })]);
