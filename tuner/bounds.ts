@@ -26,6 +26,10 @@ export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: Res
   const topo = K > 1 ? buildTopology(hw.network, K) : undefined;
   const time = (name: string, bytes: number, rs = ranks) => (topo && rs.length > 1 ? finite(collective(name).time(topo, rs, bytes, roundBound)) : 0);
   let t = 0;
+  // At most one gradient synchronisation is sure to stall the step (see below): the largest of
+  // the candidates, added once after the loop.
+  let stall = 0;
+  const firstData = plan.segments.find((x) => x.segment.parallelism === 'data');
   for (const seg of plan.segments) {
     const s = seg.segment;
     const ls = seg.layers.map((i) => model.layers[i]);
@@ -38,14 +42,16 @@ export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: Res
       if (s.sync?.startsWith('s3-')) continue; // costed by the object store, not the network
       const sync = s.sync ?? 'ring-allreduce';
       // Buckets are synchronised one after another per worker, but consecutive buckets may
-      // pipeline across workers: only one bucket's collective is sure to stall the stream —
-      // the last one with overlap (its layers finish backprop last), the largest one without.
+      // pipeline across workers, and a later segment's buckets may run under an earlier
+      // segment's backprop: only one collective is sure to stall the stream — with overlap, the
+      // last bucket of the first data segment (its layers finish backprop last); without, the
+      // largest bucket (it starts after all of backprop).
       const bs = buckets({ model }, [...seg.layers].reverse(), s.bucketBytes ?? DEFAULT_BUCKET_BYTES);
       const bytes = bs.map((b) => b.reduce((a, i) => a + model.layers[i].weightBytes, 0));
-      if (!bytes.length) continue;
+      if (!bytes.length || (s.overlap !== false && seg !== firstData)) continue;
       const k = s.overlap === false ? bytes.indexOf(Math.max(...bytes)) : bytes.length - 1;
       // Other buckets' updates may run while this collective is in flight; its own cannot.
-      t += time(sync, bytes[k]) + bs[k].reduce((a, i) => a + cost.update(model.layers[i].parameters), 0);
+      stall = Math.max(stall, time(sync, bytes[k]) + bs[k].reduce((a, i) => a + cost.update(model.layers[i].parameters), 0));
     } else if (s.parallelism === 'model') {
       // Only the first model segment is counted: the simulator runs all of them as one chain.
       if (seg !== plan.segments.find((x) => x.segment.parallelism === 'model')) continue;
@@ -56,7 +62,7 @@ export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: Res
       t += Math.max(...stages.map((st) => st.reduce((a, i) => a + M * (cost.forward(model.layers[i], B / M) + cost.backward(model.layers[i], B / M)), 0) + cost.update(st.reduce((a, i) => a + model.layers[i].parameters, 0))));
     }
   }
-  return t;
+  return t + stall;
 }
 
 const MIXING = new Set(['dense', 'conv2d', 'conv3d', 'separableConv2d', 'lrn', 'softmax', 'flatten']);

@@ -3,6 +3,7 @@
 import type { AnalyzedModel } from '../model/analyze';
 import type { ResolvedPlan } from '../plan/resolve';
 import { valueBytes } from './compute';
+import { stageLayersOf } from '../strategies/pipeline';
 
 export interface MemoryUse {
   weightsBytes: number;
@@ -37,18 +38,17 @@ export function memoryPerWorker(model: AnalyzedModel, plan: ResolvedPlan, capaci
         activations += (l.activationBytes / K + l.inputBytes) * samples * act;
       }
     } else {
-      // Pipeline: the heaviest stage's weights and the activations of all micro-batches (GPipe keeps them).
-      const stages = s.stages ?? K;
-      const per = Math.ceil(seg.layers.length / stages);
-      let worstP = 0;
-      let worstA = 0;
-      for (let st = 0; st < stages; st++) {
-        const ls = seg.layers.slice(st * per, (st + 1) * per).map((i) => model.layers[i]);
-        worstP = Math.max(worstP, ls.reduce((a, l) => a + l.parameters, 0));
-        worstA = Math.max(worstA, ls.reduce((a, l) => a + l.activationBytes * B * act, 0));
+      // Pipeline: the fullest stage (as the plan splits them) with its weights, gradients and
+      // optimizer state, and the activations of all micro-batches (GPipe keeps them).
+      const stages = stageLayersOf(model, s, seg.layers, K);
+      let worst = { p: 0, a: 0 };
+      for (const st of stages) {
+        const ls = st.map((i) => model.layers[i]);
+        const cand = { p: ls.reduce((x, l) => x + l.parameters, 0), a: ls.reduce((x, l) => x + l.activationBytes * B * act, 0) };
+        if (cand.p * 4 * 3 + cand.a > worst.p * 4 * 3 + worst.a) worst = cand;
       }
-      params += worstP;
-      activations += worstA;
+      params += worst.p;
+      activations += worst.a;
     }
   }
   const weightsBytes = params * 4;

@@ -80,9 +80,12 @@ export function resolvePlan(plan: Plan, model: AnalyzedModel): Result<ResolvedPl
       if (stages > r.layers.length) problems.push(problem(`segments[${i}].stages`, `must not exceed the number of layers (${r.layers.length})`));
       if (s.microBatches !== undefined && plan.batchPerWorker % s.microBatches !== 0)
         problems.push(problem(`segments[${i}].microBatches`, `must divide batchPerWorker (${plan.batchPerWorker})`));
+      let prev = r.first;
       s.boundaries?.forEach((b, j) => {
         const k = model.index.get(b);
         if (k === undefined) problems.push(problem(`segments[${i}].boundaries[${j}]`, `no layer named "${b}"`));
+        else if (k <= prev || k > r.last) problems.push(problem(`segments[${i}].boundaries[${j}]`, `"${b}" must come after "${model.layers[prev].name}" and inside the segment: stages start at increasing layers`));
+        else prev = k;
       });
       if (s.boundaries && s.boundaries.length !== stages - 1) problems.push(problem(`segments[${i}].boundaries`, `must name ${stages - 1} layers (one per stage after the first)`));
     }

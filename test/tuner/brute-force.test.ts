@@ -6,7 +6,8 @@ import { simulate } from '../../simulator/simulate';
 import { stepTimeLowerBound } from '../../tuner/bounds';
 import { candidates } from '../../tuner/space';
 import { tune } from '../../tuner/tune';
-import { modelFrom, testHardware } from '../helpers/scenarios';
+import { modelFrom, must, testHardware, zooHardware, zooModel } from '../helpers/scenarios';
+import { resolvePlan } from '../../simulator/plan/resolve';
 
 const arbModel = arbConvNet({ filters: [8, 16], maxConvs: 2, units: [16, 64, 512], size: 12 });
 const arbHw = fc.record({
@@ -54,4 +55,18 @@ describe('tuner', () => {
     expect(['model', 'hybrid', 'pipeline']).toContain(r.best!.family);
     expect(r.infeasible).toBeGreaterThan(0);
   });
+});
+
+test('the lower bound holds for plans with two data segments (only one synchronisation is sure to stall)', () => {
+  const model = zooModel('vgg16');
+  const hw = zooHardware('c5-cluster');
+  for (const overlap of [true, false])
+    for (const sync of ['ring-allreduce', 'tree-allreduce', 'parameter-server'] as const) {
+      const p = must(resolvePlan({ workers: 4, batchPerWorker: 8, segments: [
+        { layers: ['conv1_1', 'conv5_3'], parallelism: 'data', sync, overlap },
+        { layers: ['pool5', 'fc8'], parallelism: 'data', sync, overlap },
+      ] }, model));
+      const r = simulate(model, hw, p);
+      if (r.feasible) expect(stepTimeLowerBound(model, hw, p)).toBeLessThanOrEqual(r.stepTimeSeconds * (1 + 1e-9));
+    }
 });
