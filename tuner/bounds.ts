@@ -13,6 +13,7 @@ import type { Hardware } from '../simulator/hardware/schema';
 import type { AnalyzedModel } from '../simulator/model/analyze';
 import type { ResolvedPlan } from '../simulator/plan/resolve';
 import { buckets, DEFAULT_BUCKET_BYTES } from '../simulator/strategies/data';
+import { MIXING } from '../simulator/strategies/model';
 import { stageLayersOf } from '../simulator/strategies/pipeline';
 import { buildTopology } from '../simulator/topology/build';
 
@@ -65,7 +66,6 @@ export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: Res
   return t + stall;
 }
 
-const MIXING = new Set(['dense', 'conv2d', 'conv3d', 'separableConv2d', 'lrn', 'softmax', 'flatten']);
 
 /**
  * The model segments' compute over the same rounds the simulator uses, plus every collective

@@ -79,7 +79,7 @@ export function modelBoundaries(model: AnalyzedModel, workers: number): number[]
 export function batchesFor(model: AnalyzedModel, hw: Hardware, workers: number, o: SpaceOptions): number[] {
   if (o.batch) return [o.batch];
   const g = o.maxGlobalBatch ?? TUNER_DEFAULTS.maxGlobalBatch;
-  return pow2Upto(TUNER_DEFAULTS.maxBatchPerWorker).filter((b) => Number.isInteger(b) && (b & (b - 1)) === 0 && b * workers <= g && fitsSomehow(model, hw, b));
+  return pow2Upto(TUNER_DEFAULTS.maxBatchPerWorker).filter((b) => b * workers <= g && fitsSomehow(model, hw, b));
 }
 
 /** A batch is worth trying if at least the smallest footprint (model parallel over every worker) could fit. */

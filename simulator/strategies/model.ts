@@ -12,7 +12,7 @@ import type { ModelSegment } from '../plan/schema';
 import { allRanks, Lowering } from './context';
 
 /** Layer types that need all of their input (every channel or feature), so a split input must be gathered. */
-const MIXING = new Set(['dense', 'conv2d', 'conv3d', 'separableConv2d', 'lrn', 'softmax', 'flatten']);
+export const MIXING: ReadonlySet<string> = new Set(['dense', 'conv2d', 'conv3d', 'separableConv2d', 'lrn', 'softmax', 'flatten']);
 
 interface Round {
   samples: number;
