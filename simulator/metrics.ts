@@ -11,33 +11,56 @@ export interface Breakdown {
   idleSeconds: number;
 }
 
-type Interval = [number, number];
-
-function union(xs: Interval[], sorted = false): Interval[] {
-  const s = xs.filter(([a, b]) => b > a);
-  if (!sorted) s.sort((p, q) => p[0] - q[0]);
-  const out: Interval[] = [];
-  for (const [a, b] of s) {
-    const last = out[out.length - 1];
-    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
+/**
+ * Merges intervals sorted by start (flat pairs a0, b0, a1, b1, …, each non-empty) into disjoint
+ * ones, in place; returns the number of merged pairs.
+ */
+function mergeSorted(xs: number[]): number {
+  let out = 0;
+  for (let i = 0; i < xs.length; i += 2) {
+    const a = xs[i];
+    const b = xs[i + 1];
+    if (out > 0 && a <= xs[2 * out - 1]) {
+      if (b > xs[2 * out - 1]) xs[2 * out - 1] = b;
+    } else {
+      xs[2 * out] = a;
+      xs[2 * out + 1] = b;
+      out++;
+    }
   }
   return out;
 }
-const clip = (xs: Interval[], lo: number, hi: number): Interval[] => xs.map(([a, b]) => [Math.max(a, lo), Math.min(b, hi)] as Interval).filter(([a, b]) => b > a);
-const length = (xs: Interval[]) => xs.reduce((t, [a, b]) => t + (b - a), 0);
-function intersect(a: Interval[], b: Interval[]): Interval[] {
-  const out: Interval[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const lo = Math.max(a[i][0], b[j][0]);
-    const hi = Math.min(a[i][1], b[j][1]);
-    if (hi > lo) out.push([lo, hi]);
-    if (a[i][1] < b[j][1]) i++;
-    else j++;
+
+function sortByStart(xs: number[]): number[] {
+  const order = Array.from({ length: xs.length / 2 }, (_, i) => i);
+  order.sort((i, j) => xs[2 * i] - xs[2 * j] || i - j);
+  const out = new Array<number>(xs.length);
+  for (let k = 0; k < order.length; k++) {
+    out[2 * k] = xs[2 * order[k]];
+    out[2 * k + 1] = xs[2 * order[k] + 1];
   }
   return out;
+}
+
+const lengthOf = (xs: number[], n: number): number => {
+  let t = 0;
+  for (let i = 0; i < n; i++) t += xs[2 * i + 1] - xs[2 * i];
+  return t;
+};
+
+/** Total length of the intersection of two disjoint sorted interval lists. */
+function overlap(a: number[], na: number, b: number[], nb: number): number {
+  let t = 0;
+  let i = 0;
+  let j = 0;
+  while (i < na && j < nb) {
+    const lo = Math.max(a[2 * i], b[2 * j]);
+    const hi = Math.min(a[2 * i + 1], b[2 * j + 1]);
+    if (hi > lo) t += hi - lo;
+    if (a[2 * i + 1] < b[2 * j + 1]) i++;
+    else j++;
+  }
+  return t;
 }
 
 /** End of each step: the last task of that step to finish, on any worker. */
@@ -49,25 +72,31 @@ export function stepEnds(tasks: Task[], t: Timeline, steps: number): number[] {
 
 /** Average over workers of where the time of one steady-state step goes, in [lo, hi]. */
 export function breakdown(tasks: Task[], t: Timeline, workers: number, lo: number, hi: number, steps: number): Breakdown {
-  const comp: Interval[][] = Array.from({ length: workers }, () => []);
-  const comm: Interval[][] = Array.from({ length: workers }, () => []);
+  // Per worker, the compute and communication intervals inside [lo, hi] as flat pairs: only the
+  // measured steps matter, so everything else is dropped before any sorting.
+  const comp: number[][] = Array.from({ length: workers }, () => []);
+  const comm: number[][] = Array.from({ length: workers }, () => []);
   for (const task of tasks) {
-    const iv: Interval = [t.start[task.id], t.end[task.id]];
-    if (task.kind === 'compute') comp[task.worker].push(iv);
+    const a = Math.max(t.start[task.id], lo);
+    const b = Math.min(t.end[task.id], hi);
+    if (!(b > a)) continue;
+    if (task.kind === 'compute') comp[task.worker].push(a, b);
     else if (task.kind === 'transfer') {
       // The object store (index = workers) is not a worker.
-      if (task.src < workers) comm[task.src].push(iv);
-      if (task.dst < workers) comm[task.dst].push(iv);
-    } else if (task.worker >= 0 && task.cat === 'comm') comm[task.worker].push(iv);
+      if (task.src < workers) comm[task.src].push(a, b);
+      if (task.dst < workers) comm[task.dst].push(a, b);
+    } else if (task.worker >= 0 && task.cat === 'comm') comm[task.worker].push(a, b);
   }
   const acc: Breakdown = { computeSeconds: 0, communicationSeconds: 0, hiddenCommunicationSeconds: 0, exposedCommunicationSeconds: 0, idleSeconds: 0 };
   for (let w = 0; w < workers; w++) {
     // A compute stream runs in order, so its intervals are already sorted by start.
-    const c = clip(union(comp[w], true), lo, hi);
-    const m = clip(union(comm[w]), lo, hi);
-    const compute = length(c);
-    const communication = length(m);
-    const hidden = length(intersect(c, m));
+    const c = comp[w];
+    const nc = mergeSorted(c);
+    const m = sortByStart(comm[w]);
+    const nm = mergeSorted(m);
+    const compute = lengthOf(c, nc);
+    const communication = lengthOf(m, nm);
+    const hidden = overlap(c, nc, m, nm);
     acc.computeSeconds += compute;
     acc.communicationSeconds += communication;
     acc.hiddenCommunicationSeconds += hidden;

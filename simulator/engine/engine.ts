@@ -1,22 +1,34 @@
-// The event engine: the only place simulated time advances. Schedule callbacks at absolute
-// times; `run` fires them in (time, priority, sequence) order.
+// The event engine: the only place simulated time advances. A component registers a handler and
+// gets an event kind; `schedule(time, kind, arg)` asks for `handler(arg)` at that absolute time;
+// `run` fires events in (time, priority, sequence) order.
 import { EventQueue } from './queue';
+
+export type Handler = (arg: number) => void;
 
 export class Engine {
   now = 0;
   private queue = new EventQueue();
+  private handlers: Handler[] = [];
   private fired = 0;
 
-  schedule(time: number, fire: () => void, priority = 0): void {
+  /** Registers what happens for a new kind of event; returns that kind. */
+  on(handler: Handler): number {
+    this.handlers.push(handler);
+    return this.handlers.length - 1;
+  }
+
+  schedule(time: number, kind: number, arg: number, priority = 0): void {
     if (!(time >= this.now)) throw new Error(`event scheduled in the past (${time} < ${this.now})`);
-    this.queue.push(time, priority, fire);
+    this.queue.push(time, priority, kind, arg);
   }
 
   /** Runs until no event is left; returns the number of events fired. */
   run(): number {
-    for (let e = this.queue.pop(); e; e = this.queue.pop()) {
+    const q = this.queue;
+    const e = q.popped;
+    while (q.pop()) {
       this.now = e.time;
-      e.fire();
+      this.handlers[e.kind](e.arg);
       this.fired++;
     }
     return this.fired;

@@ -1,7 +1,7 @@
 // Executes a task graph on the event engine: dependencies, one in-order compute stream per
 // worker, transfers as latency then a max-min fair flow.
 import { Engine } from './engine';
-import { FlowNetwork } from './flows';
+import { FlowNetwork, RateMemo } from './flows';
 import type { TaskGraph } from './graph';
 import type { Topology } from '../topology/topology';
 
@@ -16,72 +16,120 @@ export interface Timeline {
   receivedBytes: number[];
 }
 
+/** Max-min rates already worked out on a topology, shared by every run on it (the tuner's thousands). */
+const memos = new WeakMap<Topology, RateMemo>();
+
+function memoOf(topology: Topology): RateMemo {
+  let m = memos.get(topology);
+  if (!m) memos.set(topology, (m = new RateMemo()));
+  return m;
+}
+
+const COMPUTE = 0;
+const TRANSFER = 1;
+const DELAY = 2;
+
 export function runGraph(graph: TaskGraph, topology: Topology, workers: number): Timeline {
   const tasks = graph.tasks;
   const n = tasks.length;
-  const engine = new Engine();
-  const net = new FlowNetwork(engine, topology.links.map((l) => ({ ...l, bytesCarried: 0 })));
-  const start = new Float64Array(n).fill(NaN);
-  const end = new Float64Array(n).fill(NaN);
+  // The graph in flat arrays: what each task is, and who waits for it (compressed adjacency).
+  const kind = new Uint8Array(n);
   const pending = new Int32Array(n);
-  const dependents: number[][] = Array.from({ length: n }, () => []);
-  for (const t of tasks) {
-    pending[t.id] = t.deps.length;
-    for (const d of t.deps) dependents[d].push(t.id);
+  const firstDependent = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const t = tasks[i];
+    kind[i] = t.kind === 'compute' ? COMPUTE : t.kind === 'transfer' ? TRANSFER : DELAY;
+    pending[i] = t.deps.length;
+    for (let j = 0; j < t.deps.length; j++) firstDependent[t.deps[j] + 1]++;
+  }
+  for (let i = 0; i < n; i++) firstDependent[i + 1] += firstDependent[i];
+  const dependents = new Int32Array(firstDependent[n]);
+  const fill = firstDependent.slice(0, n);
+  for (let i = 0; i < n; i++) {
+    const deps = tasks[i].deps;
+    for (let j = 0; j < deps.length; j++) dependents[fill[deps[j]]++] = i;
   }
   // Each worker's compute stream runs its tasks strictly in program (creation) order, as a GPU
   // stream does: a task waiting on a transfer holds back the tasks issued after it.
-  const program: number[][] = Array.from({ length: workers }, () => []);
-  for (const t of tasks) if (t.kind === 'compute') program[t.worker].push(t.id);
-  const head = new Int32Array(workers);
+  const programStart = new Int32Array(workers + 1);
+  for (let i = 0; i < n; i++) {
+    const t = tasks[i];
+    if (t.kind === 'compute') programStart[t.worker + 1]++;
+  }
+  for (let w = 0; w < workers; w++) programStart[w + 1] += programStart[w];
+  const program = new Int32Array(programStart[workers]);
+  const head = programStart.slice(0, workers);
+  {
+    const at = programStart.slice(0, workers);
+    for (let i = 0; i < n; i++) {
+      const t = tasks[i];
+      if (t.kind === 'compute') program[at[t.worker]++] = i;
+    }
+  }
+  const start = new Float64Array(n).fill(NaN);
+  const end = new Float64Array(n).fill(NaN);
   const isReady = new Uint8Array(n);
   const busy = new Uint8Array(workers);
   // One more node than workers: an object store, where the topology has one.
-  const sent = new Array(workers + 1).fill(0);
-  const received = new Array(workers + 1).fill(0);
+  const sent = new Array<number>(workers + 1).fill(0);
+  const received = new Array<number>(workers + 1).fill(0);
 
-  const finish = (id: number) => {
+  const engine = new Engine();
+  const finish = (id: number): void => {
     end[id] = engine.now;
-    for (const c of dependents[id]) if (--pending[c] === 0) release(c);
-  };
-  const runStream = (w: number) => {
-    if (busy[w] || head[w] >= program[w].length) return;
-    const id = program[w][head[w]];
-    if (!isReady[id]) return;
-    head[w]++;
-    const t = tasks[id];
-    busy[w] = 1;
-    start[id] = engine.now;
-    engine.schedule(engine.now + (t as { seconds: number }).seconds, () => {
-      busy[w] = 0;
-      finish(id);
-      runStream(w);
-    });
-  };
-  const release = (id: number) => {
-    const t = tasks[id];
-    if (t.kind === 'compute') {
-      isReady[id] = 1;
-      runStream(t.worker);
-    } else if (t.kind === 'delay') {
-      start[id] = engine.now;
-      if (t.seconds === 0) finish(id);
-      else engine.schedule(engine.now + t.seconds, () => finish(id));
-    } else {
-      start[id] = engine.now;
-      sent[t.src] += t.bytes;
-      const lat = topology.latency(t.src, t.dst) * t.messages;
-      const go = () =>
-        net.start(topology.route(t.src, t.dst), t.bytes, () => {
-          received[t.dst] += t.bytes;
-          finish(id);
-        });
-      if (lat > 0) engine.schedule(engine.now + lat, go);
-      else go();
+    for (let k = firstDependent[id]; k < firstDependent[id + 1]; k++) {
+      const c = dependents[k];
+      if (--pending[c] === 0) release(c);
     }
   };
+  const computeDone = engine.on((id) => {
+    const w = (tasks[id] as { worker: number }).worker;
+    busy[w] = 0;
+    finish(id);
+    runStream(w);
+  });
+  const delayDone = engine.on(finish);
+  const net = new FlowNetwork(engine, topology.links, (id) => {
+    const t = tasks[id] as { dst: number; bytes: number };
+    received[t.dst] += t.bytes;
+    finish(id);
+  }, memoOf(topology));
+  const latencyDone = engine.on((id) => {
+    const t = tasks[id] as { src: number; dst: number; bytes: number };
+    net.start(topology.route(t.src, t.dst), t.bytes, id);
+  });
+  const runStream = (w: number): void => {
+    if (busy[w] || head[w] >= programStart[w + 1]) return;
+    const id = program[head[w]];
+    if (!isReady[id]) return;
+    head[w]++;
+    busy[w] = 1;
+    start[id] = engine.now;
+    engine.schedule(engine.now + (tasks[id] as { seconds: number }).seconds, computeDone, id);
+  };
+  const release = (id: number): void => {
+    const k = kind[id];
+    if (k === COMPUTE) {
+      isReady[id] = 1;
+      runStream((tasks[id] as { worker: number }).worker);
+      return;
+    }
+    start[id] = engine.now;
+    if (k === DELAY) {
+      const seconds = (tasks[id] as { seconds: number }).seconds;
+      if (seconds === 0) finish(id);
+      else engine.schedule(engine.now + seconds, delayDone, id);
+      return;
+    }
+    const t = tasks[id] as { src: number; dst: number; bytes: number; messages: number };
+    sent[t.src] += t.bytes;
+    const lat = topology.latency(t.src, t.dst) * t.messages;
+    if (lat > 0) engine.schedule(engine.now + lat, latencyDone, id);
+    else net.start(topology.route(t.src, t.dst), t.bytes, id);
+  };
   // Collect the roots first: releasing one can complete zero-time joins and release others.
-  const roots = tasks.filter((t) => pending[t.id] === 0).map((t) => t.id);
+  const roots: number[] = [];
+  for (let i = 0; i < n; i++) if (pending[i] === 0) roots.push(i);
   for (const id of roots) release(id);
   const events = engine.run();
   let makespan = 0;
@@ -89,5 +137,5 @@ export function runGraph(graph: TaskGraph, topology: Topology, workers: number):
     if (Number.isNaN(end[i])) throw new Error(`task ${i} (${tasks[i].label}) never ran: the graph has a dependency cycle`);
     makespan = Math.max(makespan, end[i]);
   }
-  return { start, end, makespan, events, linkBytes: net.links.map((l) => l.bytesCarried), sentBytes: sent, receivedBytes: received };
+  return { start, end, makespan, events, linkBytes: Array.from(net.bytesCarried), sentBytes: sent, receivedBytes: received };
 }

@@ -32,22 +32,22 @@ describe('max-min fair rates', () => {
 
   test('two flows on one link finish together at twice the time of one', () => {
     const e = new Engine();
-    const net = new FlowNetwork(e, [link(0, 100)]);
     const done: number[] = [];
-    net.start([0], 100, () => done.push(e.now));
-    net.start([0], 100, () => done.push(e.now));
+    const net = new FlowNetwork(e, [link(0, 100)], () => done.push(e.now));
+    net.start([0], 100, 0);
+    net.start([0], 100, 1);
     e.run();
     expect(done).toEqual([2, 2]);
   });
 
   test('a flow speeds up when its competitor ends', () => {
     const e = new Engine();
-    const net = new FlowNetwork(e, [link(0, 100)]);
-    const done: number[] = [];
-    net.start([0], 50, () => done.push(e.now)); // shares at 50/s: ends at 1
-    net.start([0], 150, () => done.push(e.now)); // 50 by t=1, then 100 alone at 100/s: ends at 2
+    const done: [number, number][] = [];
+    const net = new FlowNetwork(e, [link(0, 100)], (token) => done.push([token, e.now]));
+    net.start([0], 50, 7); // shares at 50/s: ends at 1
+    net.start([0], 150, 8); // 50 by t=1, then 100 alone at 100/s: ends at 2
     e.run();
-    expect(done).toEqual([1, 2]);
-    expect(net.links[0].bytesCarried).toBe(200);
+    expect(done).toEqual([[7, 1], [8, 2]]);
+    expect(net.bytesCarried[0]).toBe(200);
   });
 });

@@ -7,9 +7,14 @@ describe('event queue', () => {
   test('pops in (time, priority, sequence) order', () => {
     fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 2 })), { maxLength: 200 }), (items) => {
       const q = new EventQueue();
-      items.forEach(([t, p], i) => q.push(t, p, () => i));
+      items.forEach(([t, p], i) => q.push(t, p, 0, i));
       const out: [number, number, number][] = [];
-      for (let e = q.pop(); e; e = q.pop()) out.push([e.time, e.priority, e.seq]);
+      const e = q.popped;
+      while (q.pop()) {
+        expect(e.arg).toBe(e.seq); // the payload travels with its event
+        out.push([e.time, e.priority, e.seq]);
+      }
+      expect(out).toHaveLength(items.length);
       const sorted = [...out].sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
       expect(out).toEqual(sorted);
     }));
@@ -18,14 +23,17 @@ describe('event queue', () => {
   test('ten events at the same time fire in insertion order (9 before 10)', () => {
     const e = new Engine();
     const fired: number[] = [];
-    for (let i = 0; i < 12; i++) e.schedule(1, () => fired.push(i));
+    const record = e.on((i) => fired.push(i));
+    for (let i = 0; i < 12; i++) e.schedule(1, record, i);
     e.run();
     expect(fired).toEqual([...Array(12).keys()]);
   });
 
   test('refuses an event in the past', () => {
     const e = new Engine();
-    e.schedule(2, () => expect(() => e.schedule(1, () => undefined)).toThrow(/in the past/));
+    const nothing = e.on(() => undefined);
+    const check = e.on(() => expect(() => e.schedule(1, nothing, 0)).toThrow(/in the past/));
+    e.schedule(2, check, 0);
     e.run();
   });
 });
