@@ -31,15 +31,24 @@ function mergeSorted(xs: number[]): number {
   return out;
 }
 
+/**
+ * Sorts flat pairs by start, in place (insertion sort, stable): transfers are created roughly in
+ * the order they run, so the list is nearly sorted already and this is close to one pass.
+ */
 function sortByStart(xs: number[]): number[] {
-  const order = Array.from({ length: xs.length / 2 }, (_, i) => i);
-  order.sort((i, j) => xs[2 * i] - xs[2 * j] || i - j);
-  const out = new Array<number>(xs.length);
-  for (let k = 0; k < order.length; k++) {
-    out[2 * k] = xs[2 * order[k]];
-    out[2 * k + 1] = xs[2 * order[k] + 1];
+  for (let i = 2; i < xs.length; i += 2) {
+    const a = xs[i];
+    const b = xs[i + 1];
+    let j = i - 2;
+    while (j >= 0 && xs[j] > a) {
+      xs[j + 2] = xs[j];
+      xs[j + 3] = xs[j + 1];
+      j -= 2;
+    }
+    xs[j + 2] = a;
+    xs[j + 3] = b;
   }
-  return out;
+  return xs;
 }
 
 const lengthOf = (xs: number[], n: number): number => {

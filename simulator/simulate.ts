@@ -152,7 +152,9 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
   const samples = plan.stepSamples;
   const baseline = o.baselineStepSeconds ?? (K === 1 && plan.family === 'single' ? stepTime : baselineStep(model, hw, p.batchPerWorker, precision));
   const speedup = (samples / stepTime) / (p.batchPerWorker / baseline);
-  const bytesPerStep = g.tasks.reduce((a, t) => a + (t.kind === 'transfer' && t.step === steps - 1 ? t.bytes : 0), 0);
+  let bytesPerStep = 0;
+  const lastStep = g.tasks.filter((t) => t.step === steps - 1);
+  for (const t of lastStep) if (t.kind === 'transfer') bytesPerStep += t.bytes;
   return {
     feasible: true, plan: p, family: plan.family,
     stepTimeSeconds: stepTime,
@@ -162,7 +164,7 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
     efficiency: speedup / K,
     breakdown: breakdown(g.tasks, timeline, simulated, from, ends[steps - 1], measured),
     memory,
-    cost: costOf(hw, plan, stepTime, g.tasks.filter((t) => t.step === steps - 1), o.datasetSamples),
+    cost: costOf(hw, plan, stepTime, lastStep, o.datasetSamples),
     bytesPerStep,
     restartSecondsPerStep: restartPerStep,
     simulatedWorkers: simulated,

@@ -16,7 +16,8 @@ export function ringSteps(g: TaskGraph, ranks: number[], chunk: number, steps: n
   const n = ranks.length;
   if (n === 1 || steps === 0) return ready.map((r) => g.join([r], label));
   const start = g.join(ready, `${label} start`);
-  const flows = ranks.map((r, i) => g.transfer(r, ranks[(i + 1) % n], chunk * steps, [start], `${label} (${steps} steps)`, steps));
+  const flowLabel = `${label} (${steps} steps)`;
+  const flows = ranks.map((r, i) => g.transfer(r, ranks[(i + 1) % n], chunk * steps, [start], flowLabel, steps));
   const done = g.join(flows, `${label} done`);
   return ranks.map(() => done);
 }

@@ -55,6 +55,11 @@ export class DeviceCost {
   }
 
   /** Packing or unpacking `bytes` for a transport on the worker's own stream (0 where collectives work in place). */
+  /** Whether collectives cost host-side packing at all on this device. */
+  get hostCopies(): boolean {
+    return !!this.hw.device.hostCopyBytesPerSecond;
+  }
+
   hostCopy(bytes: number): number {
     const rate = this.hw.device.hostCopyBytesPerSecond;
     return rate && bytes > 0 ? bytes / rate : 0;

@@ -62,6 +62,13 @@ export class TaskGraph {
 
 /** Dependencies may be given as `-1` for "none" (the first step has no predecessor). */
 function clean(deps: number[]): number[] {
+  // Most lists are already clean: keep them rather than copy (graphs are built thousands of times).
+  let dirty = false;
+  for (let i = 0; i < deps.length && !dirty; i++) {
+    if (deps[i] < 0) dirty = true;
+    for (let j = 0; j < i && !dirty; j++) if (deps[j] === deps[i]) dirty = true;
+  }
+  if (!dirty) return deps;
   const out: number[] = [];
   for (let i = 0; i < deps.length; i++) {
     const d = deps[i];

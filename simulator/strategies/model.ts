@@ -103,7 +103,10 @@ function subRound(
       const prev = c.model.layers[layers[n - 1]];
       cur = runCollective(c, 'all-gather', ranks, samples * prev.activationBytes * vb, cur, `all-gather ${prev.name}`);
     }
-    cur = ranks.map((w) => c.g.compute(w, c.cost.forward(l, samples, frac), [cur[w], c.weightsReady[w][i]], `fwd ${l.name} [1/${K}]`, 'forward'));
+    const seconds = c.cost.forward(l, samples, frac);
+    const label = `fwd ${l.name} [1/${K}]`;
+    const from = cur;
+    cur = ranks.map((w) => c.g.compute(w, seconds, [from[w], c.weightsReady[w][i]], label, 'forward'));
     fwd.push(cur);
   });
   // The loss needs every logit: gather the last layer's slices.
@@ -112,15 +115,20 @@ function subRound(
   for (let n = layers.length - 1; n >= 0; n--) {
     const i = layers[n];
     const l = c.model.layers[i];
-    const b = ranks.map((w) => c.g.compute(w, c.cost.backward(l, samples, frac), [grad[w], fwd[n][w]], `bwd ${l.name} [1/${K}]`, 'backward'));
+    const seconds = c.cost.backward(l, samples, frac);
+    const label = `bwd ${l.name} [1/${K}]`;
+    const from = grad;
+    const b = ranks.map((w) => c.g.compute(w, seconds, [from[w], fwd[n][w]], label, 'backward'));
     ranks.forEach((w) => pendingBwd[w][n].push(b[w]));
     if (n > 0 && MIXING.has(l.type) && K > 1) grad = runCollective(c, 'reduce-scatter', ranks, samples * l.inputBytes * vb, b, `reduce-scatter ${l.name} input grad`);
     else grad = b;
     const acc = (seen.get(i) ?? 0) + samples;
     if (acc >= fcBatchOf.get(i)!) {
       seen.set(i, 0);
+      const seconds = c.cost.update(l.parameters / K);
+      const label = `update ${l.name} [1/${K}]`;
       ranks.forEach((w) => {
-        c.weightsReady[w][i] = c.g.compute(w, c.cost.update(l.parameters / K), pendingBwd[w][n].splice(0), `update ${l.name} [1/${K}]`, 'update');
+        c.weightsReady[w][i] = c.g.compute(w, seconds, pendingBwd[w][n].splice(0), label, 'update');
       });
     } else seen.set(i, acc);
   }
