@@ -153,8 +153,7 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
   const baseline = o.baselineStepSeconds ?? (K === 1 && plan.family === 'single' ? stepTime : baselineStep(model, hw, p.batchPerWorker, precision));
   const speedup = (samples / stepTime) / (p.batchPerWorker / baseline);
   let bytesPerStep = 0;
-  const lastStep = g.tasks.filter((t) => t.step === steps - 1);
-  for (const t of lastStep) if (t.kind === 'transfer') bytesPerStep += t.bytes;
+  for (const t of g.tasks) if (t.kind === 'transfer' && t.step === steps - 1) bytesPerStep += t.bytes;
   return {
     feasible: true, plan: p, family: plan.family,
     stepTimeSeconds: stepTime,
@@ -164,7 +163,7 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
     efficiency: speedup / K,
     breakdown: breakdown(g.tasks, timeline, simulated, from, ends[steps - 1], measured),
     memory,
-    cost: costOf(hw, plan, stepTime, lastStep, o.datasetSamples),
+    cost: costOf(hw, plan, stepTime, g.tasks, steps - 1, o.datasetSamples),
     bytesPerStep,
     restartSecondsPerStep: restartPerStep,
     simulatedWorkers: simulated,
@@ -188,12 +187,20 @@ export function topologyOf(hw: Hardware, K: number): Topology {
 }
 
 const baselineCache = new WeakMap<AnalyzedModel, Map<string, number>>();
+const deviceKeys = new WeakMap<Hardware['device'], string>();
+
+/** Devices with the same figures share a baseline, whichever object holds them. */
+function deviceKey(device: Hardware['device']): string {
+  let k = deviceKeys.get(device);
+  if (k === undefined) deviceKeys.set(device, (k = JSON.stringify(device)));
+  return k;
+}
 
 /** Step time of the same model and batch on one worker of this hardware. */
 export function baselineStep(model: AnalyzedModel, hw: Hardware, batch: number, precision: 'fp32' | 'mixed' = 'fp32'): number {
   let m = baselineCache.get(model);
   if (!m) baselineCache.set(model, (m = new Map()));
-  const key = `${JSON.stringify(hw.device)}|${batch}|${precision}`;
+  const key = `${deviceKey(hw.device)}|${batch}|${precision}`;
   const hit = m.get(key);
   if (hit !== undefined) return hit;
   const single = strategyResolved('single', model, { workers: 1, batchPerWorker: batch });

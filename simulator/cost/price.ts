@@ -12,7 +12,8 @@ export interface Cost {
   secondsPerEpoch: number;
 }
 
-export function costOf(hw: Hardware, plan: ResolvedPlan, stepSeconds: number, lastStep: Task[], datasetSamples: number): Cost | undefined {
+/** Dollars for one step (`step`: which step of `tasks` to count requests in) and per epoch. */
+export function costOf(hw: Hardware, plan: ResolvedPlan, stepSeconds: number, tasks: Task[], step: number, datasetSamples: number): Cost | undefined {
   const price = hw.price;
   if (!price) return undefined;
   const K = plan.plan.workers;
@@ -23,7 +24,7 @@ export function costOf(hw: Hardware, plan: ResolvedPlan, stepSeconds: number, la
   const store = hw.objectStore;
   let requests = 0;
   // Every PUT and GET of the s3 synchronisations is one request (polls that find nothing are not counted).
-  if (store) for (const t of lastStep) if (t.kind === 'transfer') requests += t.label.includes(' s3 put') ? store.putDollarsPerRequest : t.label.includes(' s3 get') ? store.getDollarsPerRequest : 0;
+  if (store) for (const t of tasks) if (t.kind === 'transfer' && t.step === step) requests += t.label.includes(' s3 put') ? store.putDollarsPerRequest : t.label.includes(' s3 get') ? store.getDollarsPerRequest : 0;
   const total = compute + requests;
   const steps = datasetSamples / plan.stepSamples;
   return {

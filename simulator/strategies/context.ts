@@ -27,4 +27,8 @@ export interface Lowering {
   stale: number[][];
 }
 
-export const allRanks = (K: number): number[] => Array.from({ length: K }, (_, i) => i);
+export function allRanks(K: number): number[] {
+  const r = new Array<number>(K);
+  for (let i = 0; i < K; i++) r[i] = i;
+  return r;
+}
