@@ -104,6 +104,8 @@ export function maxMinRates(links: { bandwidthBytesPerSecond: number }[], routes
 /** A node of the memo: the flow set made of the routes on the path from the root. */
 class MemoNode {
   readonly next = new Map<number, MemoNode>();
+  /** Where removing the flows at the positions in a bit mask (sets of up to 30 flows) leads. */
+  removed?: Map<number, MemoNode>;
   rates?: Float64Array;
 }
 
@@ -157,8 +159,11 @@ export class FlowNetwork {
   private token = new Int32Array(16);
   private routeId = new Int32Array(16);
   private n = 0;
-  /** The memo's node for the flows now in flight; undefined after a removal (found again when needed). */
+  /** The memo's node for the flows now in flight; undefined when not known yet (found again when needed). */
   private at: MemoNode | undefined;
+  /** A removal whose destination node is not known yet: recorded once the walk finds it. */
+  private removedFrom: MemoNode | undefined;
+  private removedMask = 0;
   private lastUpdate = 0;
   private version = 0;
   private dirty = false;
@@ -196,6 +201,7 @@ export class FlowNetwork {
     this.rate[i] = 0;
     this.token[i] = token;
     this.routeId[i] = this.memo.id(route);
+    this.removedFrom = undefined;
     if (this.at) this.at = this.n <= RateMemo.MAX_FLOWS ? this.memo.child(this.at, this.routeId[i]) : undefined;
     this.markDirty();
   }
@@ -228,6 +234,8 @@ export class FlowNetwork {
     if (!this.at && this.n <= RateMemo.MAX_FLOWS) {
       this.at = this.memo.root;
       for (let i = 0; i < this.n; i++) this.at = this.memo.child(this.at, this.routeId[i]);
+      if (this.removedFrom) (this.removedFrom.removed ??= new Map()).set(this.removedMask, this.at);
+      this.removedFrom = undefined;
     }
     const known = this.at?.rates;
     if (known) this.rate.set(known);
@@ -248,10 +256,14 @@ export class FlowNetwork {
     this.advance();
     const finished: number[] = [];
     let kept = 0;
+    let mask = 0; // positions of the finished flows, for the memo (when there are at most 30)
     for (let i = 0; i < this.n; i++) {
-      if (this.remaining[i] <= EPS_BYTES * Math.max(1, this.rate[i] * 1e-9)) finished.push(this.token[i]);
-      else this.keep(i, kept++);
+      if (this.remaining[i] <= EPS_BYTES * Math.max(1, this.rate[i] * 1e-9)) {
+        finished.push(this.token[i]);
+        mask |= 1 << i;
+      } else this.keep(i, kept++);
     }
+    const from = this.n <= 30 ? this.at : undefined;
     // When a float residue keeps the earliest flow alive, finish it anyway: it was scheduled to end now.
     if (finished.length === 0 && kept) {
       let k = 0;
@@ -259,10 +271,13 @@ export class FlowNetwork {
       finished.push(this.token[k]);
       for (let i = k + 1; i < kept; i++) this.keep(i, i - 1);
       kept--;
+      mask = -1; // (not worth recording: a rare rounding case)
     }
     for (let i = kept; i < this.n; i++) this.routes[i] = EMPTY;
     this.n = kept;
-    this.at = undefined;
+    this.at = from && mask !== -1 ? from.removed?.get(mask) : undefined;
+    this.removedFrom = !this.at && from && mask !== -1 ? from : undefined;
+    this.removedMask = mask;
     if (this.n) this.markDirty();
     for (let i = 0; i < finished.length; i++) this.onDone(finished[i]);
   }
