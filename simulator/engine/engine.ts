@@ -26,11 +26,14 @@ export class Engine {
   run(): number {
     const q = this.queue;
     const e = q.popped;
+    const handlers = this.handlers;
+    let fired = 0;
     while (q.pop()) {
       this.now = e.time;
-      this.handlers[e.kind](e.arg);
-      this.fired++;
+      handlers[e.kind](e.arg);
+      fired++;
     }
+    this.fired += fired;
     return this.fired;
   }
 }

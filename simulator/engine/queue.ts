@@ -13,8 +13,8 @@ export class EventQueue {
   private n = 0;
   private nextSeq = 0;
 
-  /** The last popped event. */
-  popped = { time: 0, priority: 0, seq: 0, kind: 0, arg: 0 };
+  /** The last popped event (`order` = priority × 2³² + sequence number). */
+  popped = { time: 0, order: 0, kind: 0, arg: 0 };
 
   get size(): number {
     return this.n;
@@ -23,63 +23,71 @@ export class EventQueue {
   push(time: number, priority: number, kind: number, arg: number): void {
     if (this.n === this.time.length) this.grow();
     const key = priority * 4294967296 + this.nextSeq++;
+    const t = this.time;
+    const o = this.order;
+    const k = this.kinds;
+    const a = this.args;
     // Sift up: move parents down until the new event's place is found, then write it once.
     let i = this.n++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      const pt = this.time[p];
-      if (pt < time || (pt === time && this.order[p] < key)) break;
-      this.move(p, i);
+      const pt = t[p];
+      if (pt < time || (pt === time && o[p] < key)) break;
+      t[i] = pt;
+      o[i] = o[p];
+      k[i] = k[p];
+      a[i] = a[p];
       i = p;
     }
-    this.write(i, time, key, kind, arg);
+    t[i] = time;
+    o[i] = key;
+    k[i] = kind;
+    a[i] = arg;
   }
 
   /** Removes the earliest event into `popped`; false when the queue is empty. */
   pop(): boolean {
     if (this.n === 0) return false;
+    const t = this.time;
+    const o = this.order;
+    const k = this.kinds;
+    const a = this.args;
     const e = this.popped;
-    e.time = this.time[0];
-    const key = this.order[0];
-    e.priority = Math.floor(key / 4294967296);
-    e.seq = key - e.priority * 4294967296;
-    e.kind = this.kinds[0];
-    e.arg = this.args[0];
+    e.time = t[0];
+    e.order = o[0];
+    e.kind = k[0];
+    e.arg = a[0];
     const last = --this.n;
     if (last > 0) {
-      const t = this.time[last];
-      const k = this.order[last];
-      const kind = this.kinds[last];
-      const arg = this.args[last];
-      // Sift down the last event from the root.
+      const lt = t[last];
+      const lo = o[last];
+      // Sift the last event down from the root, moving smaller children up.
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         if (l >= last) break;
         const r = l + 1;
         let m = l;
-        if (r < last && (this.time[r] < this.time[l] || (this.time[r] === this.time[l] && this.order[r] < this.order[l]))) m = r;
-        if (this.time[m] > t || (this.time[m] === t && this.order[m] > k)) break;
-        this.move(m, i);
+        if (r < last && (t[r] < t[l] || (t[r] === t[l] && o[r] < o[l]))) m = r;
+        if (t[m] > lt || (t[m] === lt && o[m] > lo)) break;
+        t[i] = t[m];
+        o[i] = o[m];
+        k[i] = k[m];
+        a[i] = a[m];
         i = m;
       }
-      this.write(i, t, k, kind, arg);
+      t[i] = lt;
+      o[i] = lo;
+      k[i] = k[last];
+      a[i] = a[last];
     }
     return true;
   }
 
-  private move(from: number, to: number): void {
-    this.time[to] = this.time[from];
-    this.order[to] = this.order[from];
-    this.kinds[to] = this.kinds[from];
-    this.args[to] = this.args[from];
-  }
-
-  private write(i: number, time: number, key: number, kind: number, arg: number): void {
-    this.time[i] = time;
-    this.order[i] = key;
-    this.kinds[i] = kind;
-    this.args[i] = arg;
+  /** Priority and sequence number of an event's `order`. */
+  static priorityAndSeq(order: number): [number, number] {
+    const priority = Math.floor(order / 4294967296);
+    return [priority, order - priority * 4294967296];
   }
 
   private grow(): void {

@@ -11,8 +11,9 @@ describe('event queue', () => {
       const out: [number, number, number][] = [];
       const e = q.popped;
       while (q.pop()) {
-        expect(e.arg).toBe(e.seq); // the payload travels with its event
-        out.push([e.time, e.priority, e.seq]);
+        const [priority, seq] = EventQueue.priorityAndSeq(e.order);
+        expect(e.arg).toBe(seq); // the payload travels with its event
+        out.push([e.time, priority, seq]);
       }
       expect(out).toHaveLength(items.length);
       const sorted = [...out].sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
