@@ -36,35 +36,31 @@ export function runGraph(graph: TaskGraph, topology: Topology, workers: number):
   const kind = new Uint8Array(n);
   const pending = new Int32Array(n);
   const firstDependent = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) {
-    const t = tasks[i];
-    kind[i] = t.kind === 'compute' ? COMPUTE : t.kind === 'transfer' ? TRANSFER : DELAY;
-    pending[i] = t.deps.length;
-    for (let j = 0; j < t.deps.length; j++) firstDependent[t.deps[j] + 1]++;
-  }
-  for (let i = 0; i < n; i++) firstDependent[i + 1] += firstDependent[i];
-  const dependents = new Int32Array(firstDependent[n]);
-  const fill = firstDependent.slice(0, n);
-  for (let i = 0; i < n; i++) {
-    const deps = tasks[i].deps;
-    for (let j = 0; j < deps.length; j++) dependents[fill[deps[j]]++] = i;
-  }
   // Each worker's compute stream runs its tasks strictly in program (creation) order, as a GPU
   // stream does: a task waiting on a transfer holds back the tasks issued after it.
   const programStart = new Int32Array(workers + 1);
   for (let i = 0; i < n; i++) {
     const t = tasks[i];
-    if (t.kind === 'compute') programStart[t.worker + 1]++;
+    const deps = t.deps;
+    pending[i] = deps.length;
+    for (let j = 0; j < deps.length; j++) firstDependent[deps[j] + 1]++;
+    if (t.kind === 'compute') {
+      kind[i] = COMPUTE;
+      programStart[t.worker + 1]++;
+    } else kind[i] = t.kind === 'transfer' ? TRANSFER : DELAY;
   }
+  for (let i = 0; i < n; i++) firstDependent[i + 1] += firstDependent[i];
   for (let w = 0; w < workers; w++) programStart[w + 1] += programStart[w];
+  const dependents = new Int32Array(firstDependent[n]);
   const program = new Int32Array(programStart[workers]);
+  const fill = firstDependent.slice(0, n);
   const head = programStart.slice(0, workers);
-  {
-    const at = programStart.slice(0, workers);
-    for (let i = 0; i < n; i++) {
-      const t = tasks[i];
-      if (t.kind === 'compute') program[at[t.worker]++] = i;
-    }
+  const at = programStart.slice(0, workers);
+  for (let i = 0; i < n; i++) {
+    const t = tasks[i];
+    const deps = t.deps;
+    for (let j = 0; j < deps.length; j++) dependents[fill[deps[j]]++] = i;
+    if (t.kind === 'compute') program[at[t.worker]++] = i;
   }
   const start = new Float64Array(n).fill(NaN);
   const end = new Float64Array(n).fill(NaN);
