@@ -1,6 +1,6 @@
 // Turns a timeline into the figures users read: steady-state step time and, per worker, where
 // the time went (compute, communication, the part of it hidden under compute, exposed, idle).
-import type { Task } from './engine/graph';
+import { COMM, COMPUTE, TRANSFER, type TaskGraph } from './engine/graph';
 import type { Timeline } from './engine/run';
 
 export interface Breakdown {
@@ -73,28 +73,31 @@ function overlap(a: number[], na: number, b: number[], nb: number): number {
 }
 
 /** End of each step: the last task of that step to finish, on any worker. */
-export function stepEnds(tasks: Task[], t: Timeline, steps: number): number[] {
+export function stepEnds(g: TaskGraph, t: Timeline, steps: number): number[] {
   const ends = new Array(steps).fill(0);
-  for (const task of tasks) ends[task.step] = Math.max(ends[task.step], t.end[task.id]);
+  const step = g.steps;
+  for (let i = 0; i < g.size; i++) ends[step[i]] = Math.max(ends[step[i]], t.end[i]);
   return ends;
 }
 
 /** Average over workers of where the time of one steady-state step goes, in [lo, hi]. */
-export function breakdown(tasks: Task[], t: Timeline, workers: number, lo: number, hi: number, steps: number): Breakdown {
+export function breakdown(g: TaskGraph, t: Timeline, workers: number, lo: number, hi: number, steps: number): Breakdown {
   // Per worker, the compute and communication intervals inside [lo, hi] as flat pairs: only the
   // measured steps matter, so everything else is dropped before any sorting.
   const comp: number[][] = Array.from({ length: workers }, () => []);
   const comm: number[][] = Array.from({ length: workers }, () => []);
-  for (const task of tasks) {
-    const a = Math.max(t.start[task.id], lo);
-    const b = Math.min(t.end[task.id], hi);
+  const { kinds, where, dst, cats } = g;
+  for (let i = 0; i < g.size; i++) {
+    const a = Math.max(t.start[i], lo);
+    const b = Math.min(t.end[i], hi);
     if (!(b > a)) continue;
-    if (task.kind === 'compute') comp[task.worker].push(a, b);
-    else if (task.kind === 'transfer') {
+    const w = where[i];
+    if (kinds[i] === COMPUTE) comp[w].push(a, b);
+    else if (kinds[i] === TRANSFER) {
       // The object store (index = workers) is not a worker.
-      if (task.src < workers) comm[task.src].push(a, b);
-      if (task.dst < workers) comm[task.dst].push(a, b);
-    } else if (task.worker >= 0 && task.cat === 'comm') comm[task.worker].push(a, b);
+      if (w < workers) comm[w].push(a, b);
+      if (dst[i] < workers) comm[dst[i]].push(a, b);
+    } else if (w >= 0 && cats[i] === COMM) comm[w].push(a, b);
   }
   const acc: Breakdown = { computeSeconds: 0, communicationSeconds: 0, hiddenCommunicationSeconds: 0, exposedCommunicationSeconds: 0, idleSeconds: 0 };
   for (let w = 0; w < workers; w++) {

@@ -4,7 +4,7 @@
 import './collectives';
 import { DeviceCost, valueBytes } from './cost/compute';
 import { memoryPerWorker, MemoryUse } from './cost/memory';
-import { TaskGraph } from './engine/graph';
+import { DELAY, TaskGraph, TRANSFER } from './engine/graph';
 import { runGraph, Timeline } from './engine/run';
 import type { Hardware } from './hardware/schema';
 import { breakdown, Breakdown, stepEnds } from './metrics';
@@ -133,13 +133,16 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
     if (dataSegs.length) dataBackward(c, dataSegs, fwd, gradOut);
   }
 
-  if (fast && g.tasks.some((t) => t.kind === 'delay' && Number.isNaN(t.seconds))) {
+  let unequal = false;
+  for (let i = 0; fast && i < g.size; i++) if (g.kinds[i] === DELAY && Number.isNaN(g.amount[i])) unequal = true;
+  if (unequal) {
     // A collective's flows did not all get the same rate on this topology: its closed form would
     // be approximate, so simulate every worker instead.
+    g.dispose();
     return simulate(model, hw, plan, { ...options, fast: false });
   }
   const timeline = runGraph(g, c.topo, simulated);
-  const ends = stepEnds(g.tasks, timeline, steps);
+  const ends = stepEnds(g, timeline, steps);
   const from = ends[TRANSIENT_STEPS - 1];
   const measured = steps - TRANSIENT_STEPS;
   const runningStep = (ends[steps - 1] - from) / measured;
@@ -153,23 +156,25 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
   const baseline = o.baselineStepSeconds ?? (K === 1 && plan.family === 'single' ? stepTime : baselineStep(model, hw, p.batchPerWorker, precision));
   const speedup = (samples / stepTime) / (p.batchPerWorker / baseline);
   let bytesPerStep = 0;
-  for (const t of g.tasks) if (t.kind === 'transfer' && t.step === steps - 1) bytesPerStep += t.bytes;
-  return {
+  for (let i = 0; i < g.size; i++) if (g.kinds[i] === TRANSFER && g.steps[i] === steps - 1) bytesPerStep += g.amount[i];
+  const result: Feasible = {
     feasible: true, plan: p, family: plan.family,
     stepTimeSeconds: stepTime,
     samplesPerStep: samples,
     samplesPerSecond: samples / stepTime,
     speedup,
     efficiency: speedup / K,
-    breakdown: breakdown(g.tasks, timeline, simulated, from, ends[steps - 1], measured),
+    breakdown: breakdown(g, timeline, simulated, from, ends[steps - 1], measured),
     memory,
-    cost: costOf(hw, plan, stepTime, g.tasks, steps - 1, o.datasetSamples),
+    cost: costOf(hw, plan, stepTime, g, steps - 1, o.datasetSamples),
     bytesPerStep,
     restartSecondsPerStep: restartPerStep,
     simulatedWorkers: simulated,
     events: timeline.events,
     ...(o.keepTimeline ? { timeline: { graph: g, timeline, workers: simulated } } : {}),
   };
+  if (!o.keepTimeline) g.dispose(); // its arrays serve the next simulation
+  return result;
 }
 
 const storeTopologies = new WeakMap<Hardware, Map<number, Topology>>();

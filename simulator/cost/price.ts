@@ -1,5 +1,5 @@
 // Dollars: worker time (per worker-hour, or per GB-second for functions) plus object-store requests.
-import type { Task } from '../engine/graph';
+import { TRANSFER, type TaskGraph } from '../engine/graph';
 import type { Hardware } from '../hardware/schema';
 import type { ResolvedPlan } from '../plan/resolve';
 
@@ -12,8 +12,8 @@ export interface Cost {
   secondsPerEpoch: number;
 }
 
-/** Dollars for one step (`step`: which step of `tasks` to count requests in) and per epoch. */
-export function costOf(hw: Hardware, plan: ResolvedPlan, stepSeconds: number, tasks: Task[], step: number, datasetSamples: number): Cost | undefined {
+/** Dollars for one step (`step`: which step of `g` to count requests in) and per epoch. */
+export function costOf(hw: Hardware, plan: ResolvedPlan, stepSeconds: number, g: TaskGraph, step: number, datasetSamples: number): Cost | undefined {
   const price = hw.price;
   if (!price) return undefined;
   const K = plan.plan.workers;
@@ -24,7 +24,12 @@ export function costOf(hw: Hardware, plan: ResolvedPlan, stepSeconds: number, ta
   const store = hw.objectStore;
   let requests = 0;
   // Every PUT and GET of the s3 synchronisations is one request (polls that find nothing are not counted).
-  if (store) for (const t of tasks) if (t.kind === 'transfer' && t.step === step) requests += t.label.includes(' s3 put') ? store.putDollarsPerRequest : t.label.includes(' s3 get') ? store.getDollarsPerRequest : 0;
+  if (store)
+    for (let i = 0; i < g.size; i++) {
+      if (g.kinds[i] !== TRANSFER || g.steps[i] !== step) continue;
+      const label = g.labels[i];
+      requests += label.includes(' s3 put') ? store.putDollarsPerRequest : label.includes(' s3 get') ? store.getDollarsPerRequest : 0;
+    }
   const total = compute + requests;
   const steps = datasetSamples / plan.stepSamples;
   return {

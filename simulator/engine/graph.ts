@@ -2,6 +2,10 @@
 // transfers are flows over the topology's links; delays take time on no resource (request
 // latency, closed-form collectives of the symmetric fast path). Ids are creation order, which is
 // also each stream's priority (program order).
+//
+// The graph is stored as columns (one typed array per field) rather than one object per task:
+// the tuner lowers and runs thousands of graphs, and a hybrid AlexNet step has over a thousand
+// tasks. `task(i)` and `tasks` give the same graph as objects, for traces and tests.
 
 export type Category = 'forward' | 'backward' | 'update' | 'comm' | 'sync';
 
@@ -33,49 +37,162 @@ export interface DelayTask extends Base {
 }
 export type Task = ComputeTask | TransferTask | DelayTask;
 
-export class TaskGraph {
-  readonly tasks: Task[] = [];
-  step = 0;
+/** Task kinds as stored in `TaskGraph.kinds`. */
+export const COMPUTE = 0;
+export const TRANSFER = 1;
+export const DELAY = 2;
+const KINDS = ['compute', 'transfer', 'delay'] as const;
+/** Categories as stored in `TaskGraph.cats`. */
+export const CATEGORIES: readonly Category[] = ['forward', 'backward', 'update', 'comm', 'sync'];
+export const COMM = CATEGORIES.indexOf('comm');
+const CATEGORY_CODE: Record<Category, number> = { forward: 0, backward: 1, update: 2, comm: 3, sync: 4 };
 
-  // Object literals with a fixed shape per kind keep V8's property access monomorphic: the tuner
-  // builds thousands of graphs.
+/** The typed arrays of one graph; a disposed graph's columns serve the next one. */
+class Columns {
+  constructor(
+    public size: number,
+    public kinds = new Uint8Array(size),
+    public cats = new Uint8Array(size),
+    public steps = new Int32Array(size),
+    public where = new Int32Array(size),
+    public dst = new Int32Array(size),
+    public amount = new Float64Array(size),
+    public messages = new Float64Array(size),
+    public depStart = new Int32Array(size + 1),
+    public depList = new Int32Array(2 * size),
+  ) {}
+}
+const spare: Columns[] = [];
+
+export class TaskGraph {
+  size = 0;
+  step = 0;
+  private edges = 0;
+  private c: Columns;
+  /** Task labels (for traces and error messages). */
+  readonly labels: string[] = [];
+
+  constructor() {
+    this.c = spare.pop() ?? new Columns(1024);
+  }
+
+  /** COMPUTE, TRANSFER or DELAY, per task. */
+  get kinds(): Uint8Array {
+    return this.c.kinds;
+  }
+  /** The category of each task (an index into CATEGORIES). */
+  get cats(): Uint8Array {
+    return this.c.cats;
+  }
+  /** The step each task belongs to. */
+  get steps(): Int32Array {
+    return this.c.steps;
+  }
+  /** The worker of a compute or delay task (-1: none), the source of a transfer. */
+  get where(): Int32Array {
+    return this.c.where;
+  }
+  /** The destination of a transfer (-1 otherwise). */
+  get dst(): Int32Array {
+    return this.c.dst;
+  }
+  /** Seconds of a compute or delay task, bytes of a transfer. */
+  get amount(): Float64Array {
+    return this.c.amount;
+  }
+  /** Messages of a transfer (its latency is paid once per message), 0 otherwise. */
+  get messages(): Float64Array {
+    return this.c.messages;
+  }
+  /** Task i waits for depList[depStart[i] .. depStart[i + 1]). */
+  get depStart(): Int32Array {
+    return this.c.depStart;
+  }
+  get depList(): Int32Array {
+    return this.c.depList;
+  }
+
   compute(worker: number, seconds: number, deps: number[], label: string, cat: Category): number {
-    const id = this.tasks.length;
-    this.tasks.push({ kind: 'compute', id, deps: clean(deps), label, step: this.step, cat, worker, seconds });
-    return id;
+    return this.add(COMPUTE, CATEGORY_CODE[cat], worker, -1, seconds, 0, deps, label);
   }
   transfer(src: number, dst: number, bytes: number, deps: number[], label: string, messages = 1): number {
-    const id = this.tasks.length;
-    this.tasks.push({ kind: 'transfer', id, deps: clean(deps), label, step: this.step, cat: 'comm', src, dst, bytes, messages });
-    return id;
+    return this.add(TRANSFER, COMM, src, dst, bytes, messages, deps, label);
   }
   delay(worker: number, seconds: number, deps: number[], label: string, cat: Category = 'comm'): number {
-    const id = this.tasks.length;
-    this.tasks.push({ kind: 'delay', id, deps: clean(deps), label, step: this.step, cat, worker, seconds });
-    return id;
+    return this.add(DELAY, CATEGORY_CODE[cat], worker, -1, seconds, 0, deps, label);
   }
   /** A zero-time task that completes when all `deps` have: a barrier or a join point. */
   join(deps: number[], label = 'join'): number {
     return this.delay(-1, 0, deps, label, 'sync');
   }
+
+  /** Task `i` as an object. */
+  task(i: number): Task {
+    const c = this.c;
+    const base = { id: i, deps: this.depsOf(i), label: this.labels[i], step: c.steps[i], cat: CATEGORIES[c.cats[i]] };
+    const kind = KINDS[c.kinds[i]];
+    if (kind === 'transfer') return { kind, ...base, src: c.where[i], dst: c.dst[i], bytes: c.amount[i], messages: c.messages[i] };
+    return { kind, ...base, worker: c.where[i], seconds: c.amount[i] };
+  }
+
+  /** Every task as an object (built on demand: the simulator itself reads the columns). */
+  get tasks(): Task[] {
+    return Array.from({ length: this.size }, (_, i) => this.task(i));
+  }
+
+  /** The tasks that task `i` waits for. */
+  depsOf(i: number): number[] {
+    return Array.from(this.c.depList.subarray(this.c.depStart[i], this.c.depStart[i + 1]));
+  }
+
+  /** Hands the columns to the next graph; this one must not be read afterwards. */
+  dispose(): void {
+    if (spare.length < 4) spare.push(this.c);
+    this.c = new Columns(0);
+    this.size = 0;
+  }
+
+  /** Dependencies may be given as `-1` for "none" (the first step has no predecessor); repeats count once. */
+  private add(kind: number, cat: number, where: number, dst: number, amount: number, messages: number, deps: number[], label: string): number {
+    const id = this.size;
+    let c = this.c;
+    if (id + 1 >= c.size) c = this.grow(2 * c.size);
+    if (this.edges + deps.length > c.depList.length) c.depList = grown(c.depList, 2 * (this.edges + deps.length));
+    c.kinds[id] = kind;
+    c.cats[id] = cat;
+    c.steps[id] = this.step;
+    c.where[id] = where;
+    c.dst[id] = dst;
+    c.amount[id] = amount;
+    c.messages[id] = messages;
+    const list = c.depList;
+    const from = this.edges;
+    let e = from;
+    for (let i = 0; i < deps.length; i++) {
+      const d = deps[i];
+      if (d < 0) continue;
+      let seen = false;
+      for (let j = from; j < e; j++) if (list[j] === d) seen = true;
+      if (!seen) list[e++] = d;
+    }
+    this.edges = e;
+    c.depStart[id + 1] = e;
+    this.labels.push(label);
+    this.size = id + 1;
+    return id;
+  }
+
+  private grow(size: number): Columns {
+    const o = this.c;
+    const c = new Columns(size, grown(o.kinds, size), grown(o.cats, size), grown(o.steps, size), grown(o.where, size), grown(o.dst, size),
+      grown(o.amount, size), grown(o.messages, size), grown(o.depStart, size + 1), o.depList);
+    this.c = c;
+    return c;
+  }
 }
 
-/** Dependencies may be given as `-1` for "none" (the first step has no predecessor). */
-function clean(deps: number[]): number[] {
-  // Most lists are already clean: keep them rather than copy (graphs are built thousands of times).
-  let dirty = false;
-  for (let i = 0; i < deps.length && !dirty; i++) {
-    if (deps[i] < 0) dirty = true;
-    for (let j = 0; j < i && !dirty; j++) if (deps[j] === deps[i]) dirty = true;
-  }
-  if (!dirty) return deps;
-  const out: number[] = [];
-  for (let i = 0; i < deps.length; i++) {
-    const d = deps[i];
-    if (d < 0) continue;
-    let seen = false;
-    for (let j = 0; j < out.length; j++) if (out[j] === d) seen = true;
-    if (!seen) out.push(d);
-  }
-  return out;
+function grown<T extends Uint8Array | Int32Array | Float64Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a.subarray(0, Math.min(a.length, size)));
+  return b;
 }

@@ -2,7 +2,7 @@
 // worker, transfers as latency then a max-min fair flow.
 import { Engine } from './engine';
 import { FlowNetwork, RateMemo } from './flows';
-import type { TaskGraph } from './graph';
+import { COMPUTE, DELAY, type TaskGraph } from './graph';
 import type { Topology } from '../topology/topology';
 
 export interface Timeline {
@@ -25,47 +25,54 @@ function memoOf(topology: Topology): RateMemo {
   return m;
 }
 
-const COMPUTE = 0;
-const TRANSFER = 1;
-const DELAY = 2;
+/**
+ * Integer working arrays for a run, carved from one buffer kept between runs (a run is
+ * synchronous and never nested): fresh typed arrays for each of the tuner's thousands of runs
+ * cost more than the run's own loops. Returns a function handing out zeroed arrays, `total`
+ * elements in all.
+ */
+let pool = new Int32Array(1 << 14);
+function scratch(total: number): (size: number) => Int32Array {
+  if (pool.length < total) pool = new Int32Array(Math.max(total, 2 * pool.length));
+  pool.fill(0, 0, total);
+  let used = 0;
+  return (size) => pool.subarray(used, (used += size));
+}
 
 export function runGraph(graph: TaskGraph, topology: Topology, workers: number): Timeline {
-  const tasks = graph.tasks;
-  const n = tasks.length;
-  // The graph in flat arrays: what each task is, and who waits for it (compressed adjacency).
-  const kind = new Uint8Array(n);
-  const pending = new Int32Array(n);
-  const firstDependent = new Int32Array(n + 1);
+  const { kinds, where, dst, amount, messages, depStart, depList } = graph;
+  const n = graph.size;
+  const edges = depStart[n];
+  const take = scratch(5 * n + 1 + edges + 4 * workers + 1);
+  // Who waits for each task (compressed adjacency), and how many tasks each one waits for.
+  const pending = take(n);
+  const firstDependent = take(n + 1);
   // Each worker's compute stream runs its tasks strictly in program (creation) order, as a GPU
   // stream does: a task waiting on a transfer holds back the tasks issued after it.
-  const programStart = new Int32Array(workers + 1);
+  const programStart = take(workers + 1);
   for (let i = 0; i < n; i++) {
-    const t = tasks[i];
-    const deps = t.deps;
-    pending[i] = deps.length;
-    for (let j = 0; j < deps.length; j++) firstDependent[deps[j] + 1]++;
-    if (t.kind === 'compute') {
-      kind[i] = COMPUTE;
-      programStart[t.worker + 1]++;
-    } else kind[i] = t.kind === 'transfer' ? TRANSFER : DELAY;
+    pending[i] = depStart[i + 1] - depStart[i];
+    if (kinds[i] === COMPUTE) programStart[where[i] + 1]++;
   }
+  for (let k = 0; k < edges; k++) firstDependent[depList[k] + 1]++;
   for (let i = 0; i < n; i++) firstDependent[i + 1] += firstDependent[i];
   for (let w = 0; w < workers; w++) programStart[w + 1] += programStart[w];
-  const dependents = new Int32Array(firstDependent[n]);
-  const program = new Int32Array(programStart[workers]);
-  const fill = firstDependent.slice(0, n);
-  const head = programStart.slice(0, workers);
-  const at = programStart.slice(0, workers);
+  const dependents = take(edges);
+  const program = take(programStart[workers]);
+  const fill = take(n);
+  fill.set(firstDependent.subarray(0, n));
+  const head = take(workers);
+  head.set(programStart.subarray(0, workers));
+  const at = take(workers);
+  at.set(programStart.subarray(0, workers));
   for (let i = 0; i < n; i++) {
-    const t = tasks[i];
-    const deps = t.deps;
-    for (let j = 0; j < deps.length; j++) dependents[fill[deps[j]]++] = i;
-    if (t.kind === 'compute') program[at[t.worker]++] = i;
+    for (let k = depStart[i]; k < depStart[i + 1]; k++) dependents[fill[depList[k]]++] = i;
+    if (kinds[i] === COMPUTE) program[at[where[i]]++] = i;
   }
+  const isReady = take(n);
+  const busy = take(workers);
   const start = new Float64Array(n).fill(NaN);
   const end = new Float64Array(n).fill(NaN);
-  const isReady = new Uint8Array(n);
-  const busy = new Uint8Array(workers);
   // One more node than workers: an object store, where the topology has one.
   const sent = new Array<number>(workers + 1).fill(0);
   const received = new Array<number>(workers + 1).fill(0);
@@ -79,21 +86,17 @@ export function runGraph(graph: TaskGraph, topology: Topology, workers: number):
     }
   };
   const computeDone = engine.on((id) => {
-    const w = (tasks[id] as { worker: number }).worker;
+    const w = where[id];
     busy[w] = 0;
     finish(id);
     runStream(w);
   });
   const delayDone = engine.on(finish);
   const net = new FlowNetwork(engine, topology.links, (id) => {
-    const t = tasks[id] as { dst: number; bytes: number };
-    received[t.dst] += t.bytes;
+    received[dst[id]] += amount[id];
     finish(id);
   }, memoOf(topology));
-  const latencyDone = engine.on((id) => {
-    const t = tasks[id] as { src: number; dst: number; bytes: number };
-    net.start(topology.route(t.src, t.dst), t.bytes, id);
-  });
+  const latencyDone = engine.on((id) => net.start(topology.route(where[id], dst[id]), amount[id], id));
   const runStream = (w: number): void => {
     if (busy[w] || head[w] >= programStart[w + 1]) return;
     const id = program[head[w]];
@@ -101,27 +104,26 @@ export function runGraph(graph: TaskGraph, topology: Topology, workers: number):
     head[w]++;
     busy[w] = 1;
     start[id] = engine.now;
-    engine.schedule(engine.now + (tasks[id] as { seconds: number }).seconds, computeDone, id);
+    engine.schedule(engine.now + amount[id], computeDone, id);
   };
   const release = (id: number): void => {
-    const k = kind[id];
+    const k = kinds[id];
     if (k === COMPUTE) {
       isReady[id] = 1;
-      runStream((tasks[id] as { worker: number }).worker);
+      runStream(where[id]);
       return;
     }
     start[id] = engine.now;
     if (k === DELAY) {
-      const seconds = (tasks[id] as { seconds: number }).seconds;
-      if (seconds === 0) finish(id);
-      else engine.schedule(engine.now + seconds, delayDone, id);
+      if (amount[id] === 0) finish(id);
+      else engine.schedule(engine.now + amount[id], delayDone, id);
       return;
     }
-    const t = tasks[id] as { src: number; dst: number; bytes: number; messages: number };
-    sent[t.src] += t.bytes;
-    const lat = topology.latency(t.src, t.dst) * t.messages;
+    const src = where[id];
+    sent[src] += amount[id];
+    const lat = topology.latency(src, dst[id]) * messages[id];
     if (lat > 0) engine.schedule(engine.now + lat, latencyDone, id);
-    else net.start(topology.route(t.src, t.dst), t.bytes, id);
+    else net.start(topology.route(src, dst[id]), amount[id], id);
   };
   // Collect the roots first: releasing one can complete zero-time joins and release others.
   const roots: number[] = [];
@@ -130,7 +132,7 @@ export function runGraph(graph: TaskGraph, topology: Topology, workers: number):
   const events = engine.run();
   let makespan = 0;
   for (let i = 0; i < n; i++) {
-    if (Number.isNaN(end[i])) throw new Error(`task ${i} (${tasks[i].label}) never ran: the graph has a dependency cycle`);
+    if (Number.isNaN(end[i])) throw new Error(`task ${i} (${graph.labels[i]}) never ran: the graph has a dependency cycle`);
     makespan = Math.max(makespan, end[i]);
   }
   return { start, end, makespan, events, linkBytes: Array.from(net.bytesCarried), sentBytes: sent, receivedBytes: received };
