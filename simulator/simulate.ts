@@ -128,7 +128,7 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
     let gradOut = new Array<number>(simulated).fill(-1);
     if (modelSegs.length) {
       const last = dataLayers[dataLayers.length - 1];
-      gradOut = modelSegments(c, modelSegs, Array.from({ length: K }, (_, w) => (dataLayers.length ? fwd[w].get(last)! : -1)), dataLayers.length > 0);
+      gradOut = modelSegments(c, modelSegs, Array.from({ length: K }, (_, w) => (dataLayers.length ? fwd[w][last] : -1)), dataLayers.length > 0);
     }
     if (dataSegs.length) dataBackward(c, dataSegs, fwd, gradOut);
   }

@@ -60,6 +60,7 @@ class Columns {
     public messages = new Float64Array(size),
     public depStart = new Int32Array(size + 1),
     public depList = new Int32Array(2 * size),
+    public labels: string[] = [],
   ) {}
 }
 const spare: Columns[] = [];
@@ -69,13 +70,15 @@ export class TaskGraph {
   step = 0;
   private edges = 0;
   private c: Columns;
-  /** Task labels (for traces and error messages). */
-  readonly labels: string[] = [];
 
   constructor() {
     this.c = spare.pop() ?? new Columns(1024);
   }
 
+  /** Task labels (for traces, costs and error messages). */
+  get labels(): string[] {
+    return this.c.labels;
+  }
   /** COMPUTE, TRANSFER or DELAY, per task. */
   get kinds(): Uint8Array {
     return this.c.kinds;
@@ -147,6 +150,7 @@ export class TaskGraph {
 
   /** Hands the columns to the next graph; this one must not be read afterwards. */
   dispose(): void {
+    this.c.labels.length = this.size; // (what lies beyond is garbage from an earlier graph)
     if (spare.length < 4) spare.push(this.c);
     this.c = new Columns(0);
     this.size = 0;
@@ -171,13 +175,15 @@ export class TaskGraph {
     for (let i = 0; i < deps.length; i++) {
       const d = deps[i];
       if (d < 0) continue;
+      // (Also catches undefined, which a typed array would store as task 0.)
+      if (!(d < id)) throw new Error(`task ${id} (${label}) depends on ${d}, which is not an earlier task`);
       let seen = false;
       for (let j = from; j < e; j++) if (list[j] === d) seen = true;
       if (!seen) list[e++] = d;
     }
     this.edges = e;
     c.depStart[id + 1] = e;
-    this.labels.push(label);
+    c.labels[id] = label;
     this.size = id + 1;
     return id;
   }
@@ -185,7 +191,7 @@ export class TaskGraph {
   private grow(size: number): Columns {
     const o = this.c;
     const c = new Columns(size, grown(o.kinds, size), grown(o.cats, size), grown(o.steps, size), grown(o.where, size), grown(o.dst, size),
-      grown(o.amount, size), grown(o.messages, size), grown(o.depStart, size + 1), o.depList);
+      grown(o.amount, size), grown(o.messages, size), grown(o.depStart, size + 1), o.depList, o.labels);
     this.c = c;
     return c;
   }

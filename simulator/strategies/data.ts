@@ -9,16 +9,22 @@ import { allRanks, Lowering } from './context';
 /** Gradient bucket size when the plan gives none: PyTorch DistributedDataParallel's default bucket_cap_mb = 25. */
 export const DEFAULT_BUCKET_BYTES = 25 * 1024 * 1024;
 
-/** Forward of all data-segment layers on every simulated worker; returns out[w][layer]. */
-export function dataForward(c: Lowering, layers: number[]): Map<number, number>[] {
-  const outs: Map<number, number>[] = [];
+/** Forward of all data-segment layers on every simulated worker; returns out[w][layer] (-1: not in the segments). */
+export function dataForward(c: Lowering, layers: number[]): number[][] {
+  const L = c.model.layers.length;
+  // Costs and labels are the same on every worker: work them out once per layer.
+  const seconds = layers.map((i) => c.cost.forward(c.model.layers[i], c.B));
+  const labels = layers.map((i) => `fwd ${c.model.layers[i].name}`);
+  const outs: number[][] = [];
   for (let w = 0; w < c.simulated; w++) {
-    const out = new Map<number, number>();
-    for (const i of layers) {
-      const l = c.model.layers[i];
-      const deps = [...l.inputs.map((k) => out.get(k) ?? -1), c.weightsReady[w][i]];
-      out.set(i, c.g.compute(w, c.cost.forward(l, c.B), deps, `fwd ${l.name}`, 'forward'));
-    }
+    const out = new Array<number>(L).fill(-1);
+    layers.forEach((i, n) => {
+      const inputs = c.model.layers[i].inputs;
+      const deps = new Array<number>(inputs.length + 1);
+      for (let k = 0; k < inputs.length; k++) deps[k] = inputs[k] < 0 ? -1 : out[inputs[k]]; // (-1: the model's input)
+      deps[inputs.length] = c.weightsReady[w][i];
+      out[i] = c.g.compute(w, seconds[n], deps, labels[n], 'forward');
+    });
     outs.push(out);
   }
   return outs;
@@ -29,27 +35,33 @@ export function dataForward(c: Lowering, layers: number[]): Map<number, number>[
  * `gradOut[w]` is the task after which worker w has the gradient of the data segments' output.
  */
 export function dataBackward(
-  c: Lowering, segments: { segment: DataSegment; layers: number[] }[], fwd: Map<number, number>[], gradOut: number[],
+  c: Lowering, segments: { segment: DataSegment; layers: number[] }[], fwd: number[][], gradOut: number[],
 ): void {
   const layers = segments.flatMap((s) => s.layers);
-  const consumers = new Map<number, number[]>();
-  for (const i of layers) for (const k of c.model.layers[i].inputs) consumers.set(k, [...(consumers.get(k) ?? []), i]);
+  const L = c.model.layers.length;
+  const consumers: number[][] = Array.from({ length: L }, () => []);
+  for (const i of layers) for (const k of c.model.layers[i].inputs) if (k >= 0) consumers[k].push(i);
   const last = layers[layers.length - 1];
-  const bwd: Map<number, number>[] = [];
+  const reversed = [...layers].reverse();
+  const seconds = reversed.map((i) => c.cost.backward(c.model.layers[i], c.B));
+  const labels = reversed.map((i) => `bwd ${c.model.layers[i].name}`);
+  const bwd: number[][] = [];
+  const all: number[][] = [];
   for (let w = 0; w < c.simulated; w++) {
-    const b = new Map<number, number>();
-    for (const i of [...layers].reverse()) {
-      const l = c.model.layers[i];
-      const after = (consumers.get(i) ?? []).map((k) => b.get(k) ?? -1);
-      const deps = [fwd[w].get(i)!, ...(i === last ? [gradOut[w]] : after)];
-      b.set(i, c.g.compute(w, c.cost.backward(l, c.B), deps, `bwd ${l.name}`, 'backward'));
-    }
+    const b = new Array<number>(L).fill(-1);
+    const tasks: number[] = [];
+    reversed.forEach((i, n) => {
+      // A layer's backward needs its forward and the gradients of every layer that consumed its output.
+      const deps = i === last ? [fwd[w][i], gradOut[w]] : [fwd[w][i], ...consumers[i].map((k) => b[k])];
+      tasks.push((b[i] = c.g.compute(w, seconds[n], deps, labels[n], 'backward')));
+    });
     bwd.push(b);
+    all.push(tasks);
   }
+  const backpropDone = all.map((tasks) => c.g.join(tasks, 'backprop done'));
   // Gradient synchronisation, bucket by bucket in the order backprop produces them; one
   // collective at a time per worker (one communication stream, as NCCL uses).
   let prevSync = new Array<number>(c.simulated).fill(-1);
-  const backpropDone = bwd.map((b) => c.g.join([...b.values()], 'backprop done'));
   const K = c.K;
   for (const seg of [...segments].reverse()) {
     const s = seg.segment;
@@ -58,7 +70,7 @@ export function dataBackward(
     const cap = sync.startsWith('s3-') ? Infinity : s.bucketBytes ?? DEFAULT_BUCKET_BYTES;
     for (const bucket of buckets(c, [...seg.layers].reverse(), cap)) {
       const bytes = bucket.reduce((a, i) => a + c.model.layers[i].weightBytes, 0);
-      const ready = allRanks(c.simulated).map((w) => c.g.join([...(s.overlap === false ? [backpropDone[w]] : bucket.map((i) => bwd[w].get(i)!)), prevSync[w]], 'bucket ready'));
+      const ready = allRanks(c.simulated).map((w) => c.g.join([...(s.overlap === false ? [backpropDone[w]] : bucket.map((i) => bwd[w][i])), prevSync[w]], 'bucket ready'));
       const label = `${sync} ${c.model.layers[bucket[0]].name}${bucket.length > 1 ? `…${c.model.layers[bucket[bucket.length - 1]].name}` : ''}`;
       let done: number[];
       if (K === 1) done = ready;
@@ -75,7 +87,7 @@ export function dataBackward(
             // The servers apply the update; the worker computes on with the weights it pulled a step ago.
             c.weightsReady[w][i] = c.stale[w][i];
             c.stale[w][i] = done[w];
-          } else c.weightsReady[w][i] = c.g.compute(w, c.cost.update(c.model.layers[i].parameters), [done[w], bwd[w].get(i)!], `update ${c.model.layers[i].name}`, 'update');
+          } else c.weightsReady[w][i] = c.g.compute(w, c.cost.update(c.model.layers[i].parameters), [done[w], bwd[w][i]], `update ${c.model.layers[i].name}`, 'update');
         }
     }
   }
