@@ -6,7 +6,7 @@ import { loadModel } from '../../simulator/model/analyze';
 import { strategyResolved } from '../../simulator/plan/shorthand';
 import { simulate } from '../../simulator/simulate';
 import { join } from 'node:path';
-import { once, perSecond } from './timing';
+import { perSecond } from './timing';
 
 const root = join(__dirname, '..', '..', '..');
 const must = <T>(r: { ok: true; value: T } | { ok: false }): T => {
@@ -37,8 +37,8 @@ export function benchSimulator(): string[] {
 
   for (const workers of [16, 64]) {
     const p = must(strategyResolved('data', resnet, { workers, batchPerWorker: 32, topology: 'hierarchical' }));
-    const fast = once(() => simulate(resnet, h100, p));
-    const full = once(() => simulate(resnet, h100, p, { fast: false }));
+    const fast = 1 / perSecond(() => simulate(resnet, h100, p), 0.5).perSecond;
+    const full = 1 / perSecond(() => simulate(resnet, h100, p, { fast: false }), 1).perSecond;
     out.push(`  ${workers} workers: full event simulation ${(full * 1e3).toFixed(1)} ms vs symmetric fast path ${(fast * 1e3).toFixed(2)} ms — ratio ${(full / fast).toFixed(0)}×`);
   }
   return out;
