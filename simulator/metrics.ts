@@ -72,12 +72,31 @@ function overlap(a: number[], na: number, b: number[], nb: number): number {
   return t;
 }
 
-/** End of each step: the last task of that step to finish, on any worker. */
-export function stepEnds(g: TaskGraph, t: Timeline, steps: number): number[] {
-  const ends = new Array(steps).fill(0);
+/**
+ * End of each step (the last task of that step to finish, on any worker) and its start (the
+ * first task of it that takes time to begin).
+ */
+export function stepSpans(g: TaskGraph, t: Timeline, steps: number): { starts: number[]; ends: number[] } {
+  const ends = new Array<number>(steps).fill(0);
+  const starts = new Array<number>(steps).fill(Infinity);
   const step = g.steps;
-  for (let i = 0; i < g.size; i++) ends[step[i]] = Math.max(ends[step[i]], t.end[i]);
-  return ends;
+  for (let i = 0; i < g.size; i++) {
+    const k = step[i];
+    if (t.end[i] > ends[k]) ends[k] = t.end[i];
+    if (t.end[i] > t.start[i] && t.start[i] < starts[k]) starts[k] = t.start[i];
+  }
+  return { starts, ends };
+}
+
+/**
+ * How many steps after it the last step still runs alongside: the largest d such that step
+ * (last − d) was still running when the last step began (0: steps do not overlap).
+ */
+export function stepReach(spans: { starts: number[]; ends: number[] }): number {
+  const last = spans.ends.length - 1;
+  let reach = 0;
+  for (let d = 1; d <= last; d++) if (spans.ends[last - d] > spans.starts[last]) reach = d;
+  return reach;
 }
 
 /** Average over workers of where the time of one steady-state step goes, in [lo, hi]. */

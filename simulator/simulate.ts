@@ -7,7 +7,7 @@ import { memoryPerWorker, MemoryUse } from './cost/memory';
 import { DELAY, TaskGraph, TRANSFER } from './engine/graph';
 import { runGraph, Timeline } from './engine/run';
 import type { Hardware } from './hardware/schema';
-import { breakdown, Breakdown, stepEnds } from './metrics';
+import { breakdown, Breakdown, stepReach, stepSpans } from './metrics';
 import type { AnalyzedModel } from './model/analyze';
 import type { ResolvedPlan } from './plan/resolve';
 import type { DataSegment, ModelSegment } from './plan/schema';
@@ -36,7 +36,8 @@ export interface SimulateOptions {
 // The first step starts from idle and the second from the first's uneven finish, so steady state
 // is measured from the end of step 2: three steps for synchronous plans (a property test checks
 // that more steps give the same answer); asynchronous plans get one more for their one-step
-// staleness.
+// staleness (their steps alternate between two lengths, and two measured steps average the
+// pair). Plans whose steps overlap get unmeasured steps after the measured ones (see `tail`).
 export const SIMULATE_DEFAULTS = { steps: 3, fast: true, datasetSamples: 1_281_167 };
 /** Steps whose end starts the measurement: the transient before steady state. */
 const TRANSIENT_STEPS = 2;
@@ -84,6 +85,19 @@ export function symmetric(plan: ResolvedPlan, hw: Hardware): boolean {
 }
 
 export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, options: SimulateOptions = {}): SimulationResult {
+  return simulateWithTail(model, hw, plan, options, 0);
+}
+
+/** Longest run of following steps a step may overlap that is simulated for it (see `tail`). */
+const MAX_TAIL = 4;
+
+/**
+ * `tail`: steps simulated after the last measured one and not measured. A step that still runs
+ * when the next ones start shares links and streams with them; the last simulated step has no
+ * successor and would finish early. So when steps overlap, the measured ones get as many
+ * successors as they overlap (found from the run itself; most plans do not overlap at all).
+ */
+function simulateWithTail(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, options: SimulateOptions, tail: number): SimulationResult {
   const o = {
     ...options,
     steps: options.steps ?? SIMULATE_DEFAULTS.steps,
@@ -114,9 +128,10 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
     stale: Array.from({ length: K }, () => new Array(model.layers.length).fill(-1)),
   };
   const steps = Math.max(TRANSIENT_STEPS + 1, o.steps + (plan.segments.some((s) => s.segment.parallelism === 'data' && s.segment.sync === 'async-parameter-server') ? 1 : 0));
+  const total = steps + tail;
   const dataSegs = plan.segments.filter((s) => s.segment.parallelism === 'data') as { segment: DataSegment; layers: number[] }[];
   const modelSegs = plan.segments.filter((s) => s.segment.parallelism === 'model') as { segment: ModelSegment; layers: number[] }[];
-  for (let k = 0; k < steps; k++) {
+  for (let k = 0; k < total; k++) {
     g.step = k;
     const pipe = plan.segments.find((s) => s.segment.parallelism === 'pipeline');
     if (pipe && pipe.segment.parallelism === 'pipeline') {
@@ -142,10 +157,17 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
     return simulate(model, hw, plan, { ...options, fast: false });
   }
   const timeline = runGraph(g, c.topo, simulated);
-  const ends = stepEnds(g, timeline, steps);
+  const spans = stepSpans(g, timeline, total);
+  const reach = stepReach(spans);
+  if (reach > tail && tail < MAX_TAIL) {
+    g.dispose();
+    return simulateWithTail(model, hw, plan, options, Math.min(reach, MAX_TAIL));
+  }
+  const ends = spans.ends;
+  const last = steps - 1; // the last measured step
   const from = ends[TRANSIENT_STEPS - 1];
   const measured = steps - TRANSIENT_STEPS;
-  const runningStep = (ends[steps - 1] - from) / measured;
+  const runningStep = (ends[last] - from) / measured;
   // Functions live at most maxDurationSeconds: each life ends with a checkpoint and the next
   // starts cold. Averaged over steps, that adds (cold start + checkpoint) per life's useful work.
   const f = hw.functions;
@@ -156,7 +178,7 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
   const baseline = o.baselineStepSeconds ?? (K === 1 && plan.family === 'single' ? stepTime : baselineStep(model, hw, p.batchPerWorker, precision));
   const speedup = (samples / stepTime) / (p.batchPerWorker / baseline);
   let bytesPerStep = 0;
-  for (let i = 0; i < g.size; i++) if (g.kinds[i] === TRANSFER && g.steps[i] === steps - 1) bytesPerStep += g.amount[i];
+  for (let i = 0; i < g.size; i++) if (g.kinds[i] === TRANSFER && g.steps[i] === last) bytesPerStep += g.amount[i];
   const result: Feasible = {
     feasible: true, plan: p, family: plan.family,
     stepTimeSeconds: stepTime,
@@ -164,9 +186,9 @@ export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan,
     samplesPerSecond: samples / stepTime,
     speedup,
     efficiency: speedup / K,
-    breakdown: breakdown(g, timeline, simulated, from, ends[steps - 1], measured),
+    breakdown: breakdown(g, timeline, simulated, from, ends[last], measured),
     memory,
-    cost: costOf(hw, plan, stepTime, g, steps - 1, o.datasetSamples),
+    cost: costOf(hw, plan, stepTime, g, last, o.datasetSamples),
     bytesPerStep,
     restartSecondsPerStep: restartPerStep,
     simulatedWorkers: simulated,

@@ -54,12 +54,12 @@ export class DeviceCost {
     return this.callSeconds('update') + (parameters * UPDATE_FLOPS_PER_PARAMETER) / (this.peak * efficiencyOf(this.hw, 'update'));
   }
 
-  /** Packing or unpacking `bytes` for a transport on the worker's own stream (0 where collectives work in place). */
   /** Whether collectives cost host-side packing at all on this device. */
   get hostCopies(): boolean {
     return !!this.hw.device.hostCopyBytesPerSecond;
   }
 
+  /** Packing or unpacking `bytes` for a transport on the worker's own stream (0 where collectives work in place). */
   hostCopy(bytes: number): number {
     const rate = this.hw.device.hostCopyBytesPerSecond;
     return rate && bytes > 0 ? bytes / rate : 0;

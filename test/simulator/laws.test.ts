@@ -4,7 +4,9 @@ import { arbConvNet } from '../helpers/generators';
 import { DeviceCost } from '../../simulator/cost/compute';
 import type { Hardware } from '../../simulator/hardware/schema';
 import { simulate, Feasible } from '../../simulator/simulate';
-import { plan, testHardware, zooHardware, zooModel } from '../helpers/scenarios';
+import { runs } from '../helpers/runs';
+import { analyzeModel } from '../../simulator/model/analyze';
+import { must, plan, testHardware, zooHardware, zooModel } from '../helpers/scenarios';
 
 const arbModel = arbConvNet({ filters: [8, 16, 32], maxConvs: 3, units: [16, 64, 256], size: 16 });
 
@@ -37,23 +39,27 @@ function run(c: Case, hwOverride: Partial<Parameters<typeof testHardware>[0]> = 
   return { hw, p, r: feasible(simulate(c.model, hw, p, opts)) };
 }
 const valid = (c: Case) => !(c.exchange === 'chunked' && c.batch % c.hw.workers !== 0) && !(c.strategy === 'pipeline' && c.hw.workers > c.model.layers.length);
-const settings = { numRuns: 60 };
+const settings = { numRuns: runs(200) };
 
 describe('simulator laws', () => {
-  test('no plan beats N× on N workers, except by the weight updates a model segment skips', () => {
+  test('no plan beats N× on N workers, except by the weight updates and weight reads a model segment saves', () => {
     fc.assert(fc.property(arbCase.filter(valid), (c) => {
       const { hw, p, r } = run(c);
       const N = c.hw.workers;
       if (c.strategy === 'data' || c.strategy === 'pipeline') return expect(r.speedup).toBeLessThanOrEqual(N * (1 + 1e-9));
-      // Stated reason: with the default fcBatch a model segment updates its weights once per
-      // N·B samples; the single-worker baseline updates once per B. Worker-time may fall short of
-      // N baseline steps by at most the N−1 updates skipped.
+      // Stated reasons: with the default fcBatch a model segment updates its weights once per
+      // N·B samples where the single-worker baseline updates once per B; and where the roofline
+      // has a memory term, a worker reads its slice of a layer's weights once per call (forward
+      // once, backward twice), which with the all-gather exchange covers all N·B samples, where
+      // the baseline reads the whole layer once per B. Worker-time may fall short of N baseline
+      // steps by at most what those N−1 skipped updates and weight reads cost.
       const base = p.plan.batchPerWorker / (r.samplesPerSecond / r.speedup); // the single-worker step time
       const cost = new DeviceCost(hw as Hardware);
       const modelLayers = p.segments.filter((s) => s.segment.parallelism === 'model').flatMap((s) => s.layers);
-      const skipped = modelLayers.reduce((a, i) => a + cost.update(c.model.layers[i].parameters), 0);
+      const memBw = hw.device.memoryBandwidthBytesPerSecond;
+      const saved = modelLayers.reduce((a, i) => a + cost.update(c.model.layers[i].parameters) + (memBw ? (3 * c.model.layers[i].weightBytes) / memBw : 0), 0);
       const steps = p.stepSamples / c.batch; // baseline steps per plan step
-      expect(N * r.stepTimeSeconds).toBeGreaterThanOrEqual((steps * base - (steps - 1) * skipped) * (1 - 1e-9));
+      expect(N * r.stepTimeSeconds).toBeGreaterThanOrEqual((steps * base - (steps - 1) * saved) * (1 - 1e-9));
     }), settings);
   });
 
@@ -65,11 +71,38 @@ describe('simulator laws', () => {
     }), settings);
   });
 
-  test('less latency never slows a plan', () => {
-    fc.assert(fc.property(arbCase.filter(valid), (c) => {
+  // One exception, found by stress runs (5 in 3,000 ring cases, none in 6,000 on the other
+  // topologies, none for the other exchanges): the round-robin exchange on a ring network. There
+  // each round's broadcast is N−1 direct multi-hop flows; with less latency the next round's
+  // broadcast starts sooner and takes a fair share of the ring links from the current round's
+  // critical flows. Max-min fair sharing does not know the critical path, so finishing some
+  // transfers sooner can finish the step later (a scheduling anomaly in Graham's sense). The
+  // simulator keeps the physics; the law is asserted where it holds and the exception is bounded.
+  const ringRoundRobin = (c: Case) => c.hw.topology === 'ring' && c.exchange === 'round-robin' && (c.strategy === 'hybrid' || c.strategy === 'model');
+
+  test('less latency never slows a plan (all topologies and exchanges but round-robin on a ring)', () => {
+    fc.assert(fc.property(arbCase.filter(valid).filter((c) => !ringRoundRobin(c)), (c) => {
       const slow = run(c, { latency: (c.hw.latency + 1e-5) * 10 }).r.stepTimeSeconds;
       const fast = run(c).r.stepTimeSeconds;
       expect(fast).toBeLessThanOrEqual(slow * (1 + 1e-9));
+    }), settings);
+  });
+
+  test('round-robin on a ring: the known latency anomaly stays under 2%', () => {
+    // The smallest counterexample fast-check found: a hybrid of three dense layers on 8 workers.
+    const m = must(analyzeModel({
+      name: 'gen', input: [16, 16, 3], layers: [
+        { name: 'conv0', type: 'conv2d', filters: 8, kernel: 1, padding: 'same' }, { name: 'pool', type: 'maxpool2d', size: 2 },
+        { name: 'fc0', type: 'dense', units: 16 }, { name: 'fc1', type: 'dense', units: 16 }, { name: 'fc2', type: 'dense', units: 16 }],
+    }));
+    const c: Case = { model: m, hw: { workers: 8, bandwidth: 1e7, latency: 0, topology: 'ring', memBw: undefined }, strategy: 'hybrid', batch: 8, sync: 'ring-allreduce', exchange: 'round-robin', overlap: false };
+    const slow = run(c, { latency: 1e-4 }).r.stepTimeSeconds;
+    const fast = run(c).r.stepTimeSeconds;
+    expect(fast).toBeGreaterThan(slow); // the anomaly is real in this model (0.49% here) ...
+    expect(fast).toBeLessThan(slow * 1.02); // ... and small
+    fc.assert(fc.property(arbCase.filter(valid).map((x) => ({ ...x, strategy: 'hybrid' as const, exchange: 'round-robin' as const, hw: { ...x.hw, topology: 'ring' as const } })).filter(valid), (x) => {
+      const s = run(x, { latency: (x.hw.latency + 1e-5) * 10 }).r.stepTimeSeconds;
+      expect(run(x).r.stepTimeSeconds).toBeLessThan(s * 1.02);
     }), settings);
   });
 
@@ -94,7 +127,7 @@ describe('simulator laws', () => {
   test('simulation is deterministic, bit for bit', () => {
     fc.assert(fc.property(arbCase.filter(valid), (c) => {
       expect(JSON.stringify(run(c).r)).toBe(JSON.stringify(run(c).r));
-    }), { numRuns: 20 });
+    }), { numRuns: runs(60) });
   });
 
   test('overlap never hurts', () => {
@@ -135,6 +168,6 @@ describe('simulator laws', () => {
     fc.assert(fc.property(arbCase.filter(valid), (c) => {
       const three = run(c, {}, { steps: 3 }).r.stepTimeSeconds;
       expect(Math.abs(run(c, {}, { steps: 6 }).r.stepTimeSeconds - three)).toBeLessThanOrEqual(1e-12 * three);
-    }), { numRuns: 25 });
+    }), { numRuns: runs(100) });
   });
 });
