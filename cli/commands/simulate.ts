@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { traceDocument, writeTrace } from '../../simulator/trace';
 import { openStore } from '../../runtime/store';
 import { simulate, topologyOf } from '../../simulator/simulate';
-import { loadInputs, planOptions, PlanArgs } from '../inputs';
+import { int, loadInputs, planOptions, PlanArgs } from '../inputs';
 import { Output } from '../io';
 import { formatResult } from '../format';
 
@@ -14,13 +14,13 @@ export function register(program: Command): void {
     program.command('simulate').description('simulate one plan: step time, speedup, breakdown, memory, cost'),
   )
     .option('--trace <file>', 'write the timeline in Chrome trace format (opens in Perfetto)')
-    .option('--steps <n>', 'steps simulated back to back', (v) => parseInt(v, 10))
+    .option('--measured-steps <n>', 'steps measured after the first (default 1; the trace shows them all)', int('measured-steps'))
     .option('--store <dir|s3://bucket/prefix>', 'with --trace: keep the trace there (traces/<name>) instead of a local file')
     .option('--s3-endpoint <url>', 'S3 API endpoint of an s3:// store (default: AWS_ENDPOINT_URL, then Amazon S3)')
     .option('--json', 'one JSON document instead of a table')
-    .action(async (o: PlanArgs & { trace?: string; steps?: number; store?: string; s3Endpoint?: string; json?: boolean }) => {
+    .action(async (o: PlanArgs & { trace?: string; measuredSteps?: number; store?: string; s3Endpoint?: string; json?: boolean }) => {
       const { model, hardware, plan } = loadInputs(o);
-      const r = simulate(model, hardware, plan, { keepTimeline: !!o.trace, steps: o.steps, fast: !o.trace });
+      const r = simulate(model, hardware, plan, { keepTimeline: !!o.trace, measuredSteps: o.measuredSteps, fast: !o.trace });
       if (o.trace && r.feasible && r.timeline) {
         const topo = topologyOf(hardware, plan.plan.workers);
         if (o.store) {
