@@ -8,7 +8,7 @@ import type { AnalyzedModel } from '../simulator/model/analyze';
 import type { Plan } from '../simulator/plan/schema';
 import { resolvePlan } from '../simulator/plan/resolve';
 import { simulate, SimulationResult } from '../simulator/simulate';
-import type { EvaluateRequest } from './worker';
+import type { EvaluateRequest, EvaluatorData } from './worker';
 
 export interface Evaluator {
   /** How many plans it is worth handing over at once. */
@@ -49,15 +49,16 @@ export function workerFile(): string {
 export class PoolEvaluator implements Evaluator {
   private pool: Piscina;
   readonly parallelism: number;
-  constructor(private modelDoc: unknown, private hwDoc: unknown, threads = availableParallelism()) {
+  constructor(modelDoc: unknown, hwDoc: unknown, threads = availableParallelism()) {
     this.parallelism = threads;
-    this.pool = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads });
+    const workerData: EvaluatorData = { model: modelDoc, hardware: hwDoc };
+    this.pool = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, workerData });
   }
   async evaluate(plans: Plan[]) {
     // One task per thread, each with a share of the plans: fewer messages than one per plan.
     const n = Math.min(this.parallelism, plans.length);
     const shares = Array.from({ length: n }, (_, i) => plans.filter((_, j) => j % n === i));
-    const out = await Promise.all(shares.map((share) => this.pool.run({ model: this.modelDoc, hardware: this.hwDoc, plans: share } satisfies EvaluateRequest) as Promise<SimulationResult[]>));
+    const out = await Promise.all(shares.map((share) => this.pool.run({ plans: share } satisfies EvaluateRequest) as Promise<SimulationResult[]>));
     const results: SimulationResult[] = new Array(plans.length);
     out.forEach((rs, i) => rs.forEach((r, k) => (results[i + k * n] = r)));
     return results;

@@ -1,5 +1,6 @@
-// A tuner worker thread: scores plans with the simulator. Models and hardware arrive as their
-// JSON documents and are parsed once per thread.
+// A tuner worker thread: scores plans with the simulator. The model and hardware documents arrive
+// once, as the pool's workerData, and are parsed once per thread; requests carry only plans.
+import { workerData } from 'node:worker_threads';
 import { parseHardware } from '../simulator/hardware/load';
 import type { Hardware } from '../simulator/hardware/schema';
 import { AnalyzedModel, parseModel } from '../simulator/model/analyze';
@@ -7,20 +8,25 @@ import type { Plan } from '../simulator/plan/schema';
 import type { SimulationResult } from '../simulator/simulate';
 import { scorePlan } from './evaluator';
 
-export interface EvaluateRequest {
+/** What a pool's threads are started with. */
+export interface EvaluatorData {
   model: unknown;
   hardware: unknown;
+}
+
+export interface EvaluateRequest {
   plans: Plan[];
 }
 
-let cached: { modelDoc: unknown; hwDoc: unknown; model: AnalyzedModel; hw: Hardware } | undefined;
+let parsed: { model: AnalyzedModel; hw: Hardware } | undefined;
 
 export default function evaluate(req: EvaluateRequest): SimulationResult[] {
-  if (!cached || JSON.stringify(cached.modelDoc) !== JSON.stringify(req.model) || JSON.stringify(cached.hwDoc) !== JSON.stringify(req.hardware)) {
-    const m = parseModel(req.model);
-    const h = parseHardware(req.hardware);
+  if (!parsed) {
+    const data = workerData as EvaluatorData;
+    const m = parseModel(data.model);
+    const h = parseHardware(data.hardware);
     if (!m.ok || !h.ok) throw new Error('tuner worker received an invalid model or hardware document');
-    cached = { modelDoc: req.model, hwDoc: req.hardware, model: m.value, hw: h.value };
+    parsed = { model: m.value, hw: h.value };
   }
-  return req.plans.map((p) => scorePlan(cached!.model, cached!.hw, p));
+  return req.plans.map((p) => scorePlan(parsed!.model, parsed!.hw, p));
 }
