@@ -2,6 +2,7 @@
 // share each link max-min fairly (progressive filling, as SimGrid's flow models do). Rates are
 // recomputed whenever a flow starts or ends; the engine is told when the next flow finishes.
 import type { Engine } from './engine';
+import { grown } from './grown';
 
 export interface Link {
   id: number;
@@ -293,18 +294,10 @@ export class FlowNetwork {
 
   private grow(): void {
     const size = this.remaining.length * 2;
-    const r = new Float64Array(size);
-    r.set(this.remaining);
-    this.remaining = r;
-    const q = new Float64Array(size);
-    q.set(this.rate);
-    this.rate = q;
-    const t = new Int32Array(size);
-    t.set(this.token);
-    this.token = t;
-    const id = new Int32Array(size);
-    id.set(this.routeId);
-    this.routeId = id;
+    this.remaining = grown(this.remaining, size);
+    this.rate = grown(this.rate, size);
+    this.token = grown(this.token, size);
+    this.routeId = grown(this.routeId, size);
   }
 }
 

@@ -7,6 +7,8 @@
 // the tuner lowers and runs thousands of graphs, and a hybrid AlexNet step has over a thousand
 // tasks. `task(i)` and `tasks` give the same graph as objects, for traces and tests.
 
+import { grown } from './grown';
+
 export type Category = 'forward' | 'backward' | 'update' | 'comm' | 'sync';
 
 interface Base {
@@ -195,10 +197,4 @@ export class TaskGraph {
     this.c = c;
     return c;
   }
-}
-
-function grown<T extends Uint8Array | Int32Array | Float64Array>(a: T, size: number): T {
-  const b = new (a.constructor as new (n: number) => T)(size);
-  b.set(a.subarray(0, Math.min(a.length, size)));
-  return b;
 }

@@ -4,6 +4,8 @@
 // fires thousands of events and the tuner runs thousands of simulations, so the heap lives in
 // typed arrays and pushing an event allocates nothing.
 
+import { grown } from './grown';
+
 export class EventQueue {
   private time = new Float64Array(64);
   /** priority × 2³² + sequence number: one comparison for both tie-breakers. */
@@ -92,17 +94,9 @@ export class EventQueue {
 
   private grow(): void {
     const size = this.time.length * 2;
-    const t = new Float64Array(size);
-    t.set(this.time);
-    this.time = t;
-    const o = new Float64Array(size);
-    o.set(this.order);
-    this.order = o;
-    const k = new Int32Array(size);
-    k.set(this.kinds);
-    this.kinds = k;
-    const a = new Int32Array(size);
-    a.set(this.args);
-    this.args = a;
+    this.time = grown(this.time, size);
+    this.order = grown(this.order, size);
+    this.kinds = grown(this.kinds, size);
+    this.args = grown(this.args, size);
   }
 }
