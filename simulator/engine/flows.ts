@@ -173,9 +173,9 @@ export class FlowNetwork {
 
   constructor(
     private engine: Engine, links: readonly { bandwidthBytesPerSecond: number }[], private onDone: (token: number) => void,
-    private memo: RateMemo = new RateMemo(),
+    private memo?: RateMemo,
   ) {
-    this.at = memo.root;
+    this.at = memo?.root;
     this.bandwidth = Float64Array.from(links, (l) => l.bandwidthBytesPerSecond);
     this.bytesCarried = new Float64Array(links.length);
     this.scratch = new FillScratch(links.length);
@@ -201,9 +201,12 @@ export class FlowNetwork {
     this.remaining[i] = bytes;
     this.rate[i] = 0;
     this.token[i] = token;
-    this.routeId[i] = this.memo.id(route);
-    this.removedFrom = undefined;
-    if (this.at) this.at = this.n <= RateMemo.MAX_FLOWS ? this.memo.child(this.at, this.routeId[i]) : undefined;
+    const memo = this.memo;
+    if (memo) {
+      this.routeId[i] = memo.id(route);
+      this.removedFrom = undefined;
+      if (this.at) this.at = this.n <= RateMemo.MAX_FLOWS ? memo.child(this.at, this.routeId[i]) : undefined;
+    }
     this.markDirty();
   }
 
@@ -232,9 +235,10 @@ export class FlowNetwork {
   }
 
   private reschedule(): void {
-    if (!this.at && this.n <= RateMemo.MAX_FLOWS) {
-      this.at = this.memo.root;
-      for (let i = 0; i < this.n; i++) this.at = this.memo.child(this.at, this.routeId[i]);
+    const memo = this.memo;
+    if (memo && !this.at && this.n <= RateMemo.MAX_FLOWS) {
+      this.at = memo.root;
+      for (let i = 0; i < this.n; i++) this.at = memo.child(this.at, this.routeId[i]);
       if (this.removedFrom) (this.removedFrom.removed ??= new Map()).set(this.removedMask, this.at);
       this.removedFrom = undefined;
     }

@@ -92,9 +92,12 @@ export function withObjectStore(topo: Topology, store: ObjectStore, reduceSecond
   const up = Array.from({ length: n }, (_, i) => ls.add(`w${i}.s3.up`, store.bandwidthBytesPerSecondPerWorker));
   const down = Array.from({ length: n }, (_, i) => ls.add(`w${i}.s3.down`, store.bandwidthBytesPerSecondPerWorker));
   const agg = store.aggregateBandwidthBytesPerSecond ? [ls.add('s3.aggregate', store.aggregateBandwidthBytesPerSecond)] : [];
+  const puts = up.map((l) => [l, ...agg]);
+  const gets = down.map((l) => [...agg, l]);
   return {
     workers: n, links: ls.links,
-    route: (s, d) => (d === n ? [up[s], ...agg] : s === n ? [...agg, down[d]] : topo.route(s, d)),
+    // Each route is one array, handed out every time (the rate memo knows routes by identity).
+    route: (s, d) => (d === n ? puts[s] : s === n ? gets[d] : topo.route(s, d)),
     latency: (s, d) => (s === n || d === n ? store.requestLatencySeconds : topo.latency(s, d)),
     groups: () => topo.groups(),
     store: { index: n, pollIntervalSeconds: store.pollIntervalSeconds ?? 0, reduceSecondsPerByte },
@@ -112,10 +115,13 @@ export function buildTopology(network: Network, workers: number): Topology {
   return t;
 }
 
-/** Routes are asked for on every transfer: keep each (src, dst) route once (up to 256 workers). */
+/** Up to this many workers a topology hands out each (src, dst) route once, as one array. */
+export const ROUTES_KEPT_UP_TO = 256;
+
+/** Routes are asked for on every transfer: keep each (src, dst) route once (up to ROUTES_KEPT_UP_TO workers). */
 function memoRoutes(t: Topology): Topology {
   const n = t.workers + 1; // one more node for an object store
-  if (n > 257) return t;
+  if (t.workers > ROUTES_KEPT_UP_TO) return t;
   const cache: (number[] | undefined)[] = new Array(n * n);
   const route = t.route.bind(t);
   return { ...t, groups: t.groups.bind(t), latency: t.latency.bind(t), route: (s, d) => (cache[s * n + d] ??= route(s, d)) };
