@@ -26,5 +26,6 @@ export function formatResult(model: string, hardware: string, r: SimulationResul
     rows.push(['$ per step', `${r.cost.dollarsPerStep.toPrecision(3)} (compute ${r.cost.computeDollarsPerStep.toPrecision(3)}, requests ${r.cost.requestDollarsPerStep.toPrecision(3)})`]);
     rows.push(['$ per epoch', `${r.cost.dollarsPerEpoch.toFixed(2)} (${(r.cost.secondsPerEpoch / 3600).toFixed(2)} h)`]);
   }
-  return `${head}\n\n${table(['', 'per step (average worker)'], rows)}\n${mem}`;
+  const note = r.unsettled ? `\nnote: ${r.unsettled}` : '';
+  return `${head}\n\n${table(['', 'per step (average worker)'], rows)}\n${mem}${note}`;
 }

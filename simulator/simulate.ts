@@ -40,9 +40,10 @@ export interface SimulateOptions {
 // second step already repeats forever: stress runs over thousands of generated plans find every
 // later step equal to it to 1e-13 (a property test keeps checking), once plans whose steps
 // overlap get unmeasured steps after the measured one (see `tail`). An asynchronous parameter
-// server's stale weights take three steps to settle, then its steps alternate between two lengths.
+// server's stale weights settle geometrically, over a few steps or a few dozen, and then its
+// steps alternate between two lengths: it is simulated until two pairs of steps agree.
 export const SIMULATE_DEFAULTS = { measuredSteps: 1, fast: true, datasetSamples: 1_281_167 };
-/** Steps before the steady state: synchronous plans, asynchronous ones. */
+/** Steps before the steady state: synchronous plans; asynchronous ones' first guess (doubled as needed). */
 const TRANSIENT = { sync: 1, async: 3 };
 
 export interface Feasible {
@@ -62,6 +63,8 @@ export interface Feasible {
   restartSecondsPerStep: number;
   simulatedWorkers: number;
   events: number;
+  /** Present when the simulation stopped before the steps repeated exactly: why. */
+  unsettled?: string;
   timeline?: { graph: TaskGraph; timeline: Timeline; workers: number };
 }
 export interface Infeasible {
@@ -140,10 +143,11 @@ function simulateRun(
     stale: Array.from({ length: K }, () => new Array(model.layers.length).fill(-1)),
   };
   const async = plan.segments.some((s) => s.segment.parallelism === 'data' && s.segment.sync === 'async-parameter-server');
-  // Asynchronous plans: the transient, then a pair of steps to check settling, then the measured ones.
-  const transient = async ? run.asyncTransient + 2 : TRANSIENT.sync;
+  // Steps before the measured ones. Asynchronous plans: the transient, then a pair of steps that
+  // must agree with the measured pair.
+  const unmeasured = async ? run.asyncTransient + 2 : TRANSIENT.sync;
   const measured = async ? 2 * Math.ceil(o.measuredSteps / 2) : o.measuredSteps;
-  const steps = transient + measured;
+  const steps = unmeasured + measured;
   const total = steps + tail;
   const dataSegs = plan.segments.filter((s) => s.segment.parallelism === 'data') as { segment: DataSegment; layers: number[] }[];
   const modelSegs = plan.segments.filter((s) => s.segment.parallelism === 'model') as { segment: ModelSegment; layers: number[] }[];
@@ -180,16 +184,20 @@ function simulateRun(
     return simulateRun(model, hw, plan, options, { ...run, tail: Math.min(reach, MAX_TAIL) });
   }
   const ends = spans.ends;
-  if (async && run.asyncTransient < MAX_ASYNC_TRANSIENT) {
-    const before = ends[transient - 1] - ends[transient - 3];
-    const after = ends[transient + 1] - ends[transient - 1];
+  let unsettled = reach > tail ? `steps overlap more than the ${MAX_TAIL} steps simulated after the measured one: the step time may be optimistic` : undefined;
+  if (async) {
+    const before = ends[unmeasured - 1] - ends[unmeasured - 3];
+    const after = ends[unmeasured + 1] - ends[unmeasured - 1];
     if (Math.abs(after - before) > 1e-9 * after) {
-      g.dispose();
-      return simulateRun(model, hw, plan, options, { ...run, asyncTransient: 2 * run.asyncTransient });
+      if (run.asyncTransient < MAX_ASYNC_TRANSIENT) {
+        g.dispose();
+        return simulateRun(model, hw, plan, options, { ...run, asyncTransient: 2 * run.asyncTransient });
+      }
+      unsettled = `asynchronous steps still changed after ${run.asyncTransient} steps (pairs of steps differ by ${((100 * Math.abs(after - before)) / after).toPrecision(2)}%)`;
     }
   }
   const last = steps - 1; // the last measured step
-  const from = ends[transient - 1];
+  const from = ends[unmeasured - 1];
   const runningStep = (ends[last] - from) / measured;
   // Functions live at most maxDurationSeconds: each life ends with a checkpoint and the next
   // starts cold. Averaged over steps, that adds (cold start + checkpoint) per life's useful work.
@@ -216,6 +224,7 @@ function simulateRun(
     restartSecondsPerStep: restartPerStep,
     simulatedWorkers: simulated,
     events: timeline.events,
+    ...(unsettled ? { unsettled } : {}),
     ...(o.keepTimeline ? { timeline: { graph: g, timeline, workers: simulated } } : {}),
   };
   if (!o.keepTimeline) g.dispose(); // its arrays serve the next simulation

@@ -22,7 +22,7 @@ export class Engine {
     this.queue.push(time, priority, kind, arg);
   }
 
-  /** Runs until no event is left; returns the number of events fired. */
+  /** Runs until no event is left; returns the number of events this engine has fired. */
   run(): number {
     const q = this.queue;
     const e = q.popped;

@@ -1,6 +1,7 @@
 // Flow-level network model: transfers are fluid flows over routes of links; concurrent flows
 // share each link max-min fairly (progressive filling, as SimGrid's flow models do). Rates are
-// recomputed whenever a flow starts or ends; the engine is told when the next flow finishes.
+// worked out again (or found in the memo of flow sets already seen) whenever a flow starts or
+// ends; the engine is told when the next flow finishes.
 import type { Engine } from './engine';
 import { grown } from './grown';
 
@@ -8,8 +9,6 @@ export interface Link {
   id: number;
   name: string;
   bandwidthBytesPerSecond: number;
-  /** Bytes carried so far (for the bytes-sent-equals-bytes-received law and the trace). */
-  bytesCarried: number;
 }
 
 // A flow whose remaining bytes fall below this is complete (floating-point residue of rate × dt).
@@ -105,7 +104,7 @@ export function maxMinRates(links: { bandwidthBytesPerSecond: number }[], routes
 /** A node of the memo: the flow set made of the routes on the path from the root. */
 class MemoNode {
   readonly next = new Map<number, MemoNode>();
-  /** Where removing the flows at the positions in a bit mask (sets of up to 30 flows) leads. */
+  /** Where removing the flows at the positions in a bit mask leads (sets of up to MAX_MASKED_FLOWS). */
   removed?: Map<number, MemoNode>;
   rates?: Float64Array;
 }
@@ -121,8 +120,12 @@ export class RateMemo {
   private nextId = 0;
   private nodes = 0;
   root = new MemoNode();
+  /** Bumped when the memo forgets everything: a network holding an older node lets it go. */
+  generation = 0;
   /** Flow sets larger than this are computed every time: few repeat, and the trie would grow. */
   static readonly MAX_FLOWS = 64;
+  /** Removals are remembered for sets of at most this many flows (positions fit a 31-bit mask). */
+  static readonly MAX_MASKED_FLOWS = 30;
   /** Forget everything past this many nodes (a bound on memory for long-lived processes). */
   static readonly MAX_NODES = 200_000;
 
@@ -138,6 +141,7 @@ export class RateMemo {
       if (++this.nodes > RateMemo.MAX_NODES) {
         this.root = new MemoNode();
         this.nodes = 0;
+        this.generation++;
       }
       node.next.set(routeId, (c = new MemoNode()));
     }
@@ -162,6 +166,8 @@ export class FlowNetwork {
   private n = 0;
   /** The memo's node for the flows now in flight; undefined when not known yet (found again when needed). */
   private at: MemoNode | undefined;
+  /** The memo generation `at` and `removedFrom` belong to. */
+  private generation = 0;
   /** A removal whose destination node is not known yet: recorded once the walk finds it. */
   private removedFrom: MemoNode | undefined;
   private removedMask = 0;
@@ -176,6 +182,7 @@ export class FlowNetwork {
     private memo?: RateMemo,
   ) {
     this.at = memo?.root;
+    this.generation = memo?.generation ?? 0;
     this.bandwidth = Float64Array.from(links, (l) => l.bandwidthBytesPerSecond);
     this.bytesCarried = new Float64Array(links.length);
     this.scratch = new FillScratch(links.length);
@@ -205,6 +212,7 @@ export class FlowNetwork {
     if (memo) {
       this.routeId[i] = memo.id(route);
       this.removedFrom = undefined;
+      this.forgetIfReset(memo);
       if (this.at) this.at = this.n <= RateMemo.MAX_FLOWS ? memo.child(this.at, this.routeId[i]) : undefined;
     }
     this.markDirty();
@@ -218,7 +226,7 @@ export class FlowNetwork {
   private markDirty(): void {
     if (this.dirty) return;
     this.dirty = true;
-    this.version++; // any pending completion is stale: rates are about to change
+    this.version = (this.version + 1) | 0; // any pending completion is stale: rates are about to change (an Int32 event argument)
     this.engine.schedule(this.engine.now, this.settleKind, 0, 1);
   }
 
@@ -236,6 +244,7 @@ export class FlowNetwork {
 
   private reschedule(): void {
     const memo = this.memo;
+    if (memo) this.forgetIfReset(memo);
     if (memo && !this.at && this.n <= RateMemo.MAX_FLOWS) {
       this.at = memo.root;
       for (let i = 0; i < this.n; i++) this.at = memo.child(this.at, this.routeId[i]);
@@ -261,14 +270,17 @@ export class FlowNetwork {
     this.advance();
     const finished: number[] = [];
     let kept = 0;
-    let mask = 0; // positions of the finished flows, for the memo (when there are at most 30)
+    // The removal is remembered in the memo (as a bit mask of the finished flows' positions) when
+    // the set is small enough for the mask and the memo is current.
+    if (this.memo) this.forgetIfReset(this.memo);
+    let from = this.n <= RateMemo.MAX_MASKED_FLOWS ? this.at : undefined;
+    let mask = 0;
     for (let i = 0; i < this.n; i++) {
       if (this.remaining[i] <= EPS_BYTES * Math.max(1, this.rate[i] * 1e-9)) {
         finished.push(this.token[i]);
-        mask |= 1 << i;
+        if (from) mask |= 1 << i;
       } else this.keep(i, kept++);
     }
-    const from = this.n <= 30 ? this.at : undefined;
     // When a float residue keeps the earliest flow alive, finish it anyway: it was scheduled to end now.
     if (finished.length === 0 && kept) {
       let k = 0;
@@ -276,15 +288,23 @@ export class FlowNetwork {
       finished.push(this.token[k]);
       for (let i = k + 1; i < kept; i++) this.keep(i, i - 1);
       kept--;
-      mask = -1; // (not worth recording: a rare rounding case)
+      from = undefined; // (not worth remembering: a rare rounding case)
     }
     for (let i = kept; i < this.n; i++) this.routes[i] = EMPTY;
     this.n = kept;
-    this.at = from && mask !== -1 ? from.removed?.get(mask) : undefined;
-    this.removedFrom = !this.at && from && mask !== -1 ? from : undefined;
+    this.at = from?.removed?.get(mask);
+    this.removedFrom = !this.at ? from : undefined;
     this.removedMask = mask;
     if (this.n) this.markDirty();
     for (let i = 0; i < finished.length; i++) this.onDone(finished[i]);
+  }
+
+  /** Lets go of memo nodes from before the memo last forgot everything. */
+  private forgetIfReset(memo: RateMemo): void {
+    if (this.generation === memo.generation) return;
+    this.generation = memo.generation;
+    this.at = undefined;
+    this.removedFrom = undefined;
   }
 
   private keep(from: number, to: number): void {

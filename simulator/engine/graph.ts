@@ -150,19 +150,23 @@ export class TaskGraph {
     return Array.from(this.c.depList.subarray(this.c.depStart[i], this.c.depStart[i + 1]));
   }
 
-  /** Hands the columns to the next graph; this one must not be read afterwards. */
+  /** Hands the columns to the next graph; this one must not be used afterwards (adding to it throws). */
   dispose(): void {
+    if (this.disposed) return; // (twice would hand the same columns to two graphs)
+    this.disposed = true;
     this.c.labels.length = this.size; // (what lies beyond is garbage from an earlier graph)
     if (spare.length < 4) spare.push(this.c);
     this.c = new Columns(0);
     this.size = 0;
   }
+  private disposed = false;
 
   /** Dependencies may be given as `-1` for "none" (the first step has no predecessor); repeats count once. */
   private add(kind: number, cat: number, where: number, dst: number, amount: number, messages: number, deps: number[], label: string): number {
+    if (this.disposed) throw new Error('task added to a disposed task graph');
     const id = this.size;
     let c = this.c;
-    if (id + 1 >= c.size) c = this.grow(2 * c.size);
+    if (id + 1 >= c.size) c = this.grow(Math.max(1024, 2 * c.size));
     if (this.edges + deps.length > c.depList.length) c.depList = grown(c.depList, 2 * (this.edges + deps.length));
     c.kinds[id] = kind;
     c.cats[id] = cat;

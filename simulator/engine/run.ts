@@ -4,7 +4,6 @@ import { Engine } from './engine';
 import { FlowNetwork, RateMemo } from './flows';
 import { COMPUTE, DELAY, type TaskGraph } from './graph';
 import type { Topology } from '../topology/topology';
-import { ROUTES_KEPT_UP_TO } from '../topology/build';
 
 export interface Timeline {
   start: Float64Array;
@@ -96,7 +95,7 @@ export function runGraph(graph: TaskGraph, topology: Topology, workers: number):
   const net = new FlowNetwork(engine, topology.links, (id) => {
     received[dst[id]] += amount[id];
     finish(id);
-  }, topology.workers <= ROUTES_KEPT_UP_TO ? memoOf(topology) : undefined); // (the memo knows routes by identity)
+  }, topology.stableRoutes ? memoOf(topology) : undefined);
   const latencyDone = engine.on((id) => net.start(topology.route(where[id], dst[id]), amount[id], id));
   const runStream = (w: number): void => {
     if (busy[w] || head[w] >= programStart[w + 1]) return;

@@ -101,6 +101,7 @@ export function withObjectStore(topo: Topology, store: ObjectStore, reduceSecond
     latency: (s, d) => (s === n || d === n ? store.requestLatencySeconds : topo.latency(s, d)),
     groups: () => topo.groups(),
     store: { index: n, pollIntervalSeconds: store.pollIntervalSeconds ?? 0, reduceSecondsPerByte },
+    stableRoutes: topo.stableRoutes,
   };
 }
 
@@ -115,16 +116,13 @@ export function buildTopology(network: Network, workers: number): Topology {
   return t;
 }
 
-/** Up to this many workers a topology hands out each (src, dst) route once, as one array. */
-export const ROUTES_KEPT_UP_TO = 256;
-
-/** Routes are asked for on every transfer: keep each (src, dst) route once (up to ROUTES_KEPT_UP_TO workers). */
+/** Routes are asked for on every transfer: keep each (src, dst) route once (up to 256 workers). */
 function memoRoutes(t: Topology): Topology {
   const n = t.workers + 1; // one more node for an object store
-  if (t.workers > ROUTES_KEPT_UP_TO) return t;
+  if (n > 257) return t;
   const cache: (number[] | undefined)[] = new Array(n * n);
   const route = t.route.bind(t);
-  return { ...t, groups: t.groups.bind(t), latency: t.latency.bind(t), route: (s, d) => (cache[s * n + d] ??= route(s, d)) };
+  return { ...t, groups: t.groups.bind(t), latency: t.latency.bind(t), route: (s, d) => (cache[s * n + d] ??= route(s, d)), stableRoutes: true };
 }
 
 function makeTopology(network: Network, workers: number): Topology {

@@ -13,6 +13,12 @@ export interface Topology {
   groups(): number[][];
   /** The object store, where the hardware has one: a node with index `workers` in routes. */
   readonly store?: StoreNode;
+  /**
+   * True when `route` hands out the same array every time for a pair: the engine's memo of
+   * max-min rates then knows flow sets by their routes' identity (a fresh array each time would
+   * only make it miss and grow).
+   */
+  readonly stableRoutes?: boolean;
 }
 
 export interface StoreNode {
@@ -26,7 +32,7 @@ export interface StoreNode {
 export class LinkSet {
   readonly links: Link[] = [];
   add(name: string, bandwidthBytesPerSecond: number): number {
-    this.links.push({ id: this.links.length, name, bandwidthBytesPerSecond, bytesCarried: 0 });
+    this.links.push({ id: this.links.length, name, bandwidthBytesPerSecond });
     return this.links.length - 1;
   }
 }

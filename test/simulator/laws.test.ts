@@ -129,6 +129,22 @@ describe('simulator laws', () => {
     }), { numRuns: runs(60) });
   });
 
+  test('what was simulated before changes nothing (the engine\'s memo of max-min rates is pure)', () => {
+    // One hardware object shares a topology, and so a memo, across simulations (as in the tuner);
+    // a fresh object starts cold.
+    fc.assert(fc.property(arbCase.filter(valid), fc.array(fc.constantFrom('data', 'hybrid', 'model', 'pipeline'), { minLength: 1, maxLength: 3 }), (c, before) => {
+      const cold = run(c).r;
+      const hw = testHardware(c.hw);
+      for (const strategy of before) {
+        const k = { ...c, strategy };
+        if (valid(k)) simulate(k.model, hw, plan(strategy, k.model, { workers: k.hw.workers, batchPerWorker: k.batch, sync: k.sync, exchange: k.exchange, overlap: k.overlap }), { fast: false });
+      }
+      const p = plan(c.strategy, c.model, { workers: c.hw.workers, batchPerWorker: c.batch, sync: c.sync, exchange: c.exchange, overlap: c.overlap });
+      const warm = feasible(simulate(c.model, hw, p));
+      expect(JSON.stringify(warm)).toBe(JSON.stringify(cold));
+    }), { numRuns: runs(60) });
+  });
+
   test('overlap never hurts', () => {
     fc.assert(fc.property(arbCase.filter(valid), (c) => {
       const off = run({ ...c, strategy: 'data' as const, overlap: false }).r.stepTimeSeconds;

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Engine } from '../../../simulator/engine/engine';
 import { FlowNetwork, maxMinRates } from '../../../simulator/engine/flows';
 
-const link = (id: number, bw: number) => ({ id, name: `l${id}`, bandwidthBytesPerSecond: bw, bytesCarried: 0 });
+const link = (id: number, bw: number) => ({ id, name: `l${id}`, bandwidthBytesPerSecond: bw });
 
 describe('max-min fair rates', () => {
   test('the textbook example: a long flow and two short ones on two unit links', () => {
