@@ -3,6 +3,7 @@
 // A line cut short by a crash is ignored (and rewritten when that plan is scored again).
 // StoreResults keeps the same log in a document store instead (`--store DIR|s3://bucket/prefix`):
 // one document per scored plan, written atomically, listed and read back on resume.
+import { SIMULATOR_VERSION } from '../simulator/version';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { SimulationResult } from '../simulator/simulate';
@@ -130,7 +131,7 @@ export class StoreResults extends MemoryResults {
   }
 }
 
-/** A digest of everything a score depends on besides the plan: the model and hardware contents. */
+/** A digest of everything a score depends on besides the plan: the model and hardware contents, and the simulator's version. */
 export function inputsDigest(...docs: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(docs)).digest('hex').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify([SIMULATOR_VERSION, ...docs])).digest('hex').slice(0, 16);
 }
