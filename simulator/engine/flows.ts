@@ -127,7 +127,7 @@ export class RateMemo {
   /** Removals are remembered for sets of at most this many flows (positions fit a 31-bit mask). */
   static readonly MAX_MASKED_FLOWS = 30;
   /** Forget everything past this many nodes (a bound on memory for long-lived processes). */
-  static readonly MAX_NODES = 200_000;
+  static readonly MAX_NODES = 50_000; // (~10 MB; the AlexNet-OWT hybrid on 8 K20s needs ~750)
 
   id(route: ArrayLike<number>): number {
     let id = this.ids.get(route);
