@@ -1,6 +1,6 @@
 // Timing helpers for benchmarks. The machine is shared and noisy: warm the JIT up first, then
 // time several batches and report the median batch, which one slow spell cannot move.
-export function perSecond(fn: () => void, minSeconds = 2): { perSecond: number; seconds: number; runs: number } {
+export function perSecond(fn: () => void, minSeconds = 2): { perSecond: number; best: number; seconds: number; runs: number } {
   const now = () => Number(process.hrtime.bigint()) / 1e9;
   // Warm-up: until V8 has optimised the hot paths (a few hundred calls for the small simulations).
   const w0 = now();
@@ -20,5 +20,5 @@ export function perSecond(fn: () => void, minSeconds = 2): { perSecond: number; 
     runs += n;
   }
   rates.sort((a, b) => a - b);
-  return { perSecond: rates[batches >> 1], seconds: now() - t0, runs };
+  return { perSecond: rates[batches >> 1], best: rates[batches - 1], seconds: now() - t0, runs };
 }
