@@ -8,6 +8,7 @@ import { AnalyzedModel, loadModel } from '../simulator/model/analyze';
 import { loadPlan, ResolvedPlan } from '../simulator/plan/resolve';
 import { SYNCS, EXCHANGES } from '../simulator/plan/schema';
 import { STRATEGIES, strategyResolved } from '../simulator/plan/shorthand';
+import type { FaultSpec } from '../runtime/protocol';
 import { need } from './io';
 
 export interface PlanArgs {
@@ -24,11 +25,34 @@ export interface PlanArgs {
   microBatches?: number;
 }
 
+// Option parsers: each names its option in the one-line error.
 export const int = (name: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new UserError([problem(`--${name}`, `must be a positive integer, got "${v}"`)]);
   return n;
 };
+export const count = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UserError([problem(`--${name}`, `must be a non-negative integer, got "${v}"`)]);
+  return n;
+};
+export const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UserError([problem(`--${name}`, `must be a positive number, got "${v}"`)]);
+  return n;
+};
+export const nonNegative = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n >= 0) || !Number.isFinite(n)) throw new UserError([problem(`--${name}`, `must be a non-negative number, got "${v}"`)]);
+  return n;
+};
+
+/** `--inject-fault rank:step[:throw|exit]` of run and worker (hidden; for tests of failure handling). */
+export function fault(v: string): FaultSpec {
+  const m = /^(\d+):(\d+)(?::(throw|exit))?$/.exec(v);
+  if (!m) throw new UserError([problem('--inject-fault', `must be rank:step[:throw|exit], got "${v}"`)]);
+  return { rank: Number(m[1]), step: Number(m[2]), kind: (m[3] as FaultSpec['kind']) ?? 'throw' };
+}
 
 /** How a command is given its plan: a plan file, or a --strategy shorthand and its parameters. */
 export function planChoiceOptions(cmd: Command): Command {

@@ -9,7 +9,7 @@ import type { FaultSpec } from '../../runtime/protocol';
 import { transportNames, TransportSpec } from '../../runtime/transports';
 import { S3_TRANSPORT_DEFAULTS } from '../../runtime/transports/s3';
 import { RUNTIME_SYNCS } from '../../runtime/collectives/sync';
-import { int, planChoiceOptions } from '../inputs';
+import { count, fault, int, nonNegative, planChoiceOptions, positive } from '../inputs';
 import { need, Output } from '../io';
 import { progressBar } from '../progress';
 import { fixed, si, table } from '../table';
@@ -39,29 +39,6 @@ export interface RunArgs {
   momentum: number;
   json?: boolean;
   injectFault?: string;
-}
-
-export const positive = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!(n > 0) || !Number.isFinite(n)) throw new UserError([problem(`--${name}`, `must be a positive number, got "${v}"`)]);
-  return n;
-};
-export const nonNegative = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!(n >= 0) || !Number.isFinite(n)) throw new UserError([problem(`--${name}`, `must be a non-negative number, got "${v}"`)]);
-  return n;
-};
-const count = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UserError([problem(`--${name}`, `must be a non-negative integer, got "${v}"`)]);
-  return n;
-};
-
-/** `--inject-fault rank:step[:exit]` (hidden; for tests of failure handling). */
-function fault(v: string): FaultSpec {
-  const m = /^(\d+):(\d+)(?::(throw|exit))?$/.exec(v);
-  if (!m) throw new UserError([problem('--inject-fault', `must be rank:step[:throw|exit], got "${v}"`)]);
-  return { rank: Number(m[1]), step: Number(m[2]), kind: (m[3] as FaultSpec['kind']) ?? 'throw' };
 }
 
 /** Options shared by `run` and `validate`: backend and transport. */

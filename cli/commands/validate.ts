@@ -11,12 +11,11 @@ import { calibrate, CALIBRATE_DEFAULTS, MIX_MODELS } from '../../runtime/calibra
 import { validate, VALIDATE_DEFAULTS } from '../../runtime/validate';
 import { MINI_OWT_FILE } from '../../runtime/paths';
 import { RUN_DEFAULTS } from '../../runtime/run';
-import { int } from '../inputs';
+import { int, nonNegative } from '../inputs';
 import { need, Output } from '../io';
 import { chart, writeChart } from '../plot';
 import { progressBar } from '../progress';
 import { fixed, si, table } from '../table';
-import { nonNegative } from './run';
 import { RUNTIME_SYNCS, Sync } from '../../runtime/collectives/sync';
 import { openStore } from '../../runtime/store';
 

@@ -9,7 +9,7 @@ import type { FaultSpec, Message } from '../../runtime/protocol';
 import { runWorker } from '../../runtime/processes/worker';
 import { RUN_DEFAULTS } from '../../runtime/run';
 import { S3_DEFAULTS } from '../../runtime/s3/object-store';
-import { int } from '../inputs';
+import { fault, int, nonNegative } from '../inputs';
 import { need } from '../io';
 
 interface WorkerArgs {
@@ -32,37 +32,25 @@ interface WorkerArgs {
   injectFault?: FaultSpec;
 }
 
-const number = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new UserError([problem(`--${name}`, `must be a number ≥ ${min}, got "${v}"`)]);
-  return n;
-};
-
-function fault(v: string): FaultSpec {
-  const m = /^(\d+):(\d+)(?::(throw|exit))?$/.exec(v);
-  if (!m) throw new UserError([problem('--inject-fault', `must be rank:step[:throw|exit], got "${v}"`)]);
-  return { rank: Number(m[1]), step: Number(m[2]), kind: (m[3] as FaultSpec['kind']) ?? 'throw' };
-}
-
 export function register(program: Command): void {
   program
     .command('worker')
     .description('run one rank of a plan, exchanging only through S3 (the body of a function worker)')
     .requiredOption('--model <file>', 'model file')
     .requiredOption('--plan <file>', 'plan file')
-    .requiredOption('--rank <n>', 'this worker\'s rank (0 … workers−1)', number('rank', 0))
+    .requiredOption('--rank <n>', 'this worker\'s rank (0 … workers−1)', nonNegative('rank'))
     .requiredOption('--run-id <id>', 'the run\'s id: every worker of a run gets the same one')
     .option('--s3-endpoint <url>', 'S3 API endpoint (default: AWS_ENDPOINT_URL, then Amazon S3)')
     .option('--bucket <name>', 'bucket of the run\'s objects', S3_DEFAULTS.bucket)
     .option('--create-bucket', 'create the bucket if it is missing')
-    .option('--retry-seconds <s>', `how long to retry an unreachable store (default ${S3_DEFAULTS.retry.totalSeconds})`, number('retry-seconds', 0))
+    .option('--retry-seconds <s>', `how long to retry an unreachable store (default ${S3_DEFAULTS.retry.totalSeconds})`, nonNegative('retry-seconds'))
     .option('--steps <n>', 'training steps', int('steps'), RUN_DEFAULTS.steps)
-    .option('--seed <n>', 'seed of weights, data and dropout', number('seed', 0), RUN_DEFAULTS.seed)
+    .option('--seed <n>', 'seed of weights, data and dropout', nonNegative('seed'), RUN_DEFAULTS.seed)
     .option('--backend <name>', 'TensorFlow.js backend (default: the fastest present)')
-    .option('--lr <x>', 'learning rate', number('lr', 0), RUN_DEFAULTS.learningRate)
-    .option('--momentum <x>', 'SGD momentum', number('momentum', 0), RUN_DEFAULTS.momentum)
-    .option('--poll <s>', 'seconds between polls for an object', number('poll', 0))
-    .option('--stall <s>', 'give up waiting for one object after this long', number('stall', 0))
+    .option('--lr <x>', 'learning rate', nonNegative('lr'), RUN_DEFAULTS.learningRate)
+    .option('--momentum <x>', 'SGD momentum', nonNegative('momentum'), RUN_DEFAULTS.momentum)
+    .option('--poll <s>', 'seconds between polls for an object', nonNegative('poll'))
+    .option('--stall <s>', 'give up waiting for one object after this long', nonNegative('stall'))
     .option('--weights', 'store the trained weights too, not only their digest')
     .addOption(new Option('--inject-fault <rank:step>', 'make this worker fail (tests)').argParser(fault).hideHelp())
     .action(async (o: WorkerArgs) => {
