@@ -1,6 +1,8 @@
 // The Backend interface: one TensorFlow.js backend the runtime can run a worker on. Each worker
 // thread activates its own copy. Implementations live side by side in this folder and register
 // by name; `index.ts` picks the default (the fastest one present).
+import * as tf from '@tensorflow/tfjs-core';
+
 export type Probe = { ok: true; detail?: string } | { ok: false; reason: string };
 
 export interface Backend {
@@ -26,4 +28,26 @@ export function installed(pkg: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A backend that is one npm package: present when the package is, activated by loading it (`load`
+ * requires it by a literal name, so bundlers see it), after which tfjs knows it as `tfName`.
+ */
+export function packageBackend(o: {
+  name: string; pkg: string; load: () => unknown; tfName?: string; preference: number; avoidKernels?: string[];
+}): Backend {
+  return {
+    name: o.name,
+    preference: o.preference,
+    synchronous: true,
+    ...(o.avoidKernels ? { avoidKernels: o.avoidKernels } : {}),
+    async probe() {
+      return installed(o.pkg) ? { ok: true } : { ok: false, reason: `${o.pkg} is not installed` };
+    },
+    async activate() {
+      o.load();
+      if (!(await tf.setBackend(o.tfName ?? o.name))) throw new Error(`the ${o.name} backend failed to initialise`);
+    },
+  };
 }
