@@ -30,13 +30,17 @@ export function runCollective(c: Lowering, name: string, ranks: number[], bytes:
   const n = ranks.length;
   // On the symmetric fast path only rank 0 is simulated (ready has one entry).
   const local = c.simulated === 1 && n > 1 ? [ranks[0]] : ranks;
-  const host = c.cost.hostCopies;
-  const copy = (i: number, kind: 'pack' | 'unpack') => (host ? c.cost.hostCopy(hostBytes(name, bytes, n, i)[kind]) : 0);
-  const packed = host ? local.map((w, i) => (copy(i, 'pack') > 0 ? c.g.compute(w, copy(i, 'pack'), [ready[i]], `pack ${label}`, 'comm') : ready[i])) : ready;
+  // Host-side work on each rank's own stream, after tasks[i] (none where collectives work in place).
+  const hostWork = (kind: 'pack' | 'unpack', workers: number[], tasks: number[]): number[] =>
+    !c.cost.hostCopies ? tasks : workers.map((w, i) => {
+      const seconds = c.cost.hostCopy(hostBytes(name, bytes, n, i)[kind]);
+      return seconds > 0 ? c.g.compute(w, seconds, [tasks[i]], `${kind} ${label}`, 'comm') : tasks[i];
+    });
+  const packed = hostWork('pack', local, ready);
   let done: number[];
   if (local.length === 1 && n > 1) {
     // Symmetric fast path: every rank does what rank 0 does; the network part is a closed form.
     done = [c.g.delay(0, collective(name).time(c.topo, ranks, bytes), [packed[0]], label)];
   } else done = n === 1 ? packed : collective(name).lower(c.g, c.topo, ranks, bytes, packed, label);
-  return host ? done.map((d, i) => (copy(i, 'unpack') > 0 ? c.g.compute(ranks[i], copy(i, 'unpack'), [d], `unpack ${label}`, 'comm') : d)) : done;
+  return hostWork('unpack', ranks.slice(0, done.length), done);
 }
