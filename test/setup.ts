@@ -5,4 +5,4 @@ import fc from 'fast-check';
 
 const env = process.env.FC_SEED;
 if (env !== 'random') fc.configureGlobal({ seed: env ? Number(env) : 20261128 });
-// FC_RUNS_SCALE multiplies every property's number of runs (for those stress runs).
+// FC_RUNS_SCALE multiplies every property's number of runs for those stress runs (test/helpers/runs.ts).
