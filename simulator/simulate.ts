@@ -2,7 +2,7 @@
 // runs it on the event engine and reports the steady-state step time, speedup, breakdown, memory
 // and cost. The single-worker run of the same model and batch is the baseline of every speedup.
 import './collectives';
-import { DeviceCost, valueBytes } from './cost/compute';
+import { DeviceCost, Precision, valueBytes } from './cost/compute';
 import { memoryPerWorker, MemoryUse } from './cost/memory';
 import { DELAY, TaskGraph, TRANSFER } from './engine/graph';
 import { runGraph, Timeline } from './engine/run';
@@ -256,7 +256,7 @@ function deviceKey(device: Hardware['device']): string {
 }
 
 /** Step time of the same model and batch on one worker of this hardware. */
-export function baselineStep(model: AnalyzedModel, hw: Hardware, batch: number, precision: 'fp32' | 'mixed' = 'fp32'): number {
+export function baselineStep(model: AnalyzedModel, hw: Hardware, batch: number, precision: Precision = 'fp32'): number {
   let m = baselineCache.get(model);
   if (!m) baselineCache.set(model, (m = new Map()));
   const key = `${deviceKey(hw.device)}|${batch}|${precision}`;

@@ -9,5 +9,5 @@ export function describePlan(p: Plan): string {
     if (s.parallelism === 'model') return `${range} model(${s.exchange ?? 'all-gather'}${s.fcBatch ? `, fcBatch ${s.fcBatch}` : ''})`;
     return `${range} pipeline(${s.stages ?? p.workers} stages, ${s.microBatches ?? 1} micro-batches)`;
   });
-  return `${planFamily(p)} ${p.workers}×${p.batchPerWorker}${p.precision === 'mixed' ? ' mixed' : ''}: ${segs.join(', ')}`;
+  return `${planFamily(p)} ${p.workers}×${p.batchPerWorker}${p.precision && p.precision !== 'fp32' ? ` ${p.precision}` : ''}: ${segs.join(', ')}`;
 }
