@@ -19,6 +19,8 @@ import { pipelineStep } from './strategies/pipeline';
 import { buildTopology, withObjectStore } from './topology/build';
 import type { Topology } from './topology/topology';
 import { costOf, Cost } from './cost/price';
+import { composed, isTransformer } from './parallel/layout';
+import { FlopRates, simulateComposedPlan } from './parallel/result';
 
 export interface SimulateOptions {
   /**
@@ -63,6 +65,8 @@ export interface Feasible {
   restartSecondsPerStep: number;
   simulatedWorkers: number;
   events: number;
+  /** Composed plans: training FLOPs per step and the achieved FLOP/s and MFU. */
+  flops?: FlopRates;
   /** Present when the simulation stopped before the steps repeated exactly: why. */
   unsettled?: string;
   timeline?: { graph: TaskGraph; timeline: Timeline; workers: number };
@@ -91,6 +95,8 @@ export function symmetric(plan: ResolvedPlan, hw: Hardware): boolean {
 }
 
 export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, options: SimulateOptions = {}): SimulationResult {
+  // Transformers and plans with tensor, pipeline, ZeRO, recomputation or micro-batch fields: simulator/parallel.
+  if (composed(plan.plan) || isTransformer(model)) return simulateComposedPlan(model, hw, plan, options);
   return simulateRun(model, hw, plan, options, { tail: 0, asyncTransient: TRANSIENT.async });
 }
 
