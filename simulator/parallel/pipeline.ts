@@ -5,7 +5,7 @@
 // groups of `pipeline` micro-batches). The bubble is not a formula: the event engine finds it.
 // Activations cross stage boundaries point to point; with tensor parallelism each tensor rank
 // sends 1/t and the next stage's ranks all-gather (their scatter/gather optimisation, §4.1).
-import { collective } from '../collectives';
+import { collectiveSeconds } from './closed-form';
 import { patternCost, roundBound } from '../collectives/collective';
 import type { AnalyzedModel } from '../model/analyze';
 import type { Topology } from '../topology/topology';
@@ -98,5 +98,5 @@ export function p2pSeconds(layout: Layout, topo: Topology, bytes: number, p: num
   const c = patternCost(topo, pattern, key);
   const chunk = bytes / t;
   const send = c.uniform ? c.latency + chunk / c.rate : roundBound(topo, pattern, chunk, key);
-  return send + (t > 1 ? collective('all-gather').time(topo, tensorGroup(layout, 0, to), bytes) : 0);
+  return send + (t > 1 ? collectiveSeconds('all-gather', topo, tensorGroup(layout, 0, to), bytes) : 0);
 }

@@ -46,14 +46,22 @@ export function simulateComposedPlan(model: AnalyzedModel, hw: Hardware, plan: R
   return result;
 }
 
+const baselines = new WeakMap<AnalyzedModel, Map<string, number>>();
+
 /** The same model and batch per replica on one worker, memory unchecked (a speedup is defined even when one device cannot hold it). */
 function singleWorkerStep(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan): number {
   const p = plan.plan;
+  let m = baselines.get(model);
+  if (!m) baselines.set(model, (m = new Map()));
+  const key = `${JSON.stringify(hw.device)}|${p.batchPerWorker}|${p.microBatch}|${p.precision}|${p.recompute}|${p.optimizer}`;
+  const hit = m.get(key);
+  if (hit !== undefined) return hit;
   const single: ResolvedPlan = {
     ...plan, family: 'single', stepSamples: p.batchPerWorker,
     plan: { ...p, workers: 1, tensor: 1, pipeline: 1, schedule: undefined, virtualStages: undefined, zero: 0, sequenceParallel: undefined },
   };
   const r = simulateComposed(model, { ...hw, workers: Math.max(1, hw.workers), device: { ...hw.device, memoryBytes: Infinity } }, single);
   if (r.stepTimeSeconds === undefined) throw new Error(r.reason);
+  m.set(key, r.stepTimeSeconds);
   return r.stepTimeSeconds;
 }

@@ -19,9 +19,10 @@ import { Layout, layoutOf } from './layout';
 import { composedMemory } from './memory';
 import { p2pSeconds, partition, scheduleOf } from './pipeline';
 import { recomputeSeconds } from './recompute';
-import { tensorComm, tensorParameters } from './tensor';
+import { TensorComm, tensorComm, tensorParameters } from './tensor';
+import type { LayerTimes } from '../cost/kernels';
 import { bytesPerParameter, updateBytesPerParameter } from './zero';
-import { collective } from '../collectives';
+import { collectiveSeconds } from './closed-form';
 import { dataGroup } from './layout';
 import type { MemoryUse } from '../cost/memory';
 import type { Breakdown } from '../metrics';
@@ -51,10 +52,26 @@ interface Chunk {
 }
 
 /** Stage j's layers with their costs per micro-batch on one tensor rank. */
+const layerCosts = new WeakMap<AnalyzedModel, Map<string, { times: LayerTimes[]; comms: TensorComm[] }>>();
+
+/** Every layer's time and tensor collectives per micro-batch; the same for every plan with these degrees (the tuner's many). */
+function layerCostsOf(model: AnalyzedModel, hw: Hardware, layout: Layout, kc: KernelCost, vb: number, topo: ReturnType<typeof buildTopology>) {
+  let m = layerCosts.get(model);
+  if (!m) layerCosts.set(model, (m = new Map()));
+  const key = `${JSON.stringify(hw)}|${layout.workers}|${layout.tensor}|${layout.sequenceParallel}|${layout.microBatch}|${layout.precision}`;
+  let c = m.get(key);
+  if (!c) {
+    const b = layout.microBatch;
+    c = { times: model.layers.map((l) => kc.layer(l, b, layout.tensor, layout.sequenceParallel)), comms: model.layers.map((l) => tensorComm(l, b, layout, topo, vb)) };
+    if (m.size > 256) m.clear();
+    m.set(key, c);
+  }
+  return c;
+}
+
 function chunksOf(model: AnalyzedModel, hw: Hardware, layout: Layout, kc: KernelCost, vb: number, topo: ReturnType<typeof buildTopology>): Chunk[] {
   const b = layout.microBatch;
-  const times = model.layers.map((l) => kc.layer(l, b, layout.tensor, layout.sequenceParallel));
-  const comms = model.layers.map((l) => tensorComm(l, b, layout, topo, vb));
+  const { times, comms } = layerCostsOf(model, hw, layout, kc, vb, topo);
   const groups = partition(model, layout.pipeline * layout.chunks, (i) => times[i].forward + times[i].backward + comms[i].forward + comms[i].backward);
   const stageOf = new Map<number, number>();
   groups.forEach((g, j) => g.forEach((i) => stageOf.set(i, j)));
@@ -95,13 +112,23 @@ function flopsPerSample(model: AnalyzedModel, layout: Layout): { model: number; 
   return { model: m, hardware: m + extra };
 }
 
-export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, keepGraph = false): ComposedResult {
+/** Peak memory per worker of a composed plan, without simulating it (the tuner's first filter). */
+export function composedPlanMemory(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan): MemoryUse & { stage: number } {
+  return prepare(model, hw, plan).memory;
+}
+
+function prepare(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan) {
   const layout = layoutOf(plan.plan);
   const vb = bytesOf(layout.precision);
   const kc = new KernelCost(hw, layout.precision);
   const topo = buildTopology(hw.network, layout.workers);
   const chunks = chunksOf(model, hw, layout, kc, vb, topo);
   const memory = composedMemory(model, layout, chunks.map((c) => c.layers), vb, hw.device.memoryBytes);
+  return { layout, vb, kc, topo, chunks, memory };
+}
+
+export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, keepGraph = false): ComposedResult {
+  const { layout, kc, topo, chunks, memory } = prepare(model, hw, plan);
   const perSample = flopsPerSample(model, layout);
   const samples = plan.stepSamples;
   const base = { layout, memory, modelFlopsPerStep: perSample.model * samples, hardwareFlopsPerStep: perSample.hardware * samples };
@@ -114,9 +141,13 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
   const M = layout.microBatches;
   const sync = plan.segments[0]?.segment.parallelism === 'data' ? plan.segments[0].segment.sync ?? defaultSync(hw.network.topology) : defaultSync(hw.network.topology);
   const state = bytesPerParameter(layout);
+  // Seconds to send activations into virtual stage j (and its gradients back out of it), and of a ZeRO-3 gather of its weights.
+  const sendInto = chunks.map((_, j) => (j === 0 ? 0 : p2pSeconds(layout, topo, chunks[j - 1].sendBytes, (j - 1) % P)));
+  const gatherOf = chunks.map((c, j) => (layout.zero >= 3 && layout.data > 1 ? collectiveSeconds('all-gather', topo, dataGroup(layout, j % P), c.parameters * state.weights) : 0));
   const g = new TaskGraph();
   let weightsReady = new Array<number>(P).fill(-1);
   const steps = 2;
+  const labels = { fwd: chunks.map((_, j) => `fwd stage ${j}`), bwd: chunks.map((_, j) => `bwd stage ${j}`) };
   for (let k = 0; k < steps; k++) {
     g.step = k;
     const fDone = chunks.map(() => new Array<number>(M).fill(-1));
@@ -139,22 +170,17 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
           const from = op.backward ? (j === V - 1 ? -2 : bDone[j + 1][m]) : j === 0 ? -2 : fDone[j - 1][m];
           if (from === -1 || (op.backward && fDone[j][m] === -1)) break;
           const deps = [last[p]];
-          if (from >= 0) {
-            const src = op.backward ? (j + 1) % P : (j - 1 + P) % P;
-            // Gradients flow back over the same boundary the activations crossed.
-            const bytes = op.backward ? c.sendBytes : chunks[j - 1].sendBytes;
-            const stage = op.backward ? p : src;
-            deps.push(g.delay(p, p2pSeconds(layout, topo, bytes, stage), [from], `${op.backward ? 'grad' : 'act'} mb${m} → stage ${j}`));
-          }
-          if (layout.zero >= 3 && layout.data > 1) {
-            gatherChain[p] = g.delay(p, collective('all-gather').time(topo, dataGroup(layout, p), c.parameters * state.weights), [gatherChain[p]], `zero-3 gather stage ${j}`);
+          // Gradients flow back over the same boundary the activations crossed.
+          if (from >= 0) deps.push(g.delay(p, op.backward ? sendInto[j + 1] : sendInto[j], [from], op.backward ? 'send gradients' : 'send activations'));
+          if (gatherOf[j] > 0) {
+            gatherChain[p] = g.delay(p, gatherOf[j], [gatherChain[p]], 'zero-3 gather');
             deps.push(gatherChain[p]);
           }
           if (op.backward) deps.push(fDone[j][m]);
           const secs = op.backward ? c.backward : c.forward;
           const comm = op.backward ? c.backwardComm : c.forwardComm;
-          const t = g.compute(p, secs, deps, `${op.backward ? 'bwd' : 'fwd'} stage ${j} mb${m}`, op.backward ? 'backward' : 'forward');
-          const done = comm > 0 ? g.delay(p, comm, [t], `tensor all-reduce stage ${j} mb${m}`) : t;
+          const t = g.compute(p, secs, deps, op.backward ? labels.bwd[j] : labels.fwd[j], op.backward ? 'backward' : 'forward');
+          const done = comm > 0 ? g.delay(p, comm, [t], 'tensor collectives') : t;
           last[p] = done;
           (op.backward ? bDone : fDone)[j][m] = done;
           if (op.backward) lastBackward[j] = done;

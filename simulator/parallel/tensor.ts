@@ -2,7 +2,7 @@
 // layer divided among the tensor ranks as its `split` says. Costs: the all-reduces its split
 // states, forward and backward (with sequence parallelism a reduce-scatter and an all-gather
 // each), blocking as Megatron-LM runs them; memory: divided parameters and stashed activations.
-import { collective } from '../collectives';
+import { collectiveSeconds } from './closed-form';
 import type { LayerInfo } from '../model/analyze';
 import type { Topology } from '../topology/topology';
 import { Layout, tensorGroup } from './layout';
@@ -20,8 +20,8 @@ export function tensorComm(l: LayerInfo, samples: number, layout: Layout, topo: 
     if (values === 0) return 0;
     const bytes = values * samples * valueBytes;
     return layout.sequenceParallel
-      ? collective('reduce-scatter').time(topo, ranks, bytes) + collective('all-gather').time(topo, ranks, bytes)
-      : collective('ring-allreduce').time(topo, ranks, bytes);
+      ? collectiveSeconds('reduce-scatter', topo, ranks, bytes) + collectiveSeconds('all-gather', topo, ranks, bytes)
+      : collectiveSeconds('ring-allreduce', topo, ranks, bytes);
   };
   // A sharded output (a weird-trick dense layer) is all-gathered before a layer that needs it whole.
   const gather = l.split.output === 'sharded' && l.type !== 'lmHead' ? l.outputShape.reduce((a, b) => a * b, 1) : 0;
