@@ -14,7 +14,7 @@ export interface FlopRates {
   hardwareFlopsPerStep: number;
   /** Hardware FLOP/s per worker (the "achieved TFLOP/s per GPU" of Megatron-LM's tables). */
   achievedFlopsPerWorker: number;
-  /** Model FLOPs utilisation: model FLOP/s per worker over the device's peak at the plan's precision. */
+  /** Model FLOPs utilisation: model FLOP/s per worker over the device's 16-bit dense peak (fp32 plans: its fp32 peak). */
   mfu: number;
 }
 
@@ -31,7 +31,8 @@ export function simulateComposedPlan(model: AnalyzedModel, hw: Hardware, plan: R
   const baseline = options.baselineStepSeconds ?? (K === 1 ? step : singleWorkerStep(model, hw, plan));
   const speedup = samples / step / (p.batchPerWorker / baseline);
   const precision = r.layout.precision;
-  const peak = precision === 'fp32' ? hw.device.peakFlops : hw.device.peakFlopsByPrecision?.[peakKey(precision)] ?? hw.device.peakFlops;
+  // MFU against the 16-bit dense peak for every reduced precision (fp8 plans included), so plans compare.
+  const peak = precision === 'fp32' ? hw.device.peakFlops : hw.device.peakFlopsByPrecision?.[peakKey('bf16')] ?? hw.device.peakFlopsByPrecision?.fp16 ?? hw.device.peakFlops;
   const flops: FlopRates = {
     modelFlopsPerStep: r.modelFlopsPerStep, hardwareFlopsPerStep: r.hardwareFlopsPerStep,
     achievedFlopsPerWorker: r.hardwareFlopsPerStep / step / K, mfu: r.modelFlopsPerStep / step / K / peak,
