@@ -96,3 +96,12 @@ export function targetProblems(target: Target, classes: number | undefined, path
 }
 
 export const describeTarget = (t: Target): string => (t.metric === 'accuracy' ? `validation accuracy ${t.value}` : `validation loss ${t.value}`);
+
+export { effectiveNoiseScale as effectiveNoiseScaleOf } from '../statistics/efficiency';
+
+/** `--target loss=0.1` or `--target accuracy=0.97` as a Target, or a problem naming the flag. */
+export function parseTarget(text: string): Target | Problem {
+  const m = /^(loss|accuracy)=([0-9.eE+-]+)$/.exec(text.trim());
+  if (!m || !Number.isFinite(Number(m[2]))) return problem('--target', `must be loss=<nats> or accuracy=<fraction>, got "${text}"`);
+  return { metric: m[1] as Target['metric'], value: Number(m[2]) };
+}
