@@ -16,6 +16,8 @@ import { runOnProcesses } from './processes/spawn';
 import { openStoreSession } from './s3/session';
 import { NoiseScaleEstimator, NoiseScaleReport } from './noise-scale';
 import { stepsToTarget, ValidationPoint } from './validation';
+import { dataSourceFor } from './model/datasets';
+import { headOf } from './model/network';
 import type { Target } from '../simulator/model/training';
 
 export interface RunOptions {
@@ -93,6 +95,12 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
   });
   if (options.processes && kind.name !== 's3') storeProblems.push(problem('processes', 'worker processes share nothing but an object store: run them with --transport s3'));
   if (storeProblems.length) throw new UserError(storeProblems);
+  // A data set that cannot be read is the user's input: one line here, not a worker's failure.
+  try {
+    dataSourceFor(model.model, options.seed, model.layers[headOf(model).logitsLayer].outputShape[0]);
+  } catch (e) {
+    throw new UserError([problem('training.dataset', (e as Error).message)]);
+  }
 
   const records: StepRecord[][] = Array.from({ length: workers }, () => []);
   let setupSeconds = 0;
