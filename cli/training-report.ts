@@ -14,7 +14,7 @@ export function learningRateFor(model: Model, globalBatch: number, flag: number 
   const rule = model.training?.learningRate;
   if (!rule) return { lr: fallback, from: 'default' };
   const n = noiseScale ?? (model.training?.noiseScale !== undefined ? effectiveNoiseScaleOf(model.training.noiseScale) : undefined);
-  if (rule.scaling === 'noise-scale' && n === undefined) throw new UserError([problem('--lr', `model ${model.name} scales its learning rate by the noise scale but has no training.noiseScale: give --lr or --noise-scale`)]);
+  if (rule.scaling === 'noise-scale' && n === undefined) throw new UserError([problem('--lr', `model ${model.name} scales its learning rate by the noise scale but has no training.noiseScale: give --lr`)]);
   return { lr: scaledLearningRate(rule.scaling, rule.base, rule.batch, globalBatch, n), from: `training.learningRate (${rule.scaling} from ${rule.base} at batch ${rule.batch})` };
 }
 

@@ -32,26 +32,26 @@ test('the two estimates are unbiased: their means over many steps approach |G|²
   const rng = new Rng(12);
   let g = 0;
   let t = 0;
-  const n = 4000;
+  const n = 2000;
   for (let i = 0; i < n; i++) {
     const e = unbiasedEstimates(step(rng, 2, 8))!;
     g += e.gradientSquares / n;
     t += e.traceCovariance / n;
   }
-  // Standard errors at n = 4000 are about 2% of tr(Σ) and 10% of |G|² here.
+  // Standard errors at n = 2000 are about 3% of tr(Σ) and 14% of |G|² here (4σ bounds).
   expect(Math.abs(t - trueTrace) / trueTrace).toBeLessThan(0.06);
-  expect(Math.abs(g - trueG2) / trueG2).toBeLessThan(0.3);
+  expect(Math.abs(g - trueG2) / trueG2).toBeLessThan(0.5);
 });
 
-test('the smoothed estimator finds B_noise = tr(Σ)/|G|² within 30%, with more workers too', () => {
+test('the smoothed estimator finds B_noise = tr(Σ)/|G|² within 35%, with more workers too', () => {
   for (const K of [2, 4]) {
     const rng = new Rng(7 + K);
     const est = new NoiseScaleEstimator();
-    for (let i = 0; i < 3000; i++) est.add(step(rng, K, 16));
+    for (let i = 0; i < 1500; i++) est.add(step(rng, K, 16));
     const r = est.report();
-    expect(r.steps).toBe(3000);
-    expect(r.noiseScale! / (trueTrace / trueG2)).toBeGreaterThan(0.7);
-    expect(r.noiseScale! / (trueTrace / trueG2)).toBeLessThan(1.3);
+    expect(r.steps).toBe(1500);
+    expect(r.noiseScale! / (trueTrace / trueG2)).toBeGreaterThan(0.65);
+    expect(r.noiseScale! / (trueTrace / trueG2)).toBeLessThan(1.35);
     expect(r.latestNoiseScale).toBeGreaterThan(0);
   }
 });
