@@ -40,7 +40,7 @@ export function accuracyReport(model: Model, inputs: TrainingInputs, r: TuneResu
   // Goyal et al.'s linear scaling rule, arXiv:1706.02677) — the best plan scored at or below it.
   const reference = model.training?.learningRate?.batch ?? 256;
   const smaller = [...r.byGlobalBatch.entries()].filter(([b]) => b <= reference && b < best.result.samplesPerStep).sort((a, b) => b[0] - a[0])[0]?.[1];
-  const why = explainBatch(best, stats, { smaller, fastest });
+  const why = explainBatch(best, stats, { smaller, fastest, objective: r.objective });
   const target = inputs.target ? describeTarget(inputs.target) : 'the target the noise scale was measured for';
   const lines = [
     `to ${target} (noise scale ${Math.round(stats.noiseScale).toLocaleString('en-US')} samples from ${inputs.noiseScaleFrom}):`,

@@ -4,7 +4,7 @@ import { problem, Problem } from '../simulator/errors';
 import type { Model } from '../simulator/model/schema';
 import { Dataset, describeTarget, effectiveNoiseScaleOf, Target, targetProblems } from '../simulator/model/training';
 import { goodput, statisticalEfficiency } from '../simulator/statistics/efficiency';
-import { axes, Statistics, targetSamples } from './objective';
+import { axes, Objective, Statistics, targetSamples, value } from './objective';
 import type { Scored } from './tune';
 
 export interface ToTarget {
@@ -39,10 +39,15 @@ export function toTarget(s: Scored, stats: Statistics, dataset?: Dataset): ToTar
 const times = (x: number) => `${x >= 10 ? x.toFixed(0) : x.toFixed(1)}×`;
 const n = (x: number) => x.toLocaleString('en-US');
 
-/** "batch 4,096: 1.9× the samples of batch 256, but 11× the throughput" — and against the fastest plan. */
-export function explainBatch(best: Scored, stats: Statistics, o: { smaller?: Scored; fastest?: Scored }): string[] {
+/**
+ * "batch 4,096: 1.9× the samples of batch 256, but 11× the throughput" — and why not the plan with
+ * the most throughput, judged by the objective (time or cost to the target).
+ */
+export function explainBatch(best: Scored, stats: Statistics, o: { smaller?: Scored; fastest?: Scored; objective?: Objective }): string[] {
+  const objective = o.objective ?? 'time-to-accuracy';
   const B = best.result.samplesPerStep;
   const E = (s: Scored) => targetSamples(stats, s.result.samplesPerStep)!;
+  const toGo = (s: Scored) => value({ ...s.score, samplesToTarget: E(s) }, objective);
   const lines: string[] = [];
   const s = o.smaller;
   if (s && s.result.samplesPerStep < B)
@@ -51,8 +56,10 @@ export function explainBatch(best: Scored, stats: Statistics, o: { smaller?: Sco
   if (f && f.result.samplesPerStep > B) {
     const thr = f.result.samplesPerSecond / best.result.samplesPerSecond;
     const smp = E(f) / E(best);
+    const what = objective === 'cost-to-accuracy' ? 'cost' : 'time';
+    const loss = objective === 'cost-to-accuracy' ? 'the extra samples and workers cost more than its speed saves' : 'the efficiency loss outweighs the throughput gain';
     lines.push(`batch ${n(f.result.samplesPerStep)} has the most throughput (${times(thr)} that of batch ${n(B)}) but needs ${times(smp)} the samples to the target: ` +
-      `the efficiency loss outweighs the throughput gain (${(smp / thr).toFixed(2)}× the time), so the tuner stops at ${n(B)}, ${B >= stats.noiseScale ? 'above' : 'below'} the noise scale ${n(Math.round(stats.noiseScale))}`);
+      `${loss} (${(toGo(f) / toGo(best)).toFixed(2)}× the ${what}), so the tuner stops at ${n(B)}, ${B >= stats.noiseScale ? 'above' : 'below'} the noise scale ${n(Math.round(stats.noiseScale))}`);
   } else if (f && f.result.samplesPerStep === B) lines.push(`batch ${n(B)} is also the plan with the most throughput: at noise scale ${n(Math.round(stats.noiseScale))} its efficiency (${statisticalEfficiency(stats.noiseScale, B).toFixed(2)}) costs less than any smaller batch would lose in throughput`);
   return lines;
 }
