@@ -29,7 +29,7 @@ export function accuracyInputs(model: Model, o: { noiseScale?: number; target?: 
   return r.value;
 }
 
-const hours = (s: number) => (s >= 3600 ? `${fixed(s / 3600, 2)} h` : s >= 60 ? `${fixed(s / 60, 1)} min` : `${fixed(s, 1)} s`);
+const hours = (s: number) => (s >= 3600 ? `${fixed(s / 3600, 2)} h` : s >= 60 ? `${fixed(s / 60, 1)} min` : s >= 1 ? `${fixed(s, 1)} s` : `${(s * 1e3).toPrecision(3)} ms`);
 
 /** The to-target figures of the best plan and the explanation of its batch, as a document and as lines. */
 export function accuracyReport(model: Model, inputs: TrainingInputs, r: TuneResult, fastest: Scored | undefined, unit: string): { doc: object; lines: string[] } {
@@ -45,7 +45,7 @@ export function accuracyReport(model: Model, inputs: TrainingInputs, r: TuneResu
   const lines = [
     `to ${target} (noise scale ${Math.round(stats.noiseScale).toLocaleString('en-US')} samples from ${inputs.noiseScaleFrom}):`,
     t.absolute
-      ? `  ${Math.round(t.samples).toLocaleString('en-US')} samples${t.epochs !== undefined ? ` (${fixed(t.epochs, 1)} epochs)` : ''} in ${Math.round(t.steps).toLocaleString('en-US')} steps: ${hours(t.seconds)}, ${unit === 'dollars' ? `$${fixed(t.cost, 2)}` : `${fixed(t.cost, 0)} worker-seconds`}`
+      ? `  ${Math.round(t.samples).toLocaleString('en-US')} samples${t.epochs !== undefined ? ` (${fixed(t.epochs, 1)} epochs)` : ''} in ${Math.round(t.steps).toLocaleString('en-US')} steps: ${hours(t.seconds)}, ${unit === 'dollars' ? `$${t.cost >= 1 ? fixed(t.cost, 2) : t.cost.toPrecision(3)}` : `${t.cost.toPrecision(3)} worker-seconds`}`
       : `  ${fixed(t.samples, 2)}× E_min samples; time ${t.seconds.toPrecision(3)} s × E_min, cost ${t.cost.toPrecision(3)} ${unit} × E_min (the model has no training.minSamples)`,
     `  statistical efficiency ${fixed(t.efficiency, 2)}, goodput ${fixed(t.goodput, 0)} of ${fixed(best.result.samplesPerSecond, 0)} samples/s`,
     ...why.map((w) => `  ${w}`),

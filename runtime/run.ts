@@ -95,6 +95,10 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
   });
   if (options.processes && kind.name !== 's3') storeProblems.push(problem('processes', 'worker processes share nothing but an object store: run them with --transport s3'));
   if (storeProblems.length) throw new UserError(storeProblems);
+  if (options.evaluateEvery !== undefined) {
+    if (!model.model.training?.dataset?.loader) throw new UserError([problem('evaluate-every', `validation needs a real data set: model ${model.model.name} has no training.dataset.loader`)]);
+    if (plan.family !== 'single' && plan.family !== 'data') throw new UserError([problem('evaluate-every', `validation runs on plans whose workers hold the whole model (single, data), not ${plan.family}`)]);
+  }
   // A data set that cannot be read is the user's input: one line here, not a worker's failure.
   try {
     dataSourceFor(model.model, options.seed, model.layers[headOf(model).logitsLayer].outputShape[0]);

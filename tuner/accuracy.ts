@@ -89,7 +89,7 @@ export function trainingInputs(model: Model, flags: { noiseScale?: number; targe
   if (noiseScale === undefined && t?.noiseScale !== undefined) {
     if (!sameTarget) return { ok: false, problems: [problem('--noise-scale', `the model's noise scale is for ${t.target ? describeTarget(t.target) : 'its own target'}; give one for ${describeTarget(flags.target!)}`)] };
     noiseScale = effectiveNoiseScaleOf(t.noiseScale);
-    from = `model file (${t.source})`;
+    from = "the model's training.noiseScale";
   }
   // E_min belongs to the model's own target, like its noise scale.
   const minSamples = sameTarget ? t?.minSamples : undefined;
