@@ -1,6 +1,7 @@
 // Time to accuracy on the command line: the real run's report, and bad input as one line, exit 2.
 import { readFileSync } from 'node:fs';
 import { runCli, tempFile } from '../helpers/cli';
+import { loadModel } from '../../simulator/model/analyze';
 import { hardwarePath, modelPath } from '../helpers/scenarios';
 
 const mnist = JSON.parse(readFileSync(modelPath('mnist-mlp'), 'utf8'));
@@ -18,6 +19,7 @@ describe('bad input', () => {
     oneLine(await runCli('tune', '--model', resnet, '--hardware', a100, '--objective', 'time-to-accuracy', '--noise-scale', '0'), /--noise-scale: must be a positive number/);
     oneLine(await runCli('sweep', '--model', resnet, '--hardware', a100, '--over', 'batch', '--noise-scale', '-5'), /--noise-scale: must be a positive number/);
     oneLine(await runCli('inspect', '--model', tempFile('m.json', { ...mnist, training: { ...mnist.training, noiseScale: 0, source: 'x' } })), /training\.noiseScale: must be a positive number/);
+    oneLine(await runCli('inspect', '--model', tempFile('m.json', { ...mnist, training: { ...mnist.training, noiseScale: [{ from: 0.2, value: 50 }] } })), /training\.noiseScale\[0\]\.from: the schedule must start at progress 0/);
   });
 
   test('a target the model cannot express', async () => {
@@ -53,4 +55,16 @@ test('tune --objective time-to-accuracy on ResNet-50 × the A100s stops below th
   expect(doc.accuracy.toTarget.globalBatch).toBe(B);
   expect(doc.accuracy.why.join('\n')).toMatch(/has the most throughput .* but needs .* the samples to the target: the efficiency loss outweighs the throughput gain/);
   expect(doc.best.memory.fits).toBe(true);
+});
+
+test('calibrate --noise-scale measures the model on 2 workers and writes its training section', async () => {
+  const file = tempFile('mnist.json', { ...mnist, training: { ...mnist.training, noiseScale: undefined, minSamples: undefined, source: undefined } });
+  const r = await runCli('calibrate', '--noise-scale', '--model', file, '--workers', '2', '--batch', '16', '--steps', '8', '--backend', 'cpu');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/gradient noise scale \d+ samples over 8 steps; wrote training\.noiseScale/);
+  const m = loadModel(file);
+  expect(m.ok && m.value.model.training?.noiseScale).toBeGreaterThan(0);
+  expect(m.ok && m.value.model.training?.source).toMatch(/McCandlish et al\. 2018, appendix A\) averaged over 8 steps of 2 × 16 samples/);
+  // The data set and target stay as they were.
+  expect(m.ok && m.value.model.training?.dataset?.loader).toBe('mnist');
 });
