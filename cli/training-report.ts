@@ -2,8 +2,8 @@
 // measured gradient noise scale, and the learning rate the model's rule gives for the plan's batch.
 import { problem, UserError } from '../simulator/errors';
 import type { Model } from '../simulator/model/schema';
-import { describeTarget, effectiveNoiseScaleOf } from '../simulator/model/training';
-import { scaledLearningRate } from '../simulator/statistics/efficiency';
+import { describeTarget } from '../simulator/model/training';
+import { effectiveNoiseScale, scaledLearningRate } from '../simulator/statistics/efficiency';
 import type { RunResult } from '../runtime/run';
 import { chart, writeChart } from './plot';
 import { fixed } from './table';
@@ -13,7 +13,7 @@ export function learningRateFor(model: Model, globalBatch: number, flag: number 
   if (flag !== undefined) return { lr: flag, from: '--lr' };
   const rule = model.training?.learningRate;
   if (!rule) return { lr: fallback, from: 'default' };
-  const n = noiseScale ?? (model.training?.noiseScale !== undefined ? effectiveNoiseScaleOf(model.training.noiseScale) : undefined);
+  const n = noiseScale ?? (model.training?.noiseScale !== undefined ? effectiveNoiseScale(model.training.noiseScale) : undefined);
   if (rule.scaling === 'noise-scale' && n === undefined) throw new UserError([problem('--lr', `model ${model.name} scales its learning rate by the noise scale but has no training.noiseScale: give --lr`)]);
   return { lr: scaledLearningRate(rule.scaling, rule.base, rule.batch, globalBatch, n), from: `training.learningRate (${rule.scaling} from ${rule.base} at batch ${rule.batch})` };
 }

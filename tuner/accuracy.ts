@@ -2,8 +2,8 @@
 // training, and why the tuner's batch beats a smaller one and the one with the most throughput.
 import { problem, Problem } from '../simulator/errors';
 import type { Model } from '../simulator/model/schema';
-import { Dataset, describeTarget, effectiveNoiseScaleOf, Target, targetProblems } from '../simulator/model/training';
-import { goodput, statisticalEfficiency } from '../simulator/statistics/efficiency';
+import { Dataset, describeTarget, Target, targetProblems } from '../simulator/model/training';
+import { effectiveNoiseScale, goodput, statisticalEfficiency } from '../simulator/statistics/efficiency';
 import { axes, Objective, Statistics, targetSamples, value } from './objective';
 import type { Scored } from './tune';
 
@@ -88,7 +88,7 @@ export function trainingInputs(model: Model, flags: { noiseScale?: number; targe
   let from = noiseScale !== undefined ? '--noise-scale' : undefined;
   if (noiseScale === undefined && t?.noiseScale !== undefined) {
     if (!sameTarget) return { ok: false, problems: [problem('--noise-scale', `the model's noise scale is for ${t.target ? describeTarget(t.target) : 'its own target'}; give one for ${describeTarget(flags.target!)}`)] };
-    noiseScale = effectiveNoiseScaleOf(t.noiseScale);
+    noiseScale = effectiveNoiseScale(t.noiseScale);
     from = "the model's training.noiseScale";
   }
   // E_min belongs to the model's own target, like its noise scale.

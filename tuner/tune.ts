@@ -44,8 +44,6 @@ export interface TuneResult {
   frontier: Scored[];
   /** The best plan (by the objective) at each global batch scored, by batch: what the explanation compares. */
   byGlobalBatch: Map<number, Scored>;
-  /** The plan with the most samples per second (what the throughput objective picks). */
-  fastest?: Scored;
   candidates: number;
   evaluated: number;
   fromLog: number;
@@ -75,7 +73,6 @@ export async function tune(model: AnalyzedModel, hw: Hardware, o: TuneOptions = 
   const infeasibleFamilies: TuneResult['infeasibleFamilies'] = {};
   const scored: Scored[] = [];
   const byGlobalBatch = new Map<number, Scored>();
-  let fastest: Scored | undefined;
   let evaluated = 0;
   let fromLog = 0;
   let pruned = 0;
@@ -91,7 +88,6 @@ export async function tune(model: AnalyzedModel, hw: Hardware, o: TuneOptions = 
     scored.push(s);
     const atBatch = byGlobalBatch.get(r.samplesPerStep);
     if (!atBatch || value(s.score, objective) < value(atBatch.score, objective)) byGlobalBatch.set(r.samplesPerStep, s);
-    if (!fastest || s.score.secondsPerSample < fastest.score.secondsPerSample) fastest = s;
     const cur = families[c.family];
     if (!cur || value(s.score, objective) < value(cur.score, objective)) families[c.family] = s;
   };
@@ -135,7 +131,7 @@ export async function tune(model: AnalyzedModel, hw: Hardware, o: TuneOptions = 
   if (!o.evaluator) await evaluator.close();
   const ranked = Object.values(families).sort((a, b) => value(a!.score, objective) - value(b!.score, objective));
   return {
-    best: ranked[0], families, infeasibleFamilies, frontier: paretoFrontier(scored, objective), byGlobalBatch, fastest, candidates: all.length,
+    best: ranked[0], families, infeasibleFamilies, frontier: paretoFrontier(scored, objective), byGlobalBatch, candidates: all.length,
     evaluated, fromLog, pruned, infeasible, interrupted, objective,
   };
 }

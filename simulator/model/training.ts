@@ -101,7 +101,6 @@ export function targetProblems(target: Target, classes: number | undefined, path
 
 export const describeTarget = (t: Target): string => (t.metric === 'accuracy' ? `validation accuracy ${t.value}` : `validation loss ${t.value}`);
 
-export { effectiveNoiseScale as effectiveNoiseScaleOf } from '../statistics/efficiency';
 
 /** `--target loss=0.1` or `--target accuracy=0.97` as a Target, or a problem naming the flag. */
 export function parseTarget(text: string): Target | Problem {
