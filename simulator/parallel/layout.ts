@@ -30,8 +30,12 @@ export function composed(plan: Plan): boolean {
     (plan.precision !== undefined && !['fp32', 'mixed'].includes(plan.precision));
 }
 
-/** Whether the model is a transformer (its layers state their kernels): always simulated through the composed path. */
-export const isTransformer = (model: AnalyzedModel): boolean => model.layers.some((l) => l.kernels !== undefined);
+/**
+ * Whether the model is a transformer — it has attention, whose time only the kernel-level cost
+ * model (and whose memory only the composed accounting) gets right: always simulated through the
+ * composed path. Convolutional models keep their per-segment lowerings unless a plan composes.
+ */
+export const isTransformer = (model: AnalyzedModel): boolean => model.layers.some((l) => l.split.over === 'heads');
 
 export function layoutOf(plan: Plan): Layout {
   const tensor = plan.tensor ?? 1;
