@@ -51,6 +51,10 @@ describe('composed plans on the command line', () => {
     const r = await runCli('simulate', '--model', gpt2, '--hardware', selene, '--plan', mixed);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/segments: tensor and pipeline degrees compose with one data segment over the whole model/);
+    // A per-segment shorthand on a transformer says how to write it instead.
+    const s = await runCli('simulate', '--model', gpt2, '--hardware', selene, '--strategy', 'pipeline', '--workers', '4', '--batch', '8');
+    expect(s.code).toBe(2);
+    expect(s.stderr).toMatch(/segments: gpt2 is a transformer: give one data segment over the whole model and split it with "tensor" and "pipeline"/);
   });
 
   test('tune on GPT-2 searches the composed dimensions and writes a plan that loads', async () => {
