@@ -73,7 +73,7 @@ export function composedCandidates(model: AnalyzedModel, hw: Hardware, o: Compos
       const dp = W / (tp * pp);
       if (!Number.isInteger(dp) || o.globalBatch % dp !== 0) continue;
       const perReplica = o.globalBatch / dp;
-      for (const mb of f.microBatch ? [f.microBatch] : [1, 2].filter((b) => perReplica % b === 0))
+      for (const mb of f.microBatch ? [f.microBatch] : [1, 2, 4, 8, 16, 32].filter((b) => perReplica % b === 0))
         for (const schedule of f.schedule ? [f.schedule] : pp > 1 ? (['1f1b', 'interleaved'] as const) : ([undefined] as const))
           for (const zero of f.zero !== undefined ? [f.zero] : dp > 1 ? ([0, 1, 3] as const).filter((z) => z < 3 || (tp === 1 && pp === 1)) : [0 as const])
             for (const recompute of f.recompute ? [f.recompute] : (['none', 'selective', 'full'] as const))
