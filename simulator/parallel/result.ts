@@ -18,8 +18,6 @@ export interface FlopRates {
   mfu: number;
 }
 
-const datasetDefault = 1_281_167;
-
 export function simulateComposedPlan(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, options: SimulateOptions = {}): SimulationResult {
   const r = simulateComposed(model, hw, plan, true);
   const p = plan.plan;
@@ -40,7 +38,7 @@ export function simulateComposedPlan(model: AnalyzedModel, hw: Hardware, plan: R
   const result: SimulationResult = {
     feasible: true, plan: p, family: plan.family, stepTimeSeconds: step, samplesPerStep: samples, samplesPerSecond: samples / step,
     speedup, efficiency: speedup / K, breakdown: r.breakdown!, memory: r.memory,
-    cost: costOf(hw, plan, step, g, 1, options.datasetSamples ?? datasetDefault),
+    cost: costOf(hw, plan, step, g, 0, options.datasetSamples ?? model.model.training?.dataset?.trainSamples),
     bytesPerStep: 0, restartSecondsPerStep: 0, simulatedWorkers: r.layout.pipeline, events: r.events ?? 0, flops,
   };
   g.dispose();
