@@ -1,0 +1,83 @@
+// One simulated run's timeline as the report draws it: a track per worker's compute stream, one
+// per worker's communication and one per network link, and every task as a box on its tracks.
+// The Perfetto trace of the same run travels gzipped beside it, for download.
+import { gzipSync } from 'node:zlib';
+import { CATEGORIES, COMPUTE, TRANSFER, type TaskGraph } from '../simulator/engine/graph';
+import type { Timeline } from '../simulator/engine/run';
+import { stepSpans } from '../simulator/metrics';
+import { traceDocument } from '../simulator/trace';
+import type { Topology } from '../simulator/topology/topology';
+import type { TimelineSection } from './data';
+
+/** Workers drawn: beyond this a page of tracks stops being readable (the trace keeps them all). */
+export const MAX_WORKERS_SHOWN = 16;
+/** Boxes above which only the measured step is kept (the page stays smooth, the file small). */
+export const MAX_BOXES = 40_000;
+/** Traces larger than this (before gzip) are left out: the file must stay a few megabytes. */
+const MAX_TRACE_BYTES = 12e6;
+
+export function timelineSection(g: TaskGraph, t: Timeline, workers: number, topo: Topology): TimelineSection {
+  const shown = Math.min(workers, MAX_WORKERS_SHOWN);
+  let steps = 0;
+  for (let i = 0; i < g.size; i++) steps = Math.max(steps, g.steps[i] + 1);
+  const spans = stepSpans(g, t, steps);
+  // Synchronous plans repeat from the second step on (see simulate); it is the one measured.
+  const measured = Math.min(1, steps - 1);
+  const window: [number, number] = [spans.starts[measured], spans.ends[measured]];
+  const tracks: string[] = [];
+  for (let w = 0; w < shown; w++) tracks.push(`worker ${w} compute`, `worker ${w} communication`);
+  const linkTrack = new Map<number, number>();
+  const labelIndex = new Map<string, number>();
+  const out = { track: [] as number[], start: [] as number[], end: [] as number[], category: [] as number[], label: [] as number[], labels: [] as string[] };
+  const box = (track: number, i: number, label: string) => {
+    let li = labelIndex.get(label);
+    if (li === undefined) {
+      li = out.labels.length;
+      labelIndex.set(label, li);
+      out.labels.push(label);
+    }
+    out.track.push(track);
+    out.start.push(t.start[i]);
+    out.end.push(t.end[i]);
+    out.category.push(g.cats[i]);
+    out.label.push(li);
+  };
+  const collect = (keep: (i: number) => boolean) => {
+    for (let i = 0; i < g.size; i++) {
+      if (!(t.end[i] > t.start[i]) || !keep(i)) continue;
+      const w = g.where[i];
+      const label = g.labels[i];
+      if (g.kinds[i] === COMPUTE) {
+        if (w < shown) box(2 * w, i, label);
+      } else if (g.kinds[i] === TRANSFER) {
+        const dst = g.dst[i];
+        // A worker's communication track shows what it sends, and what it fetches from the store.
+        const owner = w < workers ? w : dst;
+        if (owner < shown) box(2 * owner + 1, i, `${label} → ${dst < workers ? `w${dst}` : 'store'}`);
+        for (const l of topo.route(w, dst)) {
+          let tr = linkTrack.get(l);
+          if (tr === undefined) linkTrack.set(l, (tr = -1 - linkTrack.size));
+          box(tr, i, label);
+        }
+      } else if (w >= 0 && w < shown) box(2 * w + 1, i, label);
+    }
+  };
+  collect(() => true);
+  if (out.track.length > MAX_BOXES) {
+    for (const k of Object.keys(out) as (keyof typeof out)[]) out[k].length = 0;
+    labelIndex.clear();
+    linkTrack.clear();
+    collect((i) => g.steps[i] === measured);
+  }
+  // Link tracks after the workers' in the order links were first used; negative indices resolved.
+  const links = [...linkTrack.entries()].sort((a, b) => b[1] - a[1]);
+  const base = tracks.length;
+  for (const [l] of links) tracks.push(`link ${topo.links[l]?.name ?? l}`);
+  const track = out.track.map((x) => (x >= 0 ? x : base + (-1 - x)));
+  const trace = traceDocument(g, t, topo);
+  return {
+    tracks, categories: [...CATEGORIES], labels: out.labels, track, start: out.start, end: out.end, category: out.category, label: out.label,
+    window, steps, workersShown: shown, workers,
+    ...(trace.length <= MAX_TRACE_BYTES ? { traceGzipBase64: gzipSync(trace, { level: 9 }).toString('base64') } : {}),
+  };
+}
