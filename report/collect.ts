@@ -60,7 +60,7 @@ export function curves(points: SweepPoint[], axis: Axis, hw: Hardware | undefine
 
 function figures(name: string, plan: ResolvedPlan, r: SimulationResult, chosen: boolean): PlanFigures {
   return {
-    name, description: describePlan(plan.plan), family: plan.family, chosen, feasible: r.feasible, memory: r.memory,
+    name, description: describePlan(plan.plan), family: plan.family, chosen, samplesPerStep: plan.stepSamples, feasible: r.feasible, memory: r.memory,
     ...(r.feasible ? { stepTimeSeconds: r.stepTimeSeconds, breakdown: r.breakdown } : { reason: r.reason }),
   };
 }
@@ -136,7 +136,7 @@ export function collect(input: ReportInput): ReportData {
     const compared = tune
       ? [{ name: `chosen: ${label(plan)}`, plan, why: undefined as string | undefined }, ...Object.entries(tune.families).filter(([f]) => f !== plan.family).map(([f, s]) => {
         const p = resolved(model, s.plan);
-        return { name: `best ${f}: ${label(p)}`, plan: p, why: s.why };
+        return { name: `best ${label(p)}`, plan: p, why: s.why };
       })]
       : comparedWithStrategies(model, hw, plan);
     const results = compared.map((c) => ({ ...c, result: c.plan === plan ? r : simulate(model, hw, c.plan) }));

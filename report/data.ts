@@ -72,6 +72,8 @@ export interface PlanFigures {
   family: string;
   /** The plan the report is about (the chosen one). */
   chosen: boolean;
+  /** Samples one step processes (plans differ: a model-parallel step is one batch, a data-parallel one K). */
+  samplesPerStep: number;
   feasible: boolean;
   reason?: string;
   stepTimeSeconds?: number;

@@ -8,6 +8,8 @@ import { Output } from '../io';
 import { chart, writeChart } from '../plot';
 import { progressBar } from '../progress';
 import { table, fixed } from '../table';
+import { writeReport } from '../../report';
+import { commandLine, reportOption, reportWritten } from '../report-option';
 
 /** Default values of each axis, around the hardware's own figure. */
 function defaults(axis: string, hwWorkers: number, bw: number, dens: number): number[] {
@@ -19,7 +21,7 @@ function defaults(axis: string, hwWorkers: number, bw: number, dens: number): nu
 }
 
 export function register(program: Command): void {
-  program
+  reportOption(program
     .command('sweep')
     .description('simulate strategies over workers, bandwidth, compute density or batch size')
     .requiredOption('--model <file>', 'model file')
@@ -30,8 +32,8 @@ export function register(program: Command): void {
     .option('--workers <n>', 'workers when not sweeping them (default: the hardware\'s, at most 8)', int('workers'))
     .option('--batch <n>', 'batch per worker when not sweeping it', int('batch'), 128)
     .option('--plot <file>', 'write an SVG chart of speedup (one line per strategy, with the ideal)')
-    .option('--json', 'one JSON document instead of a table')
-    .action((o: { model: string; hardware: string; over: (typeof AXES)[number]; values?: string; strategies: string; workers?: number; batch: number; plot?: string; json?: boolean }) => {
+    .option('--json', 'one JSON document instead of a table'))
+    .action((o: { model: string; hardware: string; over: (typeof AXES)[number]; values?: string; strategies: string; workers?: number; batch: number; plot?: string; json?: boolean; report?: string }) => {
       const { model, hardware } = loadModelHardware(o);
       const strategies = o.strategies.split(',').map((s) => s.trim()).filter(Boolean);
       const bad = strategies.filter((s) => !(STRATEGIES as readonly string[]).includes(s));
@@ -47,6 +49,7 @@ export function register(program: Command): void {
         series.push({ name: 'ideal', points: values.map((x) => [x, o.over === 'workers' ? x : workers] as [number, number]), dashed: true } as never);
         writeChart(o.plot, chart(`${model.model.name} on ${hardware.name}: speedup over ${o.over}`, o.over === 'density' ? 'compute density (FLOP/s per byte/s)' : o.over, 'speedup', series));
       }
+      if (o.report) process.stderr.write(reportWritten(o.report, writeReport(o.report, { command: commandLine(), model, hardware, sweep: { axis: o.over, points, workers: o.over === 'workers' ? undefined : workers } }).bytes) + '\n');
       new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, axis: o.over, workers: o.over === 'workers' ? undefined : workers, densityOfHardware: density(hardware), points }, () => {
         const xs = [...new Set(points.map((p) => p.x))];
         const label = (x: number) => (o.over === 'bandwidth' ? `${(x / 1e9).toPrecision(3)} GB/s` : o.over === 'density' ? x.toPrecision(3) : String(x));

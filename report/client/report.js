@@ -39,6 +39,14 @@
     if (a < 1e-2) return v.toExponential(0);
     return sig(v);
   }
+  /** The next round number (1, 2, 2.5, 5 × 10ⁿ) below (dir −1) or above (dir 1) v > 0. */
+  function nice(v, dir) {
+    var p = Math.pow(10, Math.floor(Math.log10(v)));
+    var steps = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10];
+    if (dir > 0) { for (var i = 0; i < steps.length; i++) if (steps[i] * p >= v) return steps[i] * p; }
+    for (var j = steps.length - 1; j >= 0; j--) if (steps[j] * p <= v) return steps[j] * p;
+    return v;
+  }
   function strategyStyle(name) { return STRATEGY[name] || { color: '#444', symbol: 'pin' }; }
 
   // ---- DOM helpers --------------------------------------------------------------------
@@ -236,8 +244,8 @@
     });
     if (series.length)
       series[0].markArea = {
-        silent: true, itemStyle: { color: 'rgba(0,0,0,0.06)' }, label: { position: 'insideTop', color: '#555', fontSize: 11 },
-        data: [[{ xAxis: t.window[0] * 1e3, name: 'measured step: ' + sig((t.window[1] - t.window[0]) * 1e3) + ' ms' }, { xAxis: t.window[1] * 1e3 }]],
+        silent: true, itemStyle: { color: 'rgba(0,0,0,0.06)' }, label: { show: false },
+        data: [[{ xAxis: t.window[0] * 1e3 }, { xAxis: t.window[1] * 1e3 }]],
       };
     var trackH = t.tracks.length > 40 ? 14 : 20;
     var plotH = t.tracks.length * trackH;
@@ -245,7 +253,7 @@
     var end = 0;
     for (var j = 0; j < t.end.length; j++) if (t.end[j] > end) end = t.end[j];
     var c = chart(parent, 'timeline', plotH + 150, {
-      title: { text: 'Step timeline: ' + t.steps + ' simulated steps, ' + t.workersShown + (t.workersShown < t.workers ? ' of ' + t.workers : '') + ' workers, ' + t.track.length.toLocaleString('en-US') + ' boxes' },
+      title: { text: 'Step timeline: ' + t.steps + ' simulated steps, ' + t.workersShown + (t.workersShown < t.workers ? ' of ' + t.workers : '') + ' workers, ' + t.track.length.toLocaleString('en-US') + ' boxes; the measured step (shaded) runs ' + sig(t.window[0] * 1e3) + '–' + sig(t.window[1] * 1e3) + ' ms' },
       legend: { top: 22, left: 0 },
       tooltip: { trigger: 'item' },
       grid: { left: 210, right: 30, top: 60, height: plotH },
@@ -253,7 +261,7 @@
         { type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter', startValue: Math.max(0, t.window[0] * 1e3 - pad), endValue: t.window[1] * 1e3 + pad },
         { type: 'slider', xAxisIndex: 0, filterMode: 'weakFilter', height: 18, bottom: 14, labelFormatter: function (v) { return sig(v) + ' ms'; } },
       ],
-      xAxis: axisName('time since the first step started (ms)', { type: 'value', min: 0, max: end * 1e3, nameGap: 26, position: 'bottom' }),
+      xAxis: axisName('time since the first step started (ms)', { type: 'value', min: 0, max: end * 1e3, nameGap: 26, position: 'bottom', axisLabel: { color: INK, formatter: tick, showMinLabel: false, showMaxLabel: false } }),
       yAxis: { type: 'category', data: t.tracks, inverse: true, axisLabel: { color: INK, fontSize: 11, interval: 0 }, axisTick: { show: false }, splitLine: { show: true, lineStyle: { color: '#f0f0f0' } } },
       series: series,
     }, 'canvas');
@@ -278,7 +286,7 @@
   }
 
   // ---- step breakdown -----------------------------------------------------------------
-  function planLabel(p) { return (p.chosen ? '★ ' : '') + p.name; }
+  function planLabel(p) { return (p.chosen ? '★ ' : '') + p.name + '\n' + p.samplesPerStep.toLocaleString('en-US') + ' samples per step'; }
   function breakdownSection() {
     var plans = data.plans.filter(function (p) { return p.breakdown; });
     var names = plans.map(planLabel);
@@ -292,13 +300,13 @@
       { name: 'hidden communication (under compute)', stack: 'hidden', color: '#CC79A7', v: get(function (p) { return p.breakdown.hiddenCommunicationSeconds; }) },
     ].filter(function (s) { return s.v.some(function (x) { return x > 0; }); });
     var max = Math.max.apply(null, plans.map(function (p) { return p.stepTimeSeconds * 1e3; }));
-    chart(figures('breakdown'), 'breakdown', 110 + plans.length * 62, {
+    chart(figures('breakdown'), 'breakdown', 110 + plans.length * 66, {
       title: { text: 'Average worker\'s step, per plan' },
       legend: { top: 22, left: 0 },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: function (v) { return sig(v) + ' ms'; } },
       grid: { left: 190, right: 40, top: 64, bottom: 44 },
       xAxis: axisName('time per step (ms)', { type: 'value', nameGap: 26 }),
-      yAxis: { type: 'category', data: names, inverse: true, axisLabel: { color: INK, fontSize: 12, width: 180, overflow: 'truncate' } },
+      yAxis: { type: 'category', data: names, inverse: true, axisLabel: { color: INK, fontSize: 12, width: 180, overflow: 'truncate', lineHeight: 16 } },
       series: parts.map(function (s) {
         return {
           type: 'bar', name: s.name, stack: s.stack, data: s.v, itemStyle: { color: s.color, borderColor: '#fff', borderWidth: 0.5 }, barMaxWidth: 22,
@@ -306,9 +314,9 @@
         };
       }),
     });
-    numbers(figures('breakdown'), ['plan', 'step (ms)', 'compute', 'exposed comm.', 'hidden comm.', 'idle / bubbles'], plans.map(function (p) {
+    numbers(figures('breakdown'), ['plan', 'samples per step', 'step (ms)', 'compute', 'exposed comm.', 'hidden comm.', 'idle / bubbles'], plans.map(function (p) {
       var b = p.breakdown;
-      return [planLabel(p) + ': ' + p.description, sig(p.stepTimeSeconds * 1e3), sig(b.computeSeconds * 1e3), sig(b.exposedCommunicationSeconds * 1e3), sig(b.hiddenCommunicationSeconds * 1e3), sig(b.idleSeconds * 1e3)];
+      return [(p.chosen ? '★ ' : '') + p.name + ': ' + p.description, p.samplesPerStep, sig(p.stepTimeSeconds * 1e3), sig(b.computeSeconds * 1e3), sig(b.exposedCommunicationSeconds * 1e3), sig(b.hiddenCommunicationSeconds * 1e3), sig(b.idleSeconds * 1e3)];
     }), 'milliseconds per step, averaged over workers');
     var infeasible = data.plans.filter(function (p) { return !p.feasible; });
     if (infeasible.length) figures('breakdown').appendChild(el('ul', { class: 'muted' }, infeasible.map(function (p) { return el('li', {}, [p.name + ': infeasible — ' + p.reason]); })));
@@ -350,27 +358,49 @@
       ? { type: 'log', logBase: base, min: Math.min.apply(null, xs), max: Math.max.apply(null, xs), nameGap: 28, minorTick: { show: base === 10 }, axisLabel: { color: INK, formatter: base === 10 ? function (v) { return v.toExponential(0).replace('e+', 'e'); } : tick } }
       : { type: 'value', min: 'dataMin', max: 'dataMax', nameGap: 28 });
   }
-  function curveChart(parent, name, c, title, yName, y, ideal, marker) {
+  /**
+   * Line-end labels that would overlap are pushed apart vertically (ECharts does not move end
+   * labels): `plotPx` is the plot's height, the y axis starts at 0.
+   */
+  function spreadEndLabels(series, plotPx, yMax) {
+    var ends = series.filter(function (s) { return s.type === 'line' && s.endLabel && s.data.length; }).map(function (s) { return { s: s, y: s.data[s.data.length - 1][1] }; });
+    var top = 0;
+    series.forEach(function (s) { if (s.type === 'line') s.data.forEach(function (d) { top = Math.max(top, d[1]); }); });
+    if (typeof yMax === 'function') top = yMax({ max: top });
+    if (!(top > 0)) return;
+    var px = function (y) { return (y / top) * plotPx; };
+    ends.sort(function (a, b) { return b.y - a.y; });
+    var prev = Infinity;
+    ends.forEach(function (e) {
+      var at = Math.min(px(e.y), prev - 14);
+      e.s.endLabel.offset = [0, px(e.y) - at];
+      prev = at;
+    });
+  }
+  function curveChart(parent, name, c, title, yName, y, ideal, marker, yMax) {
     var xs = [];
     c.strategies.forEach(function (s) { s.points.forEach(function (p) { xs.push(p.x); }); });
     if (!xs.length) return;
     var lo = Math.min.apply(null, xs), hi = Math.max.apply(null, xs);
+    var distinct = xs.filter(function (x, i) { return xs.indexOf(x) === i; }).sort(function (a, b) { return a - b; });
     var series = [];
-    // The ideal first and underneath, thin and grey, so the data is never hidden under it.
-    if (ideal) series.push({ type: 'line', name: 'ideal', data: ideal(lo, hi), symbol: 'none', z: 1, lineStyle: { type: [6, 5], color: '#888', width: 1.4 }, itemStyle: { color: '#888' }, tooltip: { show: false }, silent: true, endLabel: { show: true, formatter: 'ideal', color: '#666' } });
+    // The ideal first and underneath, thin and grey, so the data is never hidden under it; one
+    // point per x, so it is drawn right on a log axis too.
+    if (ideal) series.push({ type: 'line', name: 'ideal', data: distinct.map(function (x) { return [x, ideal(x)]; }), symbol: 'none', z: 1, lineStyle: { type: [6, 5], color: '#888', width: 1.4 }, itemStyle: { color: '#888' }, tooltip: { show: false }, silent: true, endLabel: { show: true, formatter: 'ideal', color: '#666' } });
     c.strategies.forEach(function (s) { series = series.concat(bandSeries(s, y)); });
     c.strategies.forEach(function (s) { if (s.points.length) series.push(lineSeries(s, y)); });
     if (marker && c.hardwareX !== undefined) {
       var target = series[series.length - 1];
-      target.markLine = { silent: true, symbol: 'none', lineStyle: { color: '#333', type: 'solid', width: 1 }, label: { formatter: marker, position: 'insideEndTop', color: '#333' }, data: [{ xAxis: c.hardwareX }] };
+      target.markLine = { silent: true, symbol: 'none', lineStyle: { color: '#333', type: 'solid', width: 1 }, label: { formatter: marker, position: 'end', color: '#333', fontWeight: 600 }, data: [{ xAxis: c.hardwareX }] };
     }
+    spreadEndLabels(series, 360 - 84 - 52, yMax);
     chart(parent, name, 360, {
       title: { text: title },
       legend: { top: 22, left: 0 },
       tooltip: { trigger: 'axis', valueFormatter: function (v) { return sig(v); } },
-      grid: { left: 70, right: 90, top: 66, bottom: 52 },
+      grid: { left: 70, right: 90, top: 84, bottom: 52 },
       xAxis: xAxisFor(c, xs),
-      yAxis: axisName(yName, { type: 'value', nameGap: 46, min: 0 }),
+      yAxis: axisName(yName, { type: 'value', nameGap: 46, min: 0, max: yMax }),
       series: series,
     });
   }
@@ -387,14 +417,14 @@
     var row = el('div', { class: 'pair' });
     figures('scaling').appendChild(row);
     var hwMark = data.hardware ? 'this hardware: ' + data.hardware.workers + ' workers' : null;
-    curveChart(row, 'speedup', c, 'Speedup vs workers', 'speedup over 1 worker (×)', function (p) { return p.speedup; }, function (lo, hi) { return [[lo, lo], [hi, hi]]; }, hwMark);
-    curveChart(row, 'efficiency', c, 'Efficiency vs workers', 'efficiency (speedup ÷ workers)', function (p) { return p.efficiency; }, function (lo, hi) { return [[lo, 1], [hi, 1]]; }, null);
+    curveChart(row, 'speedup', c, 'Speedup vs workers', 'speedup over 1 worker (×)', function (p) { return p.speedup; }, function (x) { return x; }, hwMark);
+    curveChart(row, 'efficiency', c, 'Efficiency vs workers', 'efficiency (speedup ÷ workers)', function (p) { return p.efficiency; }, function () { return 1; }, null, function (v) { return Math.max(1.2, Math.ceil(v.max * 5) / 5); });
     curveTable(figures('scaling'), c);
   }
   function sweepSection() {
     var c = data.sweep;
     var where = c.hardwareX === undefined ? null : 'this hardware: ' + (c.axis === 'bandwidth' ? si(c.hardwareX, 'B/s') : c.axis === 'density' ? sig(c.hardwareX) + ' FLOP/B' : tick(c.hardwareX));
-    var ideal = c.axis === 'workers' ? function (lo, hi) { return [[lo, lo], [hi, hi]]; } : c.workers ? function (lo, hi) { return [[lo, c.workers], [hi, c.workers]]; } : null;
+    var ideal = c.axis === 'workers' ? function (x) { return x; } : c.workers ? function () { return c.workers; } : null;
     curveChart(figures('sweep'), 'sweep', c, 'Speedup vs ' + c.axisLabel.replace(/ \(.*\)$/, '') + (c.workers ? ' (' + c.workers + ' workers)' : ''), 'speedup over 1 worker (×)', function (p) { return p.speedup; }, ideal, where);
     curveTable(figures('sweep'), c);
   }
@@ -416,13 +446,13 @@
       var st = strategyStyle(p.family);
       series.push({
         type: 'scatter', name: 'best ' + p.family, data: [pt(p)], symbol: st.symbol, symbolSize: 14, z: 3, itemStyle: { color: st.color, borderColor: '#fff', borderWidth: 1 },
-        label: { show: true, position: 'right', formatter: p.family + (p.slowdown ? ': ' + sig(p.slowdown) + '× slower' : ''), color: INK, fontSize: 11 },
+        label: { show: true, position: 'right', distance: 8, formatter: p.family + (p.slowdown ? ': ' + sig(p.slowdown) + '× slower' : ''), color: INK, fontSize: 11 }, labelLayout: { moveOverlap: 'shiftY' },
         tooltip: { formatter: function () { return '<b>best ' + p.family + '</b>: ' + p.description + '<br>' + sig(p.secondsPerSample * 1e3) + ' ms per sample<br>loses because: ' + (p.why || '—'); } },
       });
     });
     series.push({
       type: 'scatter', name: 'chosen plan', data: [pt(f.chosen)], symbol: STAR, symbolSize: 26, z: 5, itemStyle: { color: '#000', borderColor: '#fff', borderWidth: 1 },
-      label: { show: true, position: 'left', formatter: 'chosen (' + f.chosen.family + ')', fontWeight: 700, color: INK },
+      label: { show: true, position: 'top', distance: 10, formatter: 'chosen: ' + f.chosen.family, fontWeight: 700, color: INK }, labelLayout: { moveOverlap: 'shiftY' },
       tooltip: { formatter: function () { return '<b>chosen</b>: ' + f.chosen.description + '<br>' + sig(f.chosen.secondsPerSample * 1e3) + ' ms per sample'; } },
     });
     var all = frontier.concat(f.families, [f.chosen]);
@@ -433,8 +463,8 @@
       legend: { top: 22, left: 0 },
       tooltip: { trigger: 'item' },
       grid: { left: 80, right: 150, top: 66, bottom: 52 },
-      xAxis: axisName('time per sample (ms)' + (logX ? ' (log scale)' : ''), { type: logX ? 'log' : 'value', scale: true, nameGap: 28 }),
-      yAxis: axisName(costName + (logY ? ' (log scale)' : ''), { type: logY ? 'log' : 'value', scale: true, nameGap: 56 }),
+      xAxis: axisName('time per sample (ms)' + (logX ? ' (log scale)' : ''), { type: logX ? 'log' : 'value', min: logX ? undefined : 0, nameGap: 28 }),
+      yAxis: axisName(costName + (logY ? ' (log scale)' : ''), { type: logY ? 'log' : 'value', min: logY ? undefined : 0, nameGap: 56 }),
       series: series,
     });
     var rows = f.families.map(function (p) { return [p.family, p.description, p.slowdown ? sig(p.slowdown) + '× slower' : '', p.why]; });
@@ -454,20 +484,20 @@
     });
     series[series.length - 1].markLine = {
       silent: true, symbol: 'none', lineStyle: { color: '#000', type: 'solid', width: 1.5 },
-      label: { formatter: 'device memory ' + gb(cap), position: 'insideEndTop', color: INK, fontWeight: 600 }, data: [{ xAxis: cap / 1e9 }],
+      label: { formatter: 'device memory ' + gb(cap), position: 'start', color: INK, fontWeight: 600 }, data: [{ xAxis: cap / 1e9 }],
     };
-    chart(figures('memory'), 'memory', 110 + plans.length * 46, {
+    chart(figures('memory'), 'memory', 120 + plans.length * 58, {
       title: { text: 'Peak memory of one worker' + (data.hardware ? ' (' + data.hardware.device + ')' : '') },
       legend: { top: 22, left: 0 },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: function (v) { return sig(v) + ' GB'; } },
-      grid: { left: 190, right: 40, top: 64, bottom: 44 },
-      xAxis: axisName('memory per worker (GB)', { type: 'value', max: +(max * 1.08 / 1e9).toPrecision(2), nameGap: 26 }),
-      yAxis: { type: 'category', data: plans.map(planLabel), inverse: true, axisLabel: { color: INK, width: 180, overflow: 'truncate' } },
+      grid: { left: 190, right: 40, top: 84, bottom: 44 },
+      xAxis: axisName('memory per worker (GB)', { type: 'value', max: nice(max * 1.08 / 1e9, 1), nameGap: 26 }),
+      yAxis: { type: 'category', data: plans.map(planLabel), inverse: true, axisLabel: { color: INK, width: 180, overflow: 'truncate', lineHeight: 16 } },
       series: series,
     });
     numbers(figures('memory'), ['plan', 'weights', 'gradients', 'optimizer', 'activations', 'total', 'fits'], plans.map(function (p) {
       var m = p.memory;
-      return [planLabel(p), gb(m.weightsBytes), gb(m.gradientsBytes), gb(m.optimizerBytes), gb(m.activationsBytes), gb(m.totalBytes), m.fits ? 'yes' : 'no'];
+      return [(p.chosen ? '★ ' : '') + p.name, gb(m.weightsBytes), gb(m.gradientsBytes), gb(m.optimizerBytes), gb(m.activationsBytes), gb(m.totalBytes), m.fits ? 'yes' : 'no'];
     }), 'gigabytes per worker; device memory ' + gb(cap));
   }
 
@@ -481,7 +511,7 @@
     rows.forEach(function (r) { if (strategies.indexOf(r.strategy) < 0) strategies.push(r.strategy); });
     var vals = [];
     rows.forEach(function (r) { vals.push(r.predictedStepSeconds * 1e3, r.measuredStepSeconds * 1e3); });
-    var lo = Math.min.apply(null, vals) * 0.8, hi = Math.max.apply(null, vals) * 1.2;
+    var lo = nice(Math.min.apply(null, vals) * 0.8, -1), hi = nice(Math.max.apply(null, vals) * 1.15, 1);
     var log = logAxisNeeded(vals);
     var series = [{ type: 'line', name: 'exact (predicted = measured)', data: [[lo, lo], [hi, hi]], symbol: 'none', z: 1, silent: true, lineStyle: { type: [6, 5], color: '#888', width: 1.4 }, itemStyle: { color: '#888' }, tooltip: { show: false } }];
     strategies.forEach(function (s) {
@@ -493,7 +523,7 @@
         tooltip: { formatter: function (q) { var r = mine[q.dataIndex]; return '<b>' + rowName(r) + '</b><br>predicted ' + sig(q.value[0]) + ' ms<br>measured ' + sig(q.value[1]) + ' ms<br>error ' + pct(r.error); } },
       });
     });
-    var axis = function (name, gap) { return axisName(name + (log ? ' (log scale)' : ''), { type: log ? 'log' : 'value', min: +lo.toPrecision(2), max: +hi.toPrecision(2), nameGap: gap }); };
+    var axis = function (name, gap) { return axisName(name + (log ? ' (log scale)' : ''), { type: log ? 'log' : 'value', min: lo, max: hi, nameGap: gap }); };
     var pair = el('div', { class: 'pair' });
     parent.appendChild(pair);
     chart(pair, 'validate-scatter', 380, {
@@ -506,12 +536,12 @@
       series: series,
     });
     var errs = rows.map(function (r) { return +(r.error * 100).toFixed(2); });
-    var emax = Math.max(5, Math.max.apply(null, errs.map(Math.abs))) * 1.25;
+    var emax = nice(Math.max(5, Math.max.apply(null, errs.map(Math.abs))) * 1.2, 1);
     chart(pair, 'validate-error', Math.max(380, 90 + rows.length * 24), {
       title: { text: 'Error per row (predicted − measured) ÷ measured' },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: function (x) { return (x >= 0 ? '+' : '') + x + '%'; } },
       grid: { left: 150, right: 30, top: 40, bottom: 52 },
-      xAxis: axisName('error (%)', { type: 'value', min: -Math.ceil(emax), max: Math.ceil(emax), nameGap: 28, axisLabel: { color: INK, formatter: function (x) { return (x > 0 ? '+' : '') + x + '%'; } } }),
+      xAxis: axisName('error (%)', { type: 'value', min: -emax, max: emax, interval: emax / 2, nameGap: 28, axisLabel: { color: INK, formatter: function (x) { return (x > 0 ? '+' : '') + x + '%'; } } }),
       yAxis: { type: 'category', data: rows.map(rowName), inverse: true, axisLabel: { color: INK, fontSize: 11 } },
       series: [{
         type: 'bar', name: 'error', data: errs.map(function (e, i) { return { value: e, itemStyle: { color: strategyStyle(rows[i].strategy).color } }; }), barMaxWidth: 16,
