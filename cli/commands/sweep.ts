@@ -11,6 +11,11 @@ import { table, fixed } from '../table';
 import { writeReport } from '../../report';
 import { commandLine, reportOption, reportWritten } from '../report-option';
 
+/** Axis titles of the --plot chart, with units. */
+const PLOT_AXES: Record<(typeof AXES)[number], string> = {
+  workers: 'workers', bandwidth: 'network bandwidth per worker (bytes/s)', density: 'compute density (FLOP/s per byte/s)', batch: 'batch per worker (samples)',
+};
+
 /** Default values of each axis, around the hardware's own figure. */
 function defaults(axis: string, hwWorkers: number, bw: number, dens: number): number[] {
   if (axis === 'workers') return [1, 2, 4, 8, 16, 32, 64].filter((w) => w <= Math.max(8, hwWorkers));
@@ -47,7 +52,9 @@ export function register(program: Command): void {
       if (o.plot) {
         const series = strategies.map((s) => ({ name: s, points: points.filter((p) => p.strategy === s && p.feasible).map((p) => [p.x, p.speedup!] as [number, number]) }));
         series.push({ name: 'ideal', points: values.map((x) => [x, o.over === 'workers' ? x : workers] as [number, number]), dashed: true } as never);
-        writeChart(o.plot, chart(`${model.model.name} on ${hardware.name}: speedup over ${o.over}`, o.over === 'density' ? 'compute density (FLOP/s per byte/s)' : o.over, 'speedup', series));
+        writeChart(o.plot, chart(`${model.model.name} on ${hardware.name}: speedup over ${o.over}`, PLOT_AXES[o.over], 'speedup over 1 worker (×)', series, {
+          marks: o.over === 'density' ? [{ x: density(hardware), label: `this hardware: ${density(hardware).toPrecision(3)}` }] : o.over === 'bandwidth' ? [{ x: networkBandwidth(hardware), label: 'this hardware' }] : [],
+        }));
       }
       if (o.report) process.stderr.write(reportWritten(o.report, writeReport(o.report, { command: commandLine(), model, hardware, sweep: { axis: o.over, points, workers: o.over === 'workers' ? undefined : workers } }).bytes) + '\n');
       new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, axis: o.over, workers: o.over === 'workers' ? undefined : workers, densityOfHardware: density(hardware), points }, () => {
