@@ -69,11 +69,15 @@ export function timelineSection(g: TaskGraph, t: Timeline, workers: number, topo
     linkTrack.clear();
     collect((i) => g.steps[i] === measured);
   }
-  // Link tracks after the workers' in the order links were first used; negative indices resolved.
-  const links = [...linkTrack.entries()].sort((a, b) => b[1] - a[1]);
-  const base = tracks.length;
-  for (const [l] of links) tracks.push(`link ${topo.links[l]?.name ?? l}`);
-  const track = out.track.map((x) => (x >= 0 ? x : base + (-1 - x)));
+  // Link tracks after the workers', by name (a worker's up and down links together).
+  const linkName = (l: number) => topo.links[l]?.name ?? String(l);
+  const links = [...linkTrack.entries()].sort((a, b) => linkName(a[0]).localeCompare(linkName(b[0]), 'en', { numeric: true }));
+  const position = new Map<number, number>();
+  for (const [l, tr] of links) {
+    position.set(tr, tracks.length);
+    tracks.push(`link ${linkName(l)}`);
+  }
+  const track = out.track.map((x) => (x >= 0 ? x : position.get(x)!));
   const trace = traceDocument(g, t, topo);
   return {
     tracks, categories: [...CATEGORIES], labels: out.labels, track, start: out.start, end: out.end, category: out.category, label: out.label,

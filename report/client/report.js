@@ -165,9 +165,9 @@
       { type: 'bar', name: 'parameters (millions)', xAxisIndex: 0, yAxisIndex: 1, data: layers.map(function (l) { return l.parameters / 1e6; }), itemStyle: { color: '#bbb', borderColor: '#555', borderWidth: 1 }, tooltip: { valueFormatter: function (v) { return sig(v) + ' M'; } } }
     );
     var cellH = rows > 8 ? 18 : 26;
-    var topH = 110;
-    var height = 70 + topH + 40 + rows * cellH + 90;
     var rotate = names.length > 14 ? 45 : 0;
+    var topH = 110;
+    var height = 70 + topH + 30 + rows * cellH + (rotate ? 90 : 56);
     chart(figures('plan'), 'plan', height, {
       title: { text: p.description },
       legend: { top: 22, left: 0, itemGap: 14 },
@@ -394,9 +394,10 @@
       target.markLine = { silent: true, symbol: 'none', lineStyle: { color: '#333', type: 'solid', width: 1 }, label: { formatter: marker, position: 'end', color: '#333', fontWeight: 600 }, data: [{ xAxis: c.hardwareX }] };
     }
     spreadEndLabels(series, 360 - 84 - 52, yMax);
+    var banded = series.some(function (s) { return /p10–p90$/.test(s.name); });
     chart(parent, name, 360, {
-      title: { text: title },
-      legend: { top: 22, left: 0 },
+      title: { text: title + (banded ? ' (shaded: p10–p90 of the predicted step time)' : '') },
+      legend: { top: 22, left: 0, data: series.filter(function (s) { return !/p10–p90$/.test(s.name); }).map(function (s) { return s.name; }) },
       tooltip: { trigger: 'axis', valueFormatter: function (v) { return sig(v); } },
       grid: { left: 70, right: 90, top: 84, bottom: 52 },
       xAxis: xAxisFor(c, xs),
@@ -445,13 +446,13 @@
     f.families.forEach(function (p) {
       var st = strategyStyle(p.family);
       series.push({
-        type: 'scatter', name: 'best ' + p.family, data: [pt(p)], symbol: st.symbol, symbolSize: 14, z: 3, itemStyle: { color: st.color, borderColor: '#fff', borderWidth: 1 },
+        type: 'scatter', name: 'best ' + p.family, data: [pt(p)], symbol: st.symbol, symbolSize: 13, z: 6, itemStyle: { color: st.color, borderColor: '#fff', borderWidth: 1 },
         label: { show: true, position: 'right', distance: 8, formatter: p.family + (p.slowdown ? ': ' + sig(p.slowdown) + '× slower' : ''), color: INK, fontSize: 11 }, labelLayout: { moveOverlap: 'shiftY' },
         tooltip: { formatter: function () { return '<b>best ' + p.family + '</b>: ' + p.description + '<br>' + sig(p.secondsPerSample * 1e3) + ' ms per sample<br>loses because: ' + (p.why || '—'); } },
       });
     });
     series.push({
-      type: 'scatter', name: 'chosen plan', data: [pt(f.chosen)], symbol: STAR, symbolSize: 26, z: 5, itemStyle: { color: '#000', borderColor: '#fff', borderWidth: 1 },
+      type: 'scatter', name: 'chosen plan', data: [pt(f.chosen)], symbol: STAR, symbolSize: 28, z: 4, itemStyle: { color: '#000', borderColor: '#fff', borderWidth: 1 },
       label: { show: true, position: 'top', distance: 10, formatter: 'chosen: ' + f.chosen.family, fontWeight: 700, color: INK }, labelLayout: { moveOverlap: 'shiftY' },
       tooltip: { formatter: function () { return '<b>chosen</b>: ' + f.chosen.description + '<br>' + sig(f.chosen.secondsPerSample * 1e3) + ' ms per sample'; } },
     });
@@ -459,6 +460,7 @@
     var xs = all.map(function (p) { return p.secondsPerSample * 1e3; }), ys = all.map(function (p) { return p.costPerSample * 1e3; });
     var logX = logAxisNeeded(xs), logY = logAxisNeeded(ys);
     chart(figures('frontier'), 'frontier', 420, {
+      aria: { enabled: true, decal: { show: false } },
       title: { text: 'Time against cost per sample (objective: ' + f.objective + ')' },
       legend: { top: 22, left: 0 },
       tooltip: { trigger: 'item' },
@@ -527,6 +529,7 @@
     var pair = el('div', { class: 'pair' });
     parent.appendChild(pair);
     chart(pair, 'validate-scatter', 380, {
+      aria: { enabled: true, decal: { show: false } },
       title: { text: 'Step time: predicted vs measured (' + v.backend + ')' },
       legend: { top: 22, left: 0 },
       tooltip: { trigger: 'item' },
