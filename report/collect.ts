@@ -128,7 +128,7 @@ export function collect(input: ReportInput): ReportData {
         ...(r.cost ? { dollarsPerEpoch: r.cost.dollarsPerEpoch } : {}), ...(bandOf(r) ? { band: bandOf(r) } : {}),
       };
       if (r.timeline) {
-        data.timeline = timelineSection(r.timeline.graph, r.timeline.timeline, r.timeline.workers, topologyOf(hw, K));
+        data.timeline = timelineSection(r.timeline.graph, r.timeline.timeline, r.timeline.workers, topologyOf(hw, K), K);
         r.timeline.graph.dispose();
       }
     }

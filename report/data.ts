@@ -61,7 +61,10 @@ export interface TimelineSection {
   steps: number;
   /** Workers shown (the simulation may have simulated more). */
   workersShown: number;
+  /** Workers simulated: one for a symmetric plan on the fast path, where worker 0 stands for all. */
   workers: number;
+  /** Workers of the plan. */
+  planWorkers: number;
   /** The same timeline in Chrome trace format, gzipped, base64: opens in ui.perfetto.dev. */
   traceGzipBase64?: string;
 }

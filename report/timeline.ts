@@ -16,7 +16,7 @@ export const MAX_BOXES = 40_000;
 /** Traces larger than this (before gzip) are left out: the file must stay a few megabytes. */
 const MAX_TRACE_BYTES = 12e6;
 
-export function timelineSection(g: TaskGraph, t: Timeline, workers: number, topo: Topology): TimelineSection {
+export function timelineSection(g: TaskGraph, t: Timeline, workers: number, topo: Topology, planWorkers = workers): TimelineSection {
   const shown = Math.min(workers, MAX_WORKERS_SHOWN);
   let steps = 0;
   for (let i = 0; i < g.size; i++) steps = Math.max(steps, g.steps[i] + 1);
@@ -81,7 +81,7 @@ export function timelineSection(g: TaskGraph, t: Timeline, workers: number, topo
   const trace = traceDocument(g, t, topo);
   return {
     tracks, categories: [...CATEGORIES], labels: out.labels, track, start: out.start, end: out.end, category: out.category, label: out.label,
-    window, steps, workersShown: shown, workers,
+    window, steps, workersShown: shown, workers, planWorkers,
     ...(trace.length <= MAX_TRACE_BYTES ? { traceGzipBase64: gzipSync(trace, { level: 9 }).toString('base64') } : {}),
   };
 }
