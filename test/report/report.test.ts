@@ -51,6 +51,20 @@ async function openReport(file: string, name: string): Promise<{ charts: Map<str
   }
 }
 
+async function reopenAndZoom(file: string): Promise<number> {
+  const { page } = await open(browser, file);
+  try {
+    return await inPage<number>(page, `(function () {
+      var c = window.__report.charts.timeline, t = performance.now();
+      c.dispatchAction({ type: 'dataZoom', start: 0, end: 100 }); c.getZr().flush();
+      c.dispatchAction({ type: 'dataZoom', start: 40, end: 60 }); c.getZr().flush();
+      return performance.now() - t;
+    })()`);
+  } finally {
+    await page.close();
+  }
+}
+
 const pointsOf = (c: ChartFacts, series: string) => c.series.find((s) => s.name === series)?.points;
 /** Value axes name their unit: "(ms)", "(GB)", "(×)" and the like, or a unit word. */
 const withUnit = (names: string[]) => names.filter((n) => /\(.+\)|per|workers|layer/.test(n));
@@ -76,6 +90,10 @@ test('simulate --report: AlexNet-OWT hybrid 8×128 on the K20s, every section dr
   expect(data.timeline!.track.length).toBeGreaterThan(1000);
   expect(tl.axisNames).toContain('time since the first step started (ms)');
   expect(data.timeline!.traceGzipBase64!.length).toBeGreaterThan(0);
+  // Zooming out to every box and back redraws in the page's thread: printed (not asserted; wall clock).
+  const zoom = await reopenAndZoom(file);
+  process.stdout.write(`timeline: ${data.timeline!.track.length} boxes, zoom to all steps and back redrawn in ${zoom.toFixed(0)} ms\n`);
+  expect(zoom).toBeGreaterThan(0);
 
   // The breakdown and the memory: one bar per plan in each series.
   for (const name of ['breakdown', 'memory']) for (const s of charts.get(name)!.series) expect(s.points).toBe(data.plans!.filter((p) => name === 'memory' || p.breakdown).length);
