@@ -68,8 +68,15 @@ function figures(name: string, plan: ResolvedPlan, r: SimulationResult, chosen: 
 const label = (p: ResolvedPlan) => `${p.family} ${p.plan.workers}×${p.plan.batchPerWorker}`;
 
 /** The chosen plan and, for comparison, each strategy's shorthand plan of the same workers and batch. */
-function comparedWithStrategies(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan): { name: string; plan: ResolvedPlan }[] {
-  const out = [{ name: `chosen: ${label(plan)}`, plan }];
+interface Compared {
+  name: string;
+  plan: ResolvedPlan;
+  /** From a tune result: why this family's best loses to the chosen plan. */
+  why?: string;
+}
+
+function comparedWithStrategies(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan): Compared[] {
+  const out: Compared[] = [{ name: `chosen: ${label(plan)}`, plan }];
   const seen = new Set([JSON.stringify(plan.plan.segments)]);
   for (const s of STRATEGIES) {
     const p = strategyResolved(s, model, { workers: plan.plan.workers, batchPerWorker: plan.plan.batchPerWorker, topology: hw.network.topology });
@@ -80,7 +87,7 @@ function comparedWithStrategies(model: AnalyzedModel, hw: Hardware, plan: Resolv
   return out;
 }
 
-function frontierSection(model: AnalyzedModel, hw: Hardware, doc: TuneDocument, chosen: FrontierPoint, families: { family: string; plan: ResolvedPlan; result: SimulationResult; why?: string }[]): FrontierSection {
+function frontierSection(hw: Hardware, doc: TuneDocument, chosen: FrontierPoint, families: { family: string; plan: ResolvedPlan; result: SimulationResult; why?: string }[]): FrontierSection {
   return {
     objective: doc.objective, costUnit: doc.costUnit, chosen,
     frontier: doc.frontier.map((s) => ({ family: s.family, description: describePlan(s.plan), secondsPerSample: s.secondsPerSample, costPerSample: s.costPerSample })),
@@ -133,8 +140,8 @@ export function collect(input: ReportInput): ReportData {
       }
     }
     const tune = input.tune;
-    const compared = tune
-      ? [{ name: `chosen: ${label(plan)}`, plan, why: undefined as string | undefined }, ...Object.entries(tune.families).filter(([f]) => f !== plan.family).map(([f, s]) => {
+    const compared: Compared[] = tune
+      ? [{ name: `chosen: ${label(plan)}`, plan }, ...Object.entries(tune.families).filter(([f]) => f !== plan.family).map(([, s]) => {
         const p = resolved(model, s.plan);
         return { name: `best ${label(p)}`, plan: p, why: s.why };
       })]
@@ -143,7 +150,7 @@ export function collect(input: ReportInput): ReportData {
     data.plans = results.map((c) => figures(c.name, c.plan, c.result, c.plan === plan));
     if (tune && r.feasible) {
       const chosen = { family: plan.family, description: describePlan(plan.plan), ...score(hw, r) };
-      data.frontier = frontierSection(model, hw, tune, chosen, results.map((c) => ({ family: c.plan.family, plan: c.plan, result: c.result, why: (c as { why?: string }).why })));
+      data.frontier = frontierSection(hw, tune, chosen, results.map((c) => ({ family: c.plan.family, plan: c.plan, result: c.result, why: c.why })));
     }
   }
 
