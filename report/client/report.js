@@ -6,7 +6,7 @@
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var charts = {};
-  window.__report = { data: data, charts: charts, ready: false, errors: [] };
+  window.__report = { data: data, charts: charts, ready: false, errors: [], timings: {} };
 
   // Okabe & Ito's palette: distinguishable with the common colour-vision deficiencies.
   var STRATEGY = {
@@ -585,7 +585,8 @@
   summary();
   Array.prototype.forEach.call(document.querySelectorAll('section[data-section]'), function (s) {
     var id = s.getAttribute('data-section');
-    try { DRAW[id](); } catch (e) {
+    var t0 = performance.now();
+    try { DRAW[id](); window.__report.timings[id] = Math.round(performance.now() - t0); } catch (e) {
       window.__report.errors.push(id + ': ' + e.message);
       s.appendChild(el('p', { class: 'error' }, ['This section could not be drawn: ' + e.message]));
       console.error('section ' + id + ': ' + (e && e.stack ? e.stack : e));

@@ -34,7 +34,8 @@ async function openReport(file: string, name: string): Promise<{ charts: Map<str
   expect(statSync(file).size).toBeLessThan(MAX_BYTES);
   const { page, problems, requests, loadMs } = await open(browser, file);
   try {
-    process.stdout.write(`${name}: ${(statSync(file).size / 1e6).toFixed(2)} MB, ready ${loadMs} ms after navigation (wall clock on a shared machine)\n`);
+    const timings = await inPage<Record<string, number>>(page, 'window.__report.timings');
+    process.stdout.write(`${name}: ${(statSync(file).size / 1e6).toFixed(2)} MB, ready ${loadMs} ms after navigation; drawing ms per section ${JSON.stringify(timings)} (wall clock on a shared machine)\n`);
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
     expect(await inPage(page, 'window.__report.errors')).toEqual([]);
