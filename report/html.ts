@@ -7,6 +7,8 @@ import { REPO_ROOT } from '../runtime/paths';
 import type { ReportData } from './data';
 
 const CLIENT = path.join(REPO_ROOT, 'report', 'client');
+/** The page's script, one file per job, in the order they run; they share one function scope. */
+export const CLIENT_FILES = ['setup.js', 'format.js', 'dom.js', 'summary.js', 'plan.js', 'timeline.js', 'breakdown.js', 'curves.js', 'frontier.js', 'memory.js', 'validate.js', 'draw.js'];
 let echartsSource: string | undefined;
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -36,7 +38,7 @@ export const SECTIONS: SectionDef[] = [
 
 export function renderHtml(data: ReportData): string {
   echartsSource ??= readFileSync(require.resolve('echarts/dist/echarts.min.js'), 'utf8');
-  const script = readFileSync(path.join(CLIENT, 'report.js'), 'utf8');
+  const script = `(function () {\n'use strict';\n${CLIENT_FILES.map((f) => readFileSync(path.join(CLIENT, f), 'utf8')).join('\n')}})();\n`;
   const css = readFileSync(path.join(CLIENT, 'report.css'), 'utf8');
   const sections = SECTIONS.filter((s) => s.present(data));
   const body = sections
