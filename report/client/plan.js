@@ -47,6 +47,8 @@ function planSection() {
   var topH = 110;
   var height = 70 + topH + 30 + rows * cellH + (rotate ? 90 : 56);
   chart(figures('plan'), 'plan', height, {
+    // The cells say what they hold in words (all, 1/K, S<k>); patterns would only clutter them.
+    aria: { enabled: true, decal: { show: false } },
     title: { text: p.description },
     legend: { top: 22, left: 0, itemGap: 14 },
     tooltip: { trigger: 'item' },
