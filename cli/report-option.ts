@@ -1,9 +1,6 @@
-// The `--report <file>` option the simulating commands share, and the line that says where it went.
-import type { Command } from 'commander';
+// What the commands with `--report <file>` share: its help, and the line that says where it went.
 
-export function reportOption(cmd: Command): Command {
-  return cmd.option('--report <file>', 'also write a self-contained HTML report with charts (see docs/report.md)');
-}
+export const REPORT_HELP = 'also write a self-contained HTML report with charts (see docs/report.md)';
 
 export const reportWritten = (file: string, bytes: number): string => `report: ${file} (${(bytes / 1e6).toFixed(1)} MB; open it in a browser)`;
 

@@ -9,17 +9,18 @@ import { int, loadInputs, planOptions, PlanArgs } from '../inputs';
 import { Output } from '../io';
 import { formatResult } from '../format';
 import { writeReport } from '../../report';
-import { commandLine, reportOption, reportWritten } from '../report-option';
+import { commandLine, REPORT_HELP, reportWritten } from '../report-option';
 
 export function register(program: Command): void {
-  reportOption(planOptions(
+  planOptions(
     program.command('simulate').description('simulate one plan: step time, speedup, breakdown, memory, cost'),
   )
     .option('--trace <file>', 'write the timeline in Chrome trace format (opens in Perfetto)')
     .option('--measured-steps <n>', 'steps averaged once the steps repeat (default 1; asynchronous plans: rounded up to a pair)', int('measured-steps'))
     .option('--store <dir|s3://bucket/prefix>', 'with --trace: keep the trace there (traces/<name>) instead of a local file')
     .option('--s3-endpoint <url>', 'S3 API endpoint of an s3:// store (default: AWS_ENDPOINT_URL, then Amazon S3)')
-    .option('--json', 'one JSON document instead of a table'))
+    .option('--json', 'one JSON document instead of a table')
+    .option('--report <file>', REPORT_HELP)
     .action(async (o: PlanArgs & { trace?: string; measuredSteps?: number; store?: string; s3Endpoint?: string; json?: boolean; report?: string }) => {
       const { model, hardware, plan } = loadInputs(o);
       const r = simulate(model, hardware, plan, { keepTimeline: !!o.trace, measuredSteps: o.measuredSteps, fast: !o.trace });

@@ -9,7 +9,7 @@ import { chart, writeChart } from '../plot';
 import { progressBar } from '../progress';
 import { table, fixed } from '../table';
 import { writeReport } from '../../report';
-import { commandLine, reportOption, reportWritten } from '../report-option';
+import { commandLine, REPORT_HELP, reportWritten } from '../report-option';
 
 /** Axis titles of the --plot chart, with units. */
 const PLOT_AXES: Record<(typeof AXES)[number], string> = {
@@ -26,7 +26,7 @@ function defaults(axis: string, hwWorkers: number, bw: number, dens: number): nu
 }
 
 export function register(program: Command): void {
-  reportOption(program
+  program
     .command('sweep')
     .description('simulate strategies over workers, bandwidth, compute density or batch size')
     .requiredOption('--model <file>', 'model file')
@@ -37,7 +37,8 @@ export function register(program: Command): void {
     .option('--workers <n>', 'workers when not sweeping them (default: the hardware\'s, at most 8)', int('workers'))
     .option('--batch <n>', 'batch per worker when not sweeping it', int('batch'), 128)
     .option('--plot <file>', 'write an SVG chart of speedup (one line per strategy, with the ideal)')
-    .option('--json', 'one JSON document instead of a table'))
+    .option('--json', 'one JSON document instead of a table')
+    .option('--report <file>', REPORT_HELP)
     .action((o: { model: string; hardware: string; over: (typeof AXES)[number]; values?: string; strategies: string; workers?: number; batch: number; plot?: string; json?: boolean; report?: string }) => {
       const { model, hardware } = loadModelHardware(o);
       const strategies = o.strategies.split(',').map((s) => s.trim()).filter(Boolean);

@@ -159,6 +159,20 @@ test('prediction bands, where results carry them, are drawn as p10–p90 areas a
   for (const chart of ['speedup', 'efficiency']) expect(charts.get(chart)!.series.filter((s) => s.name.endsWith('p10–p90'))).toHaveLength(withPoints.length);
 });
 
+test('sweep --report: that sweep drawn over its axis, with where the hardware sits', async () => {
+  const file = join(dir, 'sweep.html');
+  const r = await runCli('sweep', ...k20, '--over', 'bandwidth', '--strategies', 'data,hybrid', '--json', '--report', file);
+  expect(r.code).toBe(0);
+  const points = JSON.parse(r.stdout).points as { strategy: string; feasible: boolean }[];
+  const { charts, data, sections } = await openReport(file, 'sweep-bandwidth');
+  expect(sections).toEqual(['scaling', 'sweep']);
+  expect(data.sweep!.axis).toBe('bandwidth');
+  expect(data.sweep!.hardwareX).toBeGreaterThan(0);
+  const c = charts.get('sweep')!;
+  for (const s of ['data', 'hybrid']) expect(pointsOf(c, s)).toBe(points.filter((p) => p.strategy === s && p.feasible).length);
+  expect(c.axisNames[0]).toBe('network bandwidth per worker (bytes/s) (log scale)');
+});
+
 test('bad inputs of report: one line per problem, naming the field, exit 2', async () => {
   const bad = join(dir, 'bad-tune.json');
   writeFileSync(bad, JSON.stringify({ model: 'alexnet-owt', hardware: 'k20', objective: 'fast', costUnit: 'dollars', plan: {}, families: {}, frontier: [] }));
