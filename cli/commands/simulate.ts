@@ -8,6 +8,8 @@ import { simulate, topologyOf } from '../../simulator/simulate';
 import { int, loadInputs, planOptions, PlanArgs } from '../inputs';
 import { Output } from '../io';
 import { formatResult } from '../format';
+import { writeReport } from '../../report';
+import { commandLine, REPORT_HELP, reportWritten } from '../report-option';
 
 export function register(program: Command): void {
   planOptions(
@@ -18,7 +20,8 @@ export function register(program: Command): void {
     .option('--store <dir|s3://bucket/prefix>', 'with --trace: keep the trace there (traces/<name>) instead of a local file')
     .option('--s3-endpoint <url>', 'S3 API endpoint of an s3:// store (default: AWS_ENDPOINT_URL, then Amazon S3)')
     .option('--json', 'one JSON document instead of a table')
-    .action(async (o: PlanArgs & { trace?: string; measuredSteps?: number; store?: string; s3Endpoint?: string; json?: boolean }) => {
+    .option('--report <file>', REPORT_HELP)
+    .action(async (o: PlanArgs & { trace?: string; measuredSteps?: number; store?: string; s3Endpoint?: string; json?: boolean; report?: string }) => {
       const { model, hardware, plan } = loadInputs(o);
       const r = simulate(model, hardware, plan, { keepTimeline: !!o.trace, measuredSteps: o.measuredSteps, fast: !o.trace });
       if (o.trace && r.feasible && r.timeline) {
@@ -30,6 +33,7 @@ export function register(program: Command): void {
         } else writeTrace(o.trace, r.timeline.graph, r.timeline.timeline, r.timeline.workers, topo);
       }
       const { timeline: _t, ...doc } = r as typeof r & { timeline?: unknown };
+      if (o.report) process.stderr.write(reportWritten(o.report, writeReport(o.report, { command: commandLine(), model, hardware, plan }).bytes) + '\n');
       new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, ...doc }, () => formatResult(model.model.name, hardware.name, r, model.model.training?.dataset?.name));
     });
 }
