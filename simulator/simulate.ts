@@ -34,6 +34,14 @@ export interface SimulateOptions {
   baselineStepSeconds?: number;
   /** Data set size for dollarsPerEpoch (default ImageNet-1k's 1,281,167 training images). */
   datasetSamples?: number;
+  /**
+   * Straggler samples (docs/fidelity.md): where the device has `variability`, the step is
+   * evaluated at this many quantiles of the slowest worker's compute factor, giving its mean and
+   * a p10–p90 band (default SIMULATE_DEFAULTS.samples; 1: the mean only, no band).
+   */
+  samples?: number;
+  /** Seed of the random draws where draws are made (the full per-worker Monte Carlo); default 1. */
+  seed?: number;
 }
 
 // The first step starts from idle; the steady state is measured after it. A synchronous plan's
@@ -42,15 +50,35 @@ export interface SimulateOptions {
 // overlap get unmeasured steps after the measured one (see `tail`). An asynchronous parameter
 // server's stale weights settle geometrically, over a few steps or a few dozen, and then its
 // steps alternate between two lengths: it is simulated until two pairs of steps agree.
-export const SIMULATE_DEFAULTS = { measuredSteps: 1, fast: true, datasetSamples: 1_281_167 };
+export const SIMULATE_DEFAULTS = { measuredSteps: 1, fast: true, datasetSamples: 1_281_167, samples: 5, seed: 1 };
 /** Steps before the steady state: synchronous plans; asynchronous ones' first guess (doubled as needed). */
 const TRANSIENT = { sync: 1, async: 3 };
+
+/** Spread of the step time over the workers' compute variability (docs/fidelity.md). */
+export interface StepBand {
+  meanSeconds: number;
+  p10Seconds: number;
+  p50Seconds: number;
+  p90Seconds: number;
+  /** Quantiles of the slowest worker's factor at which the step was simulated. */
+  samples: number;
+  /** The step with every worker at its mean speed (no variability). */
+  deterministicSeconds: number;
+}
 
 export interface Feasible {
   feasible: true;
   plan: ResolvedPlan['plan'];
   family: ResolvedPlan['family'];
+  /**
+   * Steady-state step time. Where the device has compute variability it is the EXPECTED step
+   * (the mean over the slowest worker's draws, = band.meanSeconds when there is a band), as a
+   * measured average would be; otherwise the deterministic step. Speedup, throughput and cost
+   * follow it.
+   */
   stepTimeSeconds: number;
+  /** Present when the device has variability and samples > 1. */
+  band?: StepBand;
   samplesPerStep: number;
   samplesPerSecond: number;
   speedup: number;
