@@ -51,7 +51,15 @@ export const Device = z.strictObject({
 });
 export type Device = z.infer<typeof Device>;
 
-const link = { bandwidthBytesPerSecond: positive, latencySeconds: nonNegative };
+/**
+ * What carries a network level's collectives (docs/fidelity.md): sets the fraction of the link
+ * rate and the launch cost a collective library achieves on it when the file has no
+ * `collectives` block saying so itself (simulator/collectives/transports.ts, each with its source).
+ */
+export const Transport = z.enum(['nvlink', 'pcie', 'infiniband', 'roce', 'ethernet-tcp'], { error: 'must be one of nvlink, pcie, infiniband, roce, ethernet-tcp' });
+export type Transport = z.infer<typeof Transport>;
+
+const link = { bandwidthBytesPerSecond: positive, latencySeconds: nonNegative, transport: Transport.optional() };
 export const Level = z.strictObject({ ...link, name: z.string().optional() });
 
 export const Network = z.discriminatedUnion(

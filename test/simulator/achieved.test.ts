@@ -7,6 +7,8 @@ import { parseHardware } from '../../simulator/hardware/load';
 import type { Hardware } from '../../simulator/hardware/schema';
 import { simulate, Feasible, topologyOf } from '../../simulator/simulate';
 import { collective } from '../../simulator/collectives';
+import { launchSeconds } from '../../simulator/collectives/achieved';
+import { TRANSPORTS } from '../../simulator/collectives/transports';
 import { must, plan, testHardware, zooModel } from '../helpers/scenarios';
 
 const feasible = (r: ReturnType<typeof simulate>): Feasible => {
@@ -79,6 +81,16 @@ describe('collectives as achieved', () => {
     const bad = parseHardware({ ...hw, collectives: { source: 'fixture', bandwidthFraction: [0.5] } });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.problems[0].path).toBe('collectives.bandwidthFraction');
+  });
+
+  test('a level that names its transport gets that transport\'s published fraction and launch; the file\'s own collectives block wins', () => {
+    const hw = must(parseHardware({ ...testHardware(), network: { topology: 'hierarchical', groupSize: 4, levels: [{ bandwidthBytesPerSecond: 1e10, latencySeconds: 0, transport: 'nvlink' }, { bandwidthBytesPerSecond: 1e9, latencySeconds: 0, transport: 'ethernet-tcp' }], source: 'fixture' } }));
+    expect(new Set(topologyOf(hw, 8).links.map((l) => l.bandwidthBytesPerSecond))).toEqual(new Set([1e10 * TRANSPORTS.nvlink.bandwidthFraction, 1e9 * TRANSPORTS['ethernet-tcp'].bandwidthFraction]));
+    expect(launchSeconds(hw)).toBe(TRANSPORTS['ethernet-tcp'].launchSeconds);
+    const own = { ...hw, collectives: { source: 'fixture', bandwidthFraction: [1, 1], launchSeconds: 0 } };
+    expect(new Set(topologyOf(own, 8).links.map((l) => l.bandwidthBytesPerSecond))).toEqual(new Set([1e10, 1e9]));
+    expect(launchSeconds(own)).toBe(0);
+    expect(parseHardware({ ...testHardware(), network: { ...testHardware().network, transport: 'carrier-pigeon' } }).ok).toBe(false);
   });
 
   test('each collective call pays its launch once: after backprop, one launch per bucket on the critical path', () => {
