@@ -111,4 +111,14 @@ describe('banded simulation', () => {
       expect(hi.band!.p90Seconds - hi.band!.deterministicSeconds).toBeGreaterThanOrEqual((lo.band!.p90Seconds - lo.band!.deterministicSeconds) * (1 - 1e-6));
     }), { numRuns: runs(40) });
   });
+
+  test('laws for the mean with variability on: more bandwidth or a faster device never lengthens the expected step', () => {
+    fc.assert(fc.property(arbModel, fc.constantFrom('data', 'hybrid'), fc.constantFrom(2, 4), fc.constantFrom(1e8, 1e9), fc.constantFrom(0.02, 0.1), (m, strategy, k, bw, cv) => {
+      const mean = (o: { bandwidth: number; peak: number }) =>
+        feasible(simulate(m, withCv(testHardware({ workers: 4, latency: 1e-5, ...o }), cv), plan(strategy, m, { workers: k, batchPerWorker: 8 }))).stepTimeSeconds;
+      const base = mean({ bandwidth: bw, peak: 1e12 });
+      expect(mean({ bandwidth: 10 * bw, peak: 1e12 })).toBeLessThanOrEqual(base * (1 + 1e-9));
+      expect(mean({ bandwidth: bw, peak: 2e12 })).toBeLessThanOrEqual(base * (1 + 1e-9));
+    }), { numRuns: runs(30) });
+  });
 });
