@@ -74,6 +74,12 @@ export const Network = z.discriminatedUnion(
     z.strictObject({ topology: z.literal('pcie-pairs'), ...link, uplinkBandwidthBytesPerSecond: positive.optional(), rootBandwidthBytesPerSecond: positive.optional(), source }),
     z.strictObject({
       topology: z.literal('hierarchical'), groupSize: posInt,
+      /**
+       * Ports into the level-1 fabric per group, shared by its workers (a node's NICs): level 1's
+       * bandwidth is per port. Absent: one port per worker (a NIC per GPU, as DGX H100). A node of
+       * 8 GPUs behind one 100 Gb/s NIC is `portsPerGroup: 1` with the NIC's rate.
+       */
+      portsPerGroup: posInt.optional(),
       levels: z.array(Level).length(2, { error: 'must have exactly two levels (inside a group, between groups)' }), source,
     }),
   ],

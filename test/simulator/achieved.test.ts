@@ -62,6 +62,36 @@ describe('interference in the event engine', () => {
   });
 });
 
+describe('a node\'s NICs shared by its GPUs (hierarchical portsPerGroup)', () => {
+  const net = (portsPerGroup?: number) => ({ topology: 'hierarchical' as const, groupSize: 4, ...(portsPerGroup ? { portsPerGroup } : {}), levels: [{ bandwidthBytesPerSecond: 1e10, latencySeconds: 0 }, { bandwidthBytesPerSecond: 1e9, latencySeconds: 0 }], source: 'fixture' });
+  const crossing = (portsPerGroup: number | undefined, flows: number) => {
+    const g = new TaskGraph();
+    for (let i = 0; i < flows; i++) g.transfer(i, 4 + i, 1e9, [], `x${i}`);
+    const t = runGraph(g, buildTopology(net(portsPerGroup), 8), 8);
+    g.dispose();
+    return t.makespan;
+  };
+  test('one port per group: the group\'s flows to another group share it; one flow alone gets all of it', () => {
+    expect(crossing(1, 1)).toBeCloseTo(1, 12);
+    expect(crossing(1, 4)).toBeCloseTo(4, 12);
+    expect(crossing(2, 4)).toBeCloseTo(2, 12);
+    expect(crossing(undefined, 4)).toBeCloseTo(1, 12); // a port per worker, as before
+  });
+  test('portsPerGroup must divide groupSize', () => {
+    const bad = parseHardware({ ...testHardware(), network: net(3) });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.problems[0].path).toBe('network.portsPerGroup');
+  });
+  test('the symmetric fast path and the full simulation agree with shared ports (hierarchical all-reduce)', () => {
+    const model = zooModel('mini-owt');
+    const hw = must(parseHardware({ ...testHardware({ workers: 16 }), network: net(1) }));
+    const p = plan('data', model, { workers: 16, batchPerWorker: 16, topology: 'hierarchical' });
+    const fast = feasible(simulate(model, hw, p));
+    expect(fast.simulatedWorkers).toBe(1);
+    expect(feasible(simulate(model, hw, p, { fast: false })).stepTimeSeconds).toBeCloseTo(fast.stepTimeSeconds, 9);
+  });
+});
+
 describe('collectives as achieved', () => {
   const withCollectives = (hw: Hardware, c: Hardware['collectives']): Hardware => ({ ...hw, collectives: c });
 
