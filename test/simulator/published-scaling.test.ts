@@ -13,11 +13,12 @@ const speedup = (hw: Hardware, workers: number, batch: number) => {
   if (!r.feasible) throw new Error(r.reason);
   return (r as Feasible).speedup;
 };
-/** The same file without the fidelity mechanisms: links at line rate, no launch, no interference, no stragglers. */
+/** The same file without the fidelity mechanisms: links at line rate (no collectives block, no transports), no launch, no interference, no stragglers. */
 const bare = (hw: Hardware): Hardware => {
   const { collectives: _c, ...rest } = hw;
   const { variability: _v, interference: _i, ...device } = hw.device;
-  return { ...rest, device };
+  const network = hw.network.topology === 'hierarchical' ? { ...hw.network, levels: hw.network.levels.map(({ transport: _t, ...l }) => l) } : hw.network;
+  return { ...rest, device, network };
 };
 
 describe('Dell C4140, 32 × V100-PCIe on EDR InfiniBand (Dell EMC Ready Solutions for AI, Reference Guide v1.0)', () => {
