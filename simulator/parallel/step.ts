@@ -12,6 +12,7 @@ import type { AnalyzedModel } from '../model/analyze';
 import type { ResolvedPlan } from '../plan/resolve';
 import { defaultSync } from '../plan/shorthand';
 import { buildTopology } from '../topology/build';
+import { achievedNetwork } from '../collectives/achieved';
 import { valueBytes as bytesOf } from '../cost/compute';
 import { KernelCost } from '../cost/kernels';
 import { gradientSync, weightGather } from './data';
@@ -121,7 +122,8 @@ function prepare(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan) {
   const layout = layoutOf(plan.plan);
   const vb = bytesOf(layout.precision);
   const kc = new KernelCost(hw, layout.precision);
-  const topo = buildTopology(hw.network, layout.workers);
+  // The network as the collective libraries achieve it (simulator/collectives/achieved.ts).
+  const topo = buildTopology(achievedNetwork(hw), layout.workers);
   const chunks = chunksOf(model, hw, layout, kc, vb, topo);
   const memory = composedMemory(model, layout, chunks.map((c) => c.layers), vb, hw.device.memoryBytes);
   return { layout, vb, kc, topo, chunks, memory };

@@ -1,6 +1,6 @@
 // Fidelity against Narayanan et al. 2021 (SC'21) Table 1: achieved TFLOP/s per A100 of the first
 // five Megatron-LM GPT rows, predicted with nothing fitted to the table (docs/transformers.md
-// "Fidelity" states every assumption and its source). Measured today: predictions 14–26% above
+// "Fidelity" states every assumption and its source). Measured today: predictions 10–21% above
 // the published figures — the 5% target is NOT met; the bound below pins today's gap so a
 // change that widens it fails, and the report names the suspected causes.
 import { MEGATRON_GPT } from '../../../simulator/model/transformer';
