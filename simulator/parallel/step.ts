@@ -14,17 +14,15 @@ import { defaultSync } from '../plan/shorthand';
 import { buildTopology } from '../topology/build';
 import { achievedNetwork } from '../collectives/achieved';
 import { valueBytes as bytesOf } from '../cost/compute';
-import { KernelCost } from '../cost/kernels';
+import { KernelCost, LayerTimes } from '../cost/kernels';
 import { gradientSync, weightGather } from './data';
-import { Layout, layoutOf } from './layout';
+import { dataGroup, Layout, layoutOf } from './layout';
 import { composedMemory } from './memory';
 import { p2pSeconds, partition, scheduleOf } from './pipeline';
 import { recomputeSeconds } from './recompute';
 import { TensorComm, tensorComm, tensorParameters } from './tensor';
-import type { LayerTimes } from '../cost/kernels';
 import { bytesPerParameter, updateBytesPerParameter } from './zero';
 import { collectiveSeconds } from './closed-form';
-import { dataGroup } from './layout';
 import type { MemoryUse } from '../cost/memory';
 import type { Breakdown } from '../metrics';
 
@@ -74,8 +72,6 @@ function chunksOf(model: AnalyzedModel, hw: Hardware, layout: Layout, kc: Kernel
   const b = layout.microBatch;
   const { times, comms } = layerCostsOf(model, hw, layout, kc, vb, topo);
   const groups = partition(model, layout.pipeline * layout.chunks, (i) => times[i].forward + times[i].backward + comms[i].forward + comms[i].backward);
-  const stageOf = new Map<number, number>();
-  groups.forEach((g, j) => g.forEach((i) => stageOf.set(i, j)));
   return groups.map((layers, j) => {
     let forward = 0, forwardComm = 0, backward = 0, backwardComm = 0, parameters = 0;
     for (const i of layers) {
