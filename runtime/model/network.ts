@@ -100,7 +100,7 @@ export class Part {
     const s = this.options.split;
     if (!s || rank === undefined) return null;
     const info = this.model.layers[li];
-    return unitRange(layerImpl(info.type).splitUnits(info), s.workers, rank);
+    return unitRange(info.splitUnits, s.workers, rank);
   }
 
   /** Output channels of layer li computed by worker `rank` (all of them when replicated). */
@@ -110,6 +110,24 @@ export class Part {
     const c = info.outputShape[info.outputShape.length - 1];
     if (!r) return [0, c];
     return layerImpl(info.type).outputRange?.(info, r) ?? r;
+  }
+
+  /**
+   * Whether split layer `next` can take split layer `prev`'s slice as it is (no all-gather): it is
+   * channelwise and, on every worker, reads exactly the channels that worker computed of `prev`.
+   */
+  readsOwnSlice(prev: number, next: number): boolean {
+    const s = this.options.split;
+    const info = this.model.layers[next];
+    const impl = layerImpl(info.type);
+    if (!s || !impl.channelwise) return false;
+    for (let q = 0; q < s.workers; q++) {
+      const r = this.splitRange(next, q)!;
+      const need = impl.inputRange?.(info, r) ?? r;
+      const have = this.outputRange(prev, q);
+      if (need[0] !== have[0] || need[1] !== have[1]) return false;
+    }
+    return true;
   }
 
   /** One layer on full inputs: its output, restricted to this worker's channels when split. */

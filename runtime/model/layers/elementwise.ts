@@ -19,7 +19,6 @@ registerLayerImpl({
     { name: 'gamma', shape: [channelsOf(l.outputShape)], init: 'ones', fanIn: 1, splitAxis: 0 },
     { name: 'beta', shape: [channelsOf(l.outputShape)], init: 'zeros', fanIn: 1, splitAxis: 0 },
   ],
-  splitUnits: (l) => channelsOf(l.outputShape),
   forward(l, [x], [gamma, beta], r, ctx) {
     const xs = sliceChannels(x, r);
     const axes = xs.shape.slice(0, -1).map((_, i) => i);
@@ -54,7 +53,6 @@ registerLayerImpl(channelwise('dropout', (l, [x], ctx, r) => {
 registerLayerImpl({
   type: 'flatten',
   params: () => [],
-  splitUnits: () => 0,
   forward: (_l, [x]) => tf.reshape(x, [x.shape[0], -1]),
 });
 

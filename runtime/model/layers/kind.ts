@@ -12,7 +12,7 @@ export interface ParamSpec {
   init: 'he-uniform' | 'zeros' | 'ones';
   /** Inputs per output unit, for He initialisation. */
   fanIn: number;
-  /** Axis that model parallelism splits (in split units, see LayerImpl.splitUnits); absent: replicated. */
+  /** Axis that model parallelism splits, in the layer's split units (LayerInfo.splitUnits); absent: replicated. */
   splitAxis?: number;
 }
 
@@ -29,8 +29,10 @@ export interface ForwardContext {
 export interface LayerImpl {
   type: LayerType;
   params(l: LayerInfo): ParamSpec[];
-  /** Units a model-parallel split divides (output units or channels; input channels for depthwise). */
-  splitUnits(l: LayerInfo): number;
+  // How many units a model-parallel split divides is not the runtime's to say: it is the simulator
+  // layer kind's `splitUnits` (LayerInfo.splitUnits), so that what the simulator accepts and what the
+  // runtime splits can never disagree (issue 11: depthwise with a multiplier split cin·m units in one
+  // and cin in the other, and `run` divided by zero).
   /**
    * Whether output channel c depends on input channel c only (pools, batch norm, depthwise...): a
    * split layer of this kind can take the previous layer's slice as it is, with no all-gather
@@ -39,6 +41,8 @@ export interface LayerImpl {
   channelwise?: boolean;
   /** Output channels computed for split units `r` (default: the same range). */
   outputRange?(l: LayerInfo, r: UnitRange): UnitRange;
+  /** Input channels a channelwise layer reads for split units `r` (default: the same range). */
+  inputRange?(l: LayerInfo, r: UnitRange): UnitRange;
   /**
    * Output of the layer for full inputs `xs`, with `ps` the layer's parameters (split along
    * splitAxis when `r` is given), restricted to output channels outputRange(r) when `r` is given.
@@ -89,7 +93,6 @@ export function channelwise(type: LayerType, f: (l: LayerInfo, xs: tf.Tensor[], 
     type,
     channelwise: true,
     params: () => [],
-    splitUnits: (l) => channelsOf(l.outputShape),
     forward: (l, xs, _ps, r, ctx) => f(l, xs.map((x) => sliceChannels(x, r)), ctx, r),
   };
 }
@@ -99,7 +102,6 @@ export function mixing(type: LayerType, f: (l: LayerInfo, xs: tf.Tensor[], ctx: 
   return {
     type,
     params: () => [],
-    splitUnits: (l) => channelsOf(l.outputShape),
     forward: (l, xs, _ps, r, ctx) => sliceChannels(f(l, xs, ctx), r),
   };
 }
