@@ -100,7 +100,7 @@ export class Part {
     const s = this.options.split;
     if (!s || rank === undefined) return null;
     const info = this.model.layers[li];
-    return unitRange(info.splitUnits, s.workers, rank);
+    return unitRange(info.split.units, s.workers, rank);
   }
 
   /** Output channels of layer li computed by worker `rank` (all of them when replicated). */
@@ -109,21 +109,20 @@ export class Part {
     const r = this.splitRange(li, rank);
     const c = info.outputShape[info.outputShape.length - 1];
     if (!r) return [0, c];
-    return layerImpl(info.type).outputRange?.(info, r) ?? r;
+    const k = info.split.unitOutputs;
+    return [r[0] * k, r[1] * k];
   }
 
   /**
    * Whether split layer `next` can take split layer `prev`'s slice as it is (no all-gather): it is
-   * channelwise and, on every worker, reads exactly the channels that worker computed of `prev`.
+   * channel-wise (takes a sharded input) and, on every worker, its units are the channels that
+   * worker computed of `prev`.
    */
   readsOwnSlice(prev: number, next: number): boolean {
     const s = this.options.split;
-    const info = this.model.layers[next];
-    const impl = layerImpl(info.type);
-    if (!s || !impl.channelwise) return false;
+    if (!s || this.model.layers[next].split.input !== 'either') return false;
     for (let q = 0; q < s.workers; q++) {
-      const r = this.splitRange(next, q)!;
-      const need = impl.inputRange?.(info, r) ?? r;
+      const need = this.splitRange(next, q)!;
       const have = this.outputRange(prev, q);
       if (need[0] !== have[0] || need[1] !== have[1]) return false;
     }

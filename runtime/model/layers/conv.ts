@@ -1,5 +1,6 @@
 // Convolutions: conv2d, depthwiseConv2d, separableConv2d (depthwise, then 1x1), conv3d.
-// Model parallelism splits output channels (depthwise: its cin·m output channels, as the simulator does).
+// Model parallelism splits what the simulator's layer kind says (LayerInfo.split): output channels,
+// input channels for depthwise (each with its depthMultiplier outputs).
 import * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
 import type { Conv2dLayer, Conv3dLayer, DepthwiseConv2dLayer, SeparableConv2dLayer } from '../../../simulator/model/schema';
@@ -36,38 +37,21 @@ const conv2d: LayerImpl = {
 
 const depthwiseConv2d: LayerImpl = {
   type: 'depthwiseConv2d',
-  channelwise: true,
-  // Split units are the cin·m output channels (the simulator's depthwise kind says so), channel
-  // c·m + j being input channel c through filter j. Worker r's units may start or end inside an
-  // input channel's group of m: it reads the input channels its units touch (inputRange).
   params(l) {
     const c = l.layer as z.infer<typeof DepthwiseConv2dLayer>;
     const [kh, kw] = expand(c.kernel, 2, 1);
-    const units = channelsOf(l.inputShapes[0]) * (c.depthMultiplier ?? 1);
-    // [kh, kw, cin·m] holds the same numbers in the same order as tfjs's [kh, kw, cin, m].
-    const ps: ParamSpec[] = [{ name: 'kernel', shape: [kh, kw, units], init: 'he-uniform', fanIn: kh * kw, splitAxis: 2 }];
-    if (c.useBias ?? true) ps.push(bias(units));
+    const m = c.depthMultiplier ?? 1;
+    const cin = channelsOf(l.inputShapes[0]);
+    // The bias is kept as [cin, m] so that splitting input channels splits it along axis 0.
+    const ps: ParamSpec[] = [{ name: 'kernel', shape: [kh, kw, cin, m], init: 'he-uniform', fanIn: kh * kw, splitAxis: 2 }];
+    if (c.useBias ?? true) ps.push({ name: 'bias', shape: [cin, m], init: 'zeros', fanIn: 1, splitAxis: 0 });
     return ps;
-  },
-  inputRange(l, r) {
-    const m = (l.layer as z.infer<typeof DepthwiseConv2dLayer>).depthMultiplier ?? 1;
-    return [Math.floor(r[0] / m), Math.ceil(r[1] / m)];
   },
   forward(l, [x], [w, b], r, ctx) {
     const c = l.layer as z.infer<typeof DepthwiseConv2dLayer>;
-    const m = c.depthMultiplier ?? 1;
-    const units = channelsOf(l.inputShapes[0]) * m;
-    const [u0, u1] = r ?? [0, units];
-    const c0 = Math.floor(u0 / m), c1 = Math.ceil(u1 / m);
-    const xs = sliceChannels(x as tf.Tensor4D, [c0, c1]);
-    // Whole groups of m filters: the units held, with zero filters for the group's units held elsewhere
-    // (they add nothing, and their gradient is dropped by the pad's own gradient).
-    const [kh, kw] = w.shape;
-    const before = u0 - c0 * m, after = c1 * m - u1;
-    const wide = before || after ? tf.pad(w, [[0, 0], [0, 0], [before, after]]) : w;
-    let y: tf.Tensor = tf.depthwiseConv2d(xs, tf.reshape(wide, [kh, kw, c1 - c0, m]) as tf.Tensor4D, expand(c.stride, 2, 1) as [number, number], pad2d(c.padding));
-    if (before || after) y = sliceChannels(y, [before, before + u1 - u0]);
-    if (b) y = tf.add(y, b);
+    const xs = sliceChannels(x as tf.Tensor4D, r);
+    let y: tf.Tensor = tf.depthwiseConv2d(xs, w as tf.Tensor4D, expand(c.stride, 2, 1) as [number, number], pad2d(c.padding));
+    if (b) y = tf.add(y, tf.reshape(b, [b.size]));
     return activate(y, c.activation, ctx);
   },
 };

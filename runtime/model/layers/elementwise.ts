@@ -13,7 +13,6 @@ const LRN_DEFAULTS = { depthRadius: 2, bias: 2, alpha: 1e-4, beta: 0.75 };
 
 registerLayerImpl({
   type: 'batchNorm',
-  channelwise: true,
   // Training mode with this batch's statistics; gamma/beta split by channel under model parallelism.
   params: (l) => [
     { name: 'gamma', shape: [channelsOf(l.outputShape)], init: 'ones', fanIn: 1, splitAxis: 0 },

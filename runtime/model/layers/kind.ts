@@ -30,22 +30,15 @@ export interface LayerImpl {
   type: LayerType;
   params(l: LayerInfo): ParamSpec[];
   // How many units a model-parallel split divides is not the runtime's to say: it is the simulator
-  // layer kind's `splitUnits` (LayerInfo.splitUnits), so that what the simulator accepts and what the
-  // runtime splits can never disagree (issue 11: depthwise with a multiplier split cin·m units in one
-  // and cin in the other, and `run` divided by zero).
-  /**
-   * Whether output channel c depends on input channel c only (pools, batch norm, depthwise...): a
-   * split layer of this kind can take the previous layer's slice as it is, with no all-gather
-   * (the simulator's model-parallel lowering makes the same distinction).
-   */
-  channelwise?: boolean;
-  /** Output channels computed for split units `r` (default: the same range). */
-  outputRange?(l: LayerInfo, r: UnitRange): UnitRange;
-  /** Input channels a channelwise layer reads for split units `r` (default: the same range). */
-  inputRange?(l: LayerInfo, r: UnitRange): UnitRange;
+  // layer kind's (LayerInfo.split.units), so that what the simulator accepts and what the runtime
+  // splits can never disagree (issue 11: depthwise with a multiplier split cin·m units in one and
+  // cin in the other, and `run` divided by zero).
+  // Whether a split layer takes the previous layer's slice as it is (channel-wise: split.input
+  // 'either') and how many output channels each unit makes (split.unitOutputs) are the simulator
+  // layer kind's too (LayerInfo.split).
   /**
    * Output of the layer for full inputs `xs`, with `ps` the layer's parameters (split along
-   * splitAxis when `r` is given), restricted to output channels outputRange(r) when `r` is given.
+   * splitAxis when `r` is given), restricted to the output channels of split units `r` when given.
    */
   forward(l: LayerInfo, xs: tf.Tensor[], ps: tf.Tensor[], r: UnitRange | null, ctx: ForwardContext): tf.Tensor;
 }
@@ -91,7 +84,6 @@ export function activate(x: tf.Tensor, activation: string | undefined, ctx: Forw
 export function channelwise(type: LayerType, f: (l: LayerInfo, xs: tf.Tensor[], ctx: ForwardContext, r: UnitRange | null) => tf.Tensor): LayerImpl {
   return {
     type,
-    channelwise: true,
     params: () => [],
     forward: (l, xs, _ps, r, ctx) => f(l, xs.map((x) => sliceChannels(x, r)), ctx, r),
   };
