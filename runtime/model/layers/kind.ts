@@ -9,11 +9,19 @@ export interface ParamSpec {
   name: string;
   /** Full (unsplit) shape. */
   shape: number[];
-  init: 'he-uniform' | 'zeros' | 'ones';
+  init: 'he-uniform' | 'zeros' | 'ones' | 'gpt2';
   /** Inputs per output unit, for He initialisation. */
   fanIn: number;
-  /** Axis that model parallelism splits, in the layer's split units (LayerInfo.splitUnits); absent: replicated. */
+  /** Axis that model parallelism splits, in the layer's split units (LayerInfo.split.units); absent: replicated. */
   splitAxis?: number;
+  /** Split units per entry along splitAxis (grouped-query attention: one K/V head per heads/kvHeads query heads). Default 1. */
+  unitsPerEntry?: number;
+  /**
+   * Added to the layer's output after the tensor-parallel reduction, on every rank (a row-parallel
+   * output bias: Megatron-LM adds it once to the reduced sum). `forward` leaves it out; the executor
+   * adds it and its gradient is the output gradient summed over the positions.
+   */
+  afterReduction?: boolean;
 }
 
 export interface ForwardContext {
@@ -37,7 +45,8 @@ export interface LayerImpl {
   // 'either') and how many output channels each unit makes (split.unitOutputs) are the simulator
   // layer kind's too (LayerInfo.split).
   /**
-   * Output of the layer for full inputs `xs`, with `ps` the layer's parameters (split along
+   * Output of the layer for full inputs `xs`, with `ps` the layer's parameters but those added
+   * after the reduction (ParamSpec.afterReduction), in params() order (split along
    * splitAxis when `r` is given), restricted to the output channels of split units `r` when given.
    */
   forward(l: LayerInfo, xs: tf.Tensor[], ps: tf.Tensor[], r: UnitRange | null, ctx: ForwardContext): tf.Tensor;
@@ -65,6 +74,11 @@ export function sliceChannels<T extends tf.Tensor>(x: T, r: UnitRange | null): T
   const begin = x.shape.map((_, i) => (i === x.rank - 1 ? r[0] : 0));
   const size = x.shape.map((d, i) => (i === x.rank - 1 ? r[1] - r[0] : d));
   return tf.slice(x, begin, size) as T;
+}
+
+/** `y` plus the parameters a layer adds after the tensor-parallel reduction (broadcast over the positions). */
+export function addAfterReduction(y: tf.Tensor, ps: readonly tf.Tensor[]): tf.Tensor {
+  return ps.reduce((a, p) => tf.add(a, p), y);
 }
 
 export function activate(x: tf.Tensor, activation: string | undefined, ctx: ForwardContext): tf.Tensor {
