@@ -10,6 +10,8 @@ import { barrier } from './collectives/direct';
 import { rankOrderRing } from './collectives/ring';
 import { ComputeClock, executorFor } from './executors/executor';
 import './executors';
+import { GridExecutor } from './executors/grid';
+import { gridOf } from './executors/grid-plan';
 import { headOf } from './model/network';
 import type { Message, ParamSlice, TrainedMessage, TrainTask } from './protocol';
 import { transportKind } from './transports';
@@ -27,13 +29,16 @@ export async function train(task: TrainTask): Promise<TrainedMessage> {
     if (!kind) throw new Error(`unknown transport ${task.transport.kind}`);
     const transport = kind.open(task.transport.setup, rank, workers);
     const compute = new ComputeClock();
-    const factory = executorFor(plan.family);
-    if (!factory) throw new Error(`no executor for ${plan.family} plans`);
     const logits = model.layers[headOf(model).logitsLayer];
-    const exec = factory({
+    const ctx = {
       rank, workers, model, plan, transport, ring: rankOrderRing(rank, workers), seed: task.seed,
       learningRate: task.learningRate, momentum: task.momentum, classes: logits.outputShape[0], compute,
-    });
+      optimizer: task.optimizer ?? { kind: 'sgd' as const, learningRate: task.learningRate, momentum: task.momentum },
+    };
+    const grid = gridOf(model, plan, task.grid);
+    const factory = executorFor(plan.family);
+    if (!grid && !factory) throw new Error(`no executor for ${plan.family} plans`);
+    const exec = grid ? new GridExecutor(ctx, grid) : factory!(ctx);
     await barrier(transport, 'ready');
     post({ kind: 'ready', rank, backend: backend.name, setupSeconds: now() - t0 });
 
@@ -62,6 +67,7 @@ export async function train(task: TrainTask): Promise<TrainedMessage> {
       });
     }
     step = null;
+    await exec.finish?.();
     const parts = exec.parts();
     const squares = parts.reduce((a, p) => a + p.squares(), 0);
     const weights: ParamSlice[] | undefined = task.collectWeights

@@ -58,3 +58,18 @@ export async function ringAllReduce(t: Transport, ring: Ring, data: Float32Array
   await ringReduceScatter(t, ring, data, tag);
   await ringAllGather(t, ring, data, tag);
 }
+
+/**
+ * The element-wise maximum of `data` over the ring, in place: every worker's vector all-gathered
+ * (K·n values, K−1 steps), then reduced locally — for short vectors such as the vocabulary-parallel
+ * loss's row maxima.
+ */
+export async function ringAllReduceMax(t: Transport, ring: Ring, data: Float32Array, tag: string): Promise<void> {
+  const k = ring.size;
+  if (k === 1) return;
+  const n = data.length;
+  const all = new Float32Array(k * n);
+  all.set(data, ring.rank * n);
+  await ringAllGather(t, ring, all, tag);
+  for (let r = 0; r < k; r++) for (let i = 0; i < n; i++) if (all[r * n + i] > data[i]) data[i] = all[r * n + i];
+}

@@ -5,6 +5,7 @@ import type { AnalyzedModel } from '../../simulator/model/analyze';
 import type { ResolvedPlan } from '../../simulator/plan/resolve';
 import type { Ring } from '../collectives/ring';
 import type { Part } from '../model/network';
+import type { OptimizerSpec } from '../model/optimizer';
 import type { Transport } from '../transports/transport';
 
 /** Accumulates the seconds spent in synchronous tensor work (a worker's compute time). */
@@ -31,6 +32,8 @@ export interface ExecutorContext {
   learningRate: number;
   momentum: number;
   classes: number;
+  /** The optimiser every part of the model steps with. */
+  optimizer: OptimizerSpec;
   compute: ComputeClock;
 }
 
@@ -39,6 +42,8 @@ export interface Executor {
   prepare(step: number): void;
   /** One training step; resolves with this worker's share of the step's summed loss. */
   step(step: number): Promise<number>;
+  /** After the last step, before parts(): brings back whatever the worker keeps sharded (ZeRO-3). */
+  finish?(): Promise<void>;
   /** The parts of the network this worker holds (for weights and their norm). */
   parts(): Part[];
   dispose(): void;

@@ -176,7 +176,22 @@ export class Part {
     return s;
   }
 
+  /** Frees every parameter's values (ZeRO-3 keeps shards of them elsewhere); restore() brings each back. */
+  drop(): void {
+    for (const p of this.params) if (!p.variable.isDisposed) p.variable.dispose();
+  }
+
+  /** Gives parameter i (index into `params`) the values `data`, as a new variable. */
+  restore(i: number, data: Float32Array): void {
+    const p = this.params[i];
+    const old = p.variable;
+    if (!old.isDisposed) old.dispose();
+    p.variable = tf.variable(tf.tensor(data, old.shape), true);
+    const vars = this.byLayer.get(p.layer)!;
+    vars[vars.indexOf(old)] = p.variable;
+  }
+
   dispose(): void {
-    for (const p of this.params) p.variable.dispose();
+    this.drop();
   }
 }

@@ -76,6 +76,15 @@ export function sliceChannels<T extends tf.Tensor>(x: T, r: UnitRange | null): T
   return tf.slice(x, begin, size) as T;
 }
 
+/**
+ * One-hot rows of `indices` as float32 (a row of zeros for an index outside [0, depth)). Made as
+ * int32 and cast: tfjs-backend-wasm 4.22's OneHot with dtype float32 writes the int32 bit pattern
+ * of 1 into the float buffer (rows of 1.4e-45, measured here).
+ */
+export function oneHotFloat(indices: tf.Tensor1D, depth: number): tf.Tensor2D {
+  return tf.cast(tf.oneHot(indices, depth), 'float32') as tf.Tensor2D;
+}
+
 /** `y` plus the parameters a layer adds after the tensor-parallel reduction (broadcast over the positions). */
 export function addAfterReduction(y: tf.Tensor, ps: readonly tf.Tensor[]): tf.Tensor {
   return ps.reduce((a, p) => tf.add(a, p), y);

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { AttentionLayer, LayerNormLayer, LmHeadLayer, MlpLayer, PositionEmbeddingLayer, TokenEmbeddingLayer } from '../../../simulator/model/schema';
 import { attentionDims } from '../../../simulator/model/layers/attention';
 import type { LayerInfo } from '../../../simulator/model/analyze';
-import { ParamSpec, registerLayerImpl } from './kind';
+import { oneHotFloat, ParamSpec, registerLayerImpl } from './kind';
 
 /** ε of layer norm: torch.nn.LayerNorm's default, GPT-2's layer_norm_epsilon (1e-5). */
 const LAYER_NORM_EPSILON = 1e-5;
@@ -42,7 +42,7 @@ registerLayerImpl({
   forward(l, [ids], [table], r) {
     const [b, s] = ids.shape as number[];
     const local = r ? tf.sub(ids, tf.scalar(r[0], 'int32')) : ids;
-    const onehot = tf.oneHot(tf.reshape(local, [-1]) as tf.Tensor1D, table.shape[0], 1, 0, 'float32');
+    const onehot = oneHotFloat(tf.reshape(local, [-1]) as tf.Tensor1D, table.shape[0] as number);
     return tf.reshape(tf.matMul(onehot, table as tf.Tensor2D), [b, s, table.shape[1] as number]);
   },
 });

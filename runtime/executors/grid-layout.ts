@@ -1,0 +1,57 @@
+// Where each worker sits in a data × tensor × pipeline grid and what crosses between pipeline
+// stages. Ranks are numbered as Megatron-LM numbers them (and the simulator's layout does):
+// tensor ranks consecutive, then data replicas, then stages: rank = stage·(data·tensor) + replica·tensor + t.
+import { AnalyzedModel, MODEL_INPUT } from '../../simulator/model/analyze';
+
+export type Recompute = 'none' | 'selective' | 'full';
+
+export interface GridOptions {
+  data: number;
+  tensor: number;
+  pipeline: number;
+  /** ZeRO stage (Rajbhandari et al. 2020): 1–2 shard the optimizer step, 3 also the weights. */
+  zero: 0 | 1 | 2 | 3;
+  recompute: Recompute;
+  /** Micro-batches per step per replica (GPipe schedule; gradient accumulation without a pipeline). */
+  microBatches: number;
+}
+
+export interface GridPosition {
+  stage: number;
+  replica: number;
+  /** Tensor rank. */
+  t: number;
+}
+
+export const rankAt = (g: GridOptions, p: GridPosition): number => p.stage * g.data * g.tensor + p.replica * g.tensor + p.t;
+
+export function positionOf(g: GridOptions, rank: number): GridPosition {
+  const perStage = g.data * g.tensor;
+  return { stage: Math.floor(rank / perStage), replica: Math.floor((rank % perStage) / g.tensor), t: rank % g.tensor };
+}
+
+/** The tensor-parallel group of `p` (its stage and replica), in tensor-rank order. */
+export const tensorGroup = (g: GridOptions, p: GridPosition): number[] => Array.from({ length: g.tensor }, (_, t) => rankAt(g, { ...p, t }));
+/** The data-parallel group of `p` (its stage and tensor rank), in replica order. */
+export const dataGroup = (g: GridOptions, p: GridPosition): number[] => Array.from({ length: g.data }, (_, replica) => rankAt(g, { ...p, replica }));
+
+/**
+ * Outputs crossing each stage boundary: live[k] lists the layers whose output is made in stages
+ * ≤ k and read in stages > k (a residual stream, or two tensors when a cut falls inside a block),
+ * in layer order. Stage k+1 receives them and passes on those still live at the next boundary; the
+ * model input (token ids) is not among them: every stage that reads it loads it from the data.
+ */
+export function liveAcross(model: AnalyzedModel, stages: readonly number[][]): number[][] {
+  const stageOf = new Map<number, number>();
+  stages.forEach((s, k) => s.forEach((li) => stageOf.set(li, k)));
+  return stages.slice(0, -1).map((_, k) => {
+    const live = new Set<number>();
+    stages.forEach((s, j) => {
+      if (j <= k) return;
+      for (const li of s)
+        for (const src of model.layers[li].inputs)
+          if (src !== MODEL_INPUT && (stageOf.get(src) ?? -1) <= k) live.add(src);
+    });
+    return [...live].sort((a, b) => a - b);
+  });
+}
