@@ -22,6 +22,10 @@ export function formatResult(model: string, hardware: string, r: SimulationResul
     ['  exposed', `${ms(b.exposedCommunicationSeconds)} ms`],
     ['idle', `${ms(b.idleSeconds)} ms`],
   ];
+  if (r.flops) {
+    rows.push(['achieved', `${fixed(r.flops.achievedFlopsPerWorker / 1e12, 1)} TFLOP/s per worker (recomputation counted)`]);
+    rows.push(['MFU', `${fixed(r.flops.mfu * 100, 1)}%`]);
+  }
   if (r.cost) {
     rows.push(['$ per step', `${r.cost.dollarsPerStep.toPrecision(3)} (compute ${r.cost.computeDollarsPerStep.toPrecision(3)}, requests ${r.cost.requestDollarsPerStep.toPrecision(3)})`]);
     rows.push(['$ per epoch', `${r.cost.dollarsPerEpoch.toFixed(2)} (${(r.cost.secondsPerEpoch / 3600).toFixed(2)} h)`]);

@@ -13,6 +13,9 @@ import { openStore, Store } from '../../runtime/store';
 import type { Family } from '../../tuner';
 import type { ResultsLog } from '../../tuner/results';
 import { loadModelHardware, int } from '../inputs';
+import { hasParallelArgs, parallelOptions } from '../parallel';
+import { ComposedTuneArgs, tuneTransformer } from '../tune-composed';
+import { isTransformer } from '../../simulator/parallel/layout';
 import { Output } from '../io';
 import { progressBar } from '../progress';
 import { table, fixed } from '../table';
@@ -55,8 +58,12 @@ export function register(program: Command): void {
     .option('--store <dir|s3://bucket/prefix>', 'keep scored plans (to resume) and the best plan here instead of beside --out')
     .option('--s3-endpoint <url>', 'S3 API endpoint of an s3:// store (default: AWS_ENDPOINT_URL, then Amazon S3)')
     .option('--json', 'one JSON document instead of tables')
-    .action(async (o: TuneArgs) => {
+    .option('--global-batch <n>', 'transformers: samples per step over all replicas (default workers × --batch)', int('global-batch'));
+  parallelOptions(program.commands[program.commands.length - 1])
+    .action(async (o: TuneArgs & ComposedTuneArgs) => {
       const { model, hardware } = loadModelHardware(o);
+      // Transformers, or composed dimensions given: search tensor × pipeline × data, ZeRO, recomputation (tuner/composed.ts).
+      if (isTransformer(model) || hasParallelArgs(o)) return tuneTransformer(model, hardware, o);
       if (o.workers && o.maxWorkers) throw new UserError([problem('--workers', 'give --workers or --max-workers, not both')]);
       if ((o.workers ?? 0) > hardware.workers) throw new UserError([problem('--workers', `hardware ${hardware.name} has ${hardware.workers} workers`)]);
       const syncs = list(o.syncs);

@@ -2,7 +2,7 @@
 // computes its costs. The result is what the simulator, the tuner and the runtime all read.
 import { fail, ok, problem, Problem, Result } from '../errors';
 import { parseWith, readJsonFile } from '../validate';
-import { columnSplit, layerKind, elements, Shape, Stash, TensorSplit, wholeStash } from './layers';
+import { columnSplit, Kernels, layerKind, elements, Shape, Stash, TensorSplit, wholeStash } from './layers';
 import { Layer, Model } from './schema';
 
 /** Bytes of one fp32 value; activations, weights and gradients are fp32 unless a plan says `mixed`. */
@@ -35,6 +35,8 @@ export interface LayerInfo {
   split: TensorSplit;
   /** What backprop keeps of it per sample (Korthikanti et al. 2022). */
   stash: Stash;
+  /** Its GPU kernels, where the layer kind states them (transformer layers). */
+  kernels?: Kernels;
 }
 
 export interface AnalyzedModel {
@@ -123,6 +125,7 @@ export function analyzeModel(model: Model): Result<AnalyzedModel> {
     infos[i] = {
       index: i, name: layer.name, type: layer.type, layer, inputs: edges[i], inputShapes: inputShapes as Shape[],
       outputShape: out, ...c, splitUnits: split.units, split, stash,
+      ...(kind.kernels ? { kernels: kind.kernels(layer as never, inputShapes as Shape[], out) } : {}),
       needsInputGradient: edges[i].some((k) => k !== MODEL_INPUT),
       activationBytes: elements(out) * FP32_BYTES,
       inputBytes: (inputShapes as Shape[]).reduce((a, s) => a + elements(s) * FP32_BYTES, 0),

@@ -9,7 +9,7 @@
 // Softmax and masking are element-wise and left out, as eq. 3 leaves them out.
 import type { z } from 'zod';
 import type { AttentionLayer } from '../schema';
-import { LayerKind, registerLayerKind, Shape } from './kind';
+import { Kernels, LayerKind, registerLayerKind, Shape } from './kind';
 import { dropoutMaskBytes } from './embedding';
 import { hiddenStates, isProblem } from './sequence';
 
@@ -70,6 +70,27 @@ export const attention: LayerKind<Attention> = {
     return {
       wholeValues: s * h, wholeBytes: dropoutMaskBytes(l.dropout, s * h),
       splitValues: s * d * (2 * q + 2 * kv) + coreValues, splitBytes: coreBytes, coreValues, coreBytes,
+    };
+  },
+  // Megatron-LM (2021) kernels: the QKV projection, batched QKᵀ per head, a fused scale-mask-softmax
+  // (reads and writes the scores), dropout on the probabilities (reads, writes, and a 1-byte mask),
+  // the batched product with V, the output projection, and the mask of the output dropout (the
+  // rest of bias-dropout-add is the `add` layer's). Backward moves about twice the bytes.
+  kernels(l, [x]): Kernels {
+    const [s, h] = x;
+    const { q, kv, d } = attentionDims(l, h);
+    const scores = q * s * s;
+    const fwd = 2 * 2 * scores + (l.dropout ? 5 * scores : 0);
+    return {
+      gemms: [
+        { rows: s, cols: (q + 2 * kv) * d, inner: h, count: 1, divided: true },
+        { rows: s, cols: s, inner: d, count: q, divided: true },
+        { rows: s, cols: d, inner: s, count: q, divided: true },
+        { rows: s, cols: h, inner: q * d, count: 1, divided: true },
+      ],
+      dividedBytes: { forward: fwd, backward: 2 * fwd },
+      wholeBytes: { forward: l.dropout ? s * h : 0, backward: l.dropout ? s * h : 0 },
+      launches: l.dropout ? 7 : 6,
     };
   },
 };

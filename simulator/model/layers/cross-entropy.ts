@@ -18,6 +18,9 @@ export const crossEntropy: LayerKind<z.infer<typeof CrossEntropyLayer>> = {
     over: 'vocabulary', units: x[1], even: false, unitOutputs: 1, splitParameters: 0,
     input: 'either', output: 'replicated', forwardReduce: 3 * x[0], backwardReduce: 0,
   }),
+  // fp32 on 16-bit logits: read them (2 bytes), write and read the fp32 softmax (4 + 4), forward;
+  // backward reads the softmax and writes the logits' gradient (4 + 2).
+  kernels: (_l, [x]) => ({ gemms: [], dividedBytes: { forward: 10 * elements(x), backward: 6 * elements(x) }, wholeBytes: { forward: 0, backward: 0 }, launches: 4 }),
   stash: (_l, [x]) => ({ splitValues: 0, wholeValues: 0, splitBytes: 4 * elements(x), wholeBytes: 0, coreValues: 0, coreBytes: 0 }),
 };
 

@@ -27,6 +27,10 @@ export const tokenEmbedding: LayerKind<z.infer<typeof TokenEmbeddingLayer>> = {
     input: 'replicated', output: 'replicated', forwardReduce: x[0] * l.hidden, backwardReduce: 0,
   }),
   stash: (l, [x]) => wholeStash(0, dropoutMaskBytes(l.dropout, x[0] * l.hidden)),
+  // A gather writing the hidden states; backward scatters their gradient into the table's (sharded) gradient.
+  kernels: (l, [x]) => ({
+    gemms: [], dividedBytes: { forward: 0, backward: 0 }, wholeBytes: { forward: 4 * x[0] * l.hidden, backward: 6 * x[0] * l.hidden }, launches: 1,
+  }),
 };
 
 type Added = z.infer<typeof PositionEmbeddingLayer> | z.infer<typeof TokenTypeEmbeddingLayer>;
@@ -47,6 +51,10 @@ function addedEmbedding<L extends Added>(type: L['type'], rows: (l: L) => number
     },
     split: () => REPLICATED,
     stash: (l: L, [x]: Shape[]) => wholeStash(0, dropoutMaskBytes('dropout' in l ? l.dropout : undefined, elements(x))),
+    // Reads the hidden states and the table's rows, writes the sum (and the dropout mask).
+    kernels: (_l: L, [x]: Shape[]) => ({
+      gemms: [], dividedBytes: { forward: 0, backward: 0 }, wholeBytes: { forward: 6 * elements(x), backward: 6 * elements(x) }, launches: 1,
+    }),
   } as LayerKind<L>;
 }
 

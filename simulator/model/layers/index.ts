@@ -12,4 +12,4 @@ import './lm-head';
 import './cross-entropy';
 import './tokens';
 export { layerKind, elements, channels, columnSplit, wholeStash, REPLICATED } from './kind';
-export type { Shape, LayerCostParts, LayerKind, TensorSplit, Stash } from './kind';
+export type { Shape, LayerCostParts, LayerKind, TensorSplit, Stash, Kernels, Gemm } from './kind';

@@ -79,8 +79,37 @@ export interface LayerKind<L extends Layer = Layer> {
   split?(layer: L, inputs: Shape[], output: Shape, cost: LayerCostParts): TensorSplit;
   /** What backprop keeps; default: the output, whole (what the convolutional zoo always assumed). */
   stash?(layer: L, inputs: Shape[], output: Shape): Stash;
+  /** The kernels a GPU runs for the layer (transformer layers); absent: costed as one roofline over `cost`. */
+  kernels?(layer: L, inputs: Shape[], output: Shape): Kernels;
   /** Other layers this one names (a tied LM head's embedding): each must exist, have `type` and agree on `sameAs`. */
   references?(layer: L): LayerReference[];
+}
+
+/**
+ * One matrix product of the forward pass, per sample: `count` products of [rows × inner] by
+ * [inner × cols]. `divided`: tensor parallelism divides it among ranks (by heads, units or
+ * vocabulary), else every rank runs it whole. Backward runs two products of the same size per
+ * forward one (input and weight gradients, or both operands' gradients).
+ */
+export interface Gemm {
+  rows: number;
+  cols: number;
+  inner: number;
+  count: number;
+  divided: boolean;
+}
+
+/**
+ * A layer's kernels: its matrix products, and the bytes its element-wise kernels read and write
+ * per sample at 16-bit activations (softmax, dropout, bias-GeLU, norms, residual adds, as
+ * Megatron-LM fuses them), forward and backward, divided by tensor parallelism or whole
+ * (divided by sequence parallelism instead); `launches` counts kernels forward (backward: twice).
+ */
+export interface Kernels {
+  gemms: Gemm[];
+  dividedBytes: { forward: number; backward: number };
+  wholeBytes: { forward: number; backward: number };
+  launches: number;
 }
 
 export interface LayerReference {

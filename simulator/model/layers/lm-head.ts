@@ -26,6 +26,10 @@ export const lmHead: LayerKind<LmHead> = {
     input: 'replicated', output: 'sharded', forwardReduce: 0, backwardReduce: x[0] * x[1],
   }),
   stash: (_l, [x]) => wholeStash(x[0] * x[1]),
+  kernels: (l, [x]) => ({
+    gemms: [{ rows: x[0], cols: l.vocabulary, inner: x[1], count: 1, divided: true }],
+    dividedBytes: { forward: 0, backward: 0 }, wholeBytes: { forward: 0, backward: 0 }, launches: 1,
+  }),
   references: (l) => (l.tiedTo ? [{ field: 'tiedTo', name: l.tiedTo, type: 'tokenEmbedding', sameAs: { vocabulary: l.vocabulary } }] : []),
 };
 

@@ -3,7 +3,7 @@
 // FLOPs count the projections (multiply-add = 2); the activation is element-wise and left out.
 import type { z } from 'zod';
 import type { MlpLayer } from '../schema';
-import { LayerKind, registerLayerKind } from './kind';
+import { Kernels, LayerKind, registerLayerKind } from './kind';
 import { dropoutMaskBytes } from './embedding';
 import { hiddenStates, isProblem } from './sequence';
 
@@ -45,6 +45,22 @@ export const mlp: LayerKind<Mlp> = {
     const [s, h] = x;
     const kept = (inputProjections(l) + 1) * s * l.hiddenUnits;
     return { wholeValues: s * h, wholeBytes: dropoutMaskBytes(l.dropout, s * h), splitValues: kept, splitBytes: 0, coreValues: 0, coreBytes: 0 };
+  },
+  // The projections, a fused bias-activation (reads and writes the hidden units; SwiGLU reads two
+  // and writes one) and the output dropout's mask; backward moves about twice the bytes.
+  kernels(l, [x]): Kernels {
+    const [s, h] = x;
+    const p = inputProjections(l);
+    const act = 2 * (p + 1) * s * l.hiddenUnits;
+    return {
+      gemms: [
+        { rows: s, cols: p * l.hiddenUnits, inner: h, count: 1, divided: true },
+        { rows: s, cols: h, inner: l.hiddenUnits, count: 1, divided: true },
+      ],
+      dividedBytes: { forward: act, backward: 2 * act },
+      wholeBytes: { forward: l.dropout ? s * h : 0, backward: l.dropout ? s * h : 0 },
+      launches: 4,
+    };
   },
 };
 

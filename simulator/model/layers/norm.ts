@@ -22,6 +22,10 @@ function norm<L extends Norm>(type: L['type'], gains: (l: L) => number, flops: n
       return { parameters: gains(l) * x[x.length - 1], forwardFlops: flops * n, backwardInputFlops: flops * n, backwardWeightFlops: 2 * n, splitUnits: 0 };
     },
     split: () => REPLICATED,
+    // Reads and writes the hidden states (2 + 2 bytes per value); backward reads two, writes one.
+    kernels: (_l: L, [x]: readonly (readonly number[])[]) => ({
+      gemms: [], dividedBytes: { forward: 0, backward: 0 }, wholeBytes: { forward: 4 * elements(x), backward: 6 * elements(x) }, launches: 1,
+    }),
     stash: (_l: L, [x]: readonly (readonly number[])[]) => wholeStash(elements(x)),
   } as LayerKind<L>;
 }
