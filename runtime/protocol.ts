@@ -4,8 +4,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Model } from '../simulator/model/schema';
 import type { Plan } from '../simulator/plan/schema';
-import type { OptimizerSpec } from './model/optimizer';
-import type { GridOptions } from './executors/grid-layout';
 
 /** Test hook: worker `rank` throws (or its thread exits) when it reaches `step`. */
 export interface FaultSpec {
@@ -36,10 +34,6 @@ export interface TrainTask {
   progress: MessagePort;
   fault?: FaultSpec;
   collectWeights: boolean;
-  /** The optimiser (default: SGD with learningRate and momentum). */
-  optimizer?: OptimizerSpec;
-  /** Data × tensor × pipeline degrees, ZeRO and recomputation, for the grid executor (executors/grid-plan.ts). */
-  grid?: Partial<GridOptions>;
 }
 
 export interface StepRecord {

@@ -14,9 +14,6 @@ import { transportKind, TransportSpec } from './transports';
 import { RUNTIME_SYNCS } from './collectives/sync';
 import { runOnProcesses } from './processes/spawn';
 import { openStoreSession } from './s3/session';
-import type { OptimizerSpec } from './model/optimizer';
-import type { GridOptions } from './executors/grid-layout';
-import { gridOf, gridStepSamples } from './executors/grid-plan';
 
 export interface RunOptions {
   steps: number;
@@ -35,10 +32,6 @@ export interface RunOptions {
   processes?: boolean;
   /** Test hook, with `processes`: SIGKILL worker `rank` once it has started step `step`. */
   kill?: { rank: number; step: number };
-  /** The optimiser (default: SGD with learningRate and momentum). */
-  optimizer?: OptimizerSpec;
-  /** Tensor, pipeline, ZeRO and recomputation degrees for a language model (executors/grid-plan.ts). */
-  grid?: Partial<GridOptions>;
   onProgress?: (e: { kind: 'ready'; backend: string } | { kind: 'step'; stepsDone: number; steps: number }) => void;
 }
 
@@ -71,7 +64,7 @@ export interface RunResult {
 }
 
 export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options: RunOptions): Promise<RunResult> {
-  const support = runtimeSupport(model, plan, options.grid);
+  const support = runtimeSupport(model, plan);
   if (support.problems.length) throw new UserError(support.problems);
   if (!(Number.isInteger(options.steps) && options.steps >= 1)) throw new UserError([problem('steps', 'must be a positive integer')]);
   const chosen = await chooseBackend(options.backend);
@@ -110,7 +103,6 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
       kind: 'train' as const, rank, workers, model: model.model, plan: plan.plan, steps: options.steps, seed: options.seed,
       learningRate: options.learningRate, momentum: options.momentum, backend, transport: { kind: kind.name, setup },
       fault: options.fault, collectWeights: !!options.collectWeights,
-      ...(options.optimizer ? { optimizer: options.optimizer } : {}), ...(options.grid ? { grid: options.grid } : {}),
     }));
     results = options.processes ? await runOnProcesses(tasks, progress, { kill: options.kill }) : await runOnWorkers<TrainedMessage>(tasks, progress);
   } finally {
@@ -118,13 +110,11 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
   }
 
   const warmup = Math.min(options.warmupSteps ?? defaultWarmup(options.steps), options.steps - 1);
-  const grid = gridOf(model, plan, options.grid);
-  const stepSamples = grid ? gridStepSamples(grid, plan) : plan.stepSamples;
-  const measured = measure(records, stepSamples, warmup);
+  const measured = measure(records, plan.stepSamples, warmup);
   return {
     model: model.model.name, plan: plan.plan, family: plan.family, backend,
     transport: { ...options.transport, ...(session.embedded ? { embedded: true } : {}), ...(options.processes ? { processes: true } : {}) },
-    steps: options.steps, seed: options.seed, stepSamples, measured,
+    steps: options.steps, seed: options.seed, stepSamples: plan.stepSamples, measured,
     finalLoss: measured.steps[measured.steps.length - 1].loss, losses: measured.steps.map((s) => s.loss),
     weightsL2: Math.sqrt(results.reduce((a, r) => a + r.squares, 0)),
     notes: support.notes, setupSeconds,

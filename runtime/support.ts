@@ -9,7 +9,6 @@ import { executorFor } from './executors';
 import { RUNTIME_SYNCS } from './collectives/sync';
 import { layerImpl } from './model/layers';
 import { headOf } from './model/network';
-import type { GridOptions } from './executors/grid-layout';
 import { gridOf, isLanguageModel } from './executors/grid-plan';
 import { gridSupport } from './executors/grid-support';
 
@@ -18,10 +17,10 @@ export interface Support {
   notes: string[];
 }
 
-export function runtimeSupport(model: AnalyzedModel, plan: ResolvedPlan, gridOptions?: Partial<GridOptions>): Support {
+export function runtimeSupport(model: AnalyzedModel, plan: ResolvedPlan): Support {
   const problems: Problem[] = [];
   const notes: string[] = [];
-  const grid = gridOf(model, plan, gridOptions);
+  const grid = gridOf(model, plan);
   if (!grid && !executorFor(plan.family)) problems.push(problem('segments', `the runtime cannot run ${plan.family} plans yet`));
   const lossLayers = headOf(model).excluded;
   for (const l of model.layers) {

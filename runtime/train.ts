@@ -11,7 +11,7 @@ import { rankOrderRing } from './collectives/ring';
 import { ComputeClock, executorFor } from './executors/executor';
 import './executors';
 import { GridExecutor } from './executors/grid';
-import { gridOf } from './executors/grid-plan';
+import { gridOf, optimizerOf } from './executors/grid-plan';
 import { headOf } from './model/network';
 import type { Message, ParamSlice, TrainedMessage, TrainTask } from './protocol';
 import { transportKind } from './transports';
@@ -33,9 +33,9 @@ export async function train(task: TrainTask): Promise<TrainedMessage> {
     const ctx = {
       rank, workers, model, plan, transport, ring: rankOrderRing(rank, workers), seed: task.seed,
       learningRate: task.learningRate, momentum: task.momentum, classes: logits.outputShape[0], compute,
-      optimizer: task.optimizer ?? { kind: 'sgd' as const, learningRate: task.learningRate, momentum: task.momentum },
+      optimizer: optimizerOf(plan, task.learningRate, task.momentum),
     };
-    const grid = gridOf(model, plan, task.grid);
+    const grid = gridOf(model, plan);
     const factory = executorFor(plan.family);
     if (!grid && !factory) throw new Error(`no executor for ${plan.family} plans`);
     const exec = grid ? new GridExecutor(ctx, grid) : factory!(ctx);

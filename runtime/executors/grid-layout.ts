@@ -2,19 +2,15 @@
 // stages. Ranks are numbered as Megatron-LM numbers them (and the simulator's layout does):
 // tensor ranks consecutive, then data replicas, then stages: rank = stage·(data·tensor) + replica·tensor + t.
 import { AnalyzedModel, MODEL_INPUT } from '../../simulator/model/analyze';
+import type { Layout } from '../../simulator/parallel/layout';
+import { partition } from '../../simulator/parallel/pipeline';
+import { headOf } from '../model/network';
 
-export type Recompute = 'none' | 'selective' | 'full';
-
-export interface GridOptions {
-  data: number;
-  tensor: number;
-  pipeline: number;
-  /** ZeRO stage (Rajbhandari et al. 2020): 1–2 shard the optimizer step, 3 also the weights. */
-  zero: 0 | 1 | 2 | 3;
-  recompute: Recompute;
-  /** Micro-batches per step per replica (GPipe schedule; gradient accumulation without a pipeline). */
-  microBatches: number;
-}
+/**
+ * The degrees a grid worker needs, as the simulator's layout of the plan states them
+ * (simulator/parallel/layout.ts: plan fields tensor, pipeline, microBatch, zero, recompute).
+ */
+export type GridOptions = Pick<Layout, 'data' | 'tensor' | 'pipeline' | 'zero' | 'recompute' | 'microBatches'>;
 
 export interface GridPosition {
   stage: number;
@@ -34,6 +30,17 @@ export function positionOf(g: GridOptions, rank: number): GridPosition {
 export const tensorGroup = (g: GridOptions, p: GridPosition): number[] => Array.from({ length: g.tensor }, (_, t) => rankAt(g, { ...p, t }));
 /** The data-parallel group of `p` (its stage and tensor rank), in replica order. */
 export const dataGroup = (g: GridOptions, p: GridPosition): number[] => Array.from({ length: g.data }, (_, replica) => rankAt(g, { ...p, replica }));
+
+/**
+ * The layers each pipeline stage computes, cut as the simulator cuts them (contiguous layers
+ * balancing their work — here their FLOPs; the simulator weighs kernel times on a hardware file,
+ * which a run does not have), without the loss layer (the executor's own).
+ */
+export function gridStages(model: AnalyzedModel, pipeline: number): number[][] {
+  const work = (i: number) => model.layers[i].forwardFlops + model.layers[i].backwardInputFlops + model.layers[i].backwardWeightFlops;
+  const loss = headOf(model).excluded;
+  return partition(model, pipeline, work).map((s) => s.filter((i) => !loss.has(i)));
+}
 
 /**
  * Outputs crossing each stage boundary: live[k] lists the layers whose output is made in stages

@@ -1,27 +1,29 @@
 // Which runs the grid executor takes, and with which degrees. A language model (its last layer is
-// the crossEntropy loss) always runs on it: a per-segment data plan makes every worker a replica, a
-// pipeline plan makes them stages. Tensor, pipeline, ZeRO and recomputation degrees come from
-// `given` (RunOptions.grid) until plan files carry them.
+// the crossEntropy loss) always runs on it, with the degrees the plan's layout states (the
+// simulator's simulator/parallel/layout.ts reads the same fields: tensor, pipeline, microBatch,
+// zero, recompute); a per-segment pipeline plan makes its workers stages.
 import type { AnalyzedModel } from '../../simulator/model/analyze';
+import { layoutOf } from '../../simulator/parallel/layout';
 import type { ResolvedPlan } from '../../simulator/plan/resolve';
 import type { PipelineSegment } from '../../simulator/plan/schema';
+import type { OptimizerSpec } from '../model/optimizer';
 import type { GridOptions } from './grid-layout';
 
 export const isLanguageModel = (model: AnalyzedModel): boolean => model.layers[model.layers.length - 1].type === 'crossEntropy';
 
-export const GRID_DEFAULTS: Omit<GridOptions, 'data'> = { tensor: 1, pipeline: 1, zero: 0, recompute: 'none', microBatches: 1 };
-
 /** The grid a run executes, or null for the per-segment executors (models that are not language models). */
-export function gridOf(model: AnalyzedModel, plan: ResolvedPlan, given?: Partial<GridOptions>): GridOptions | null {
-  if (!given && !isLanguageModel(model)) return null;
-  const g = { ...GRID_DEFAULTS, ...given };
-  const workers = plan.plan.workers;
-  if (plan.family === 'pipeline' && !given) {
+export function gridOf(model: AnalyzedModel, plan: ResolvedPlan): GridOptions | null {
+  if (!isLanguageModel(model)) return null;
+  const l = layoutOf(plan.plan);
+  const grid: GridOptions = { data: l.data, tensor: l.tensor, pipeline: l.pipeline, zero: l.zero, recompute: l.recompute, microBatches: l.microBatches };
+  if (plan.family === 'pipeline') {
     const seg = plan.segments[0].segment as PipelineSegment;
-    return { ...g, pipeline: seg.stages ?? workers, data: 1, microBatches: seg.microBatches ?? 1 };
+    return { ...grid, data: 1, pipeline: seg.stages ?? plan.plan.workers, microBatches: seg.microBatches ?? 1 };
   }
-  return { ...g, data: given?.data ?? Math.max(1, Math.floor(workers / (g.tensor * g.pipeline))) };
+  return grid;
 }
 
-/** Samples one step trains on: every data-parallel replica's batch. */
-export const gridStepSamples = (g: GridOptions, plan: ResolvedPlan): number => g.data * plan.plan.batchPerWorker;
+/** The plan's optimizer (SGD with momentum unless it says adam) at the run's learning rate. */
+export function optimizerOf(plan: ResolvedPlan, learningRate: number, momentum: number): OptimizerSpec {
+  return plan.plan.optimizer === 'adam' ? { kind: 'adam', learningRate } : { kind: 'sgd', learningRate, momentum };
+}

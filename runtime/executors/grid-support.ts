@@ -5,7 +5,8 @@ import type { ResolvedPlan } from '../../simulator/plan/resolve';
 import type { AttentionLayer } from '../../simulator/model/schema';
 import { attentionDims } from '../../simulator/model/layers/attention';
 import { BYTE_VOCABULARY } from '../model/text';
-import type { GridOptions } from './grid-layout';
+import { GridOptions, gridStages } from './grid-layout';
+import { layoutOf } from '../../simulator/parallel/layout';
 
 export function gridSupport(model: AnalyzedModel, plan: ResolvedPlan, g: GridOptions): { problems: Problem[]; notes: string[] } {
   const problems: Problem[] = [];
@@ -15,8 +16,11 @@ export function gridSupport(model: AnalyzedModel, plan: ResolvedPlan, g: GridOpt
     problems.push(problem('workers', `${workers} workers, but data × tensor × pipeline is ${g.data} × ${g.tensor} × ${g.pipeline}`));
   if (batchPerWorker % g.microBatches !== 0) problems.push(problem('batchPerWorker', `${batchPerWorker} is not a multiple of the ${g.microBatches} micro-batches`));
   if (model.model.input.length !== 1) problems.push(problem('input', `the runtime trains language models on token ids [sequence], not [${model.model.input.join(', ')}]`));
-  const computed = model.layers.length - 1; // the loss is the executor's
-  if (g.pipeline > computed) problems.push(problem('pipeline', `${g.pipeline} stages for ${computed} layers`));
+  if (gridStages(model, g.pipeline).some((s) => s.length === 0)) problems.push(problem('pipeline', `${g.pipeline} stages leave one with nothing but the loss to compute`));
+  const l = layoutOf(plan.plan);
+  if (l.schedule === 'interleaved') problems.push(problem('schedule', 'the runtime runs pipelines in GPipe order, not interleaved'));
+  else if (l.schedule === '1f1b' && g.pipeline > 1) notes.push('schedule "1f1b" runs in GPipe order (all forwards, then all backwards): the same gradients, more activations held');
+  if (l.sequenceParallel) notes.push('sequenceParallel runs as plain tensor parallelism (all-reduces instead of reduce-scatter + all-gather: the same gradients)');
   for (const l of model.layers) {
     const at = `layers[${l.index}]`;
     if ((l.type === 'tokenEmbedding' || l.type === 'lmHead') && (l.layer as { vocabulary: number }).vocabulary < BYTE_VOCABULARY)

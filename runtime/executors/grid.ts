@@ -18,7 +18,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerInfo } from '../../simulator/model/analyze';
 import { MODEL_INPUT } from '../../simulator/model/analyze';
-import { stageLayersOf } from '../../simulator/strategies/pipeline';
 import { ringAllReduce, ringAllReduceMax } from '../collectives/allreduce';
 import { groupRing, Ring } from '../collectives/ring';
 import { layerImpl } from '../model/layers';
@@ -30,7 +29,7 @@ import { ByteText, TokenBatch } from '../model/text';
 import { vocabParallelCrossEntropy } from '../model/vocab-loss';
 import { bytesOf, floatsOf } from '../transports/transport';
 import { Executor, ExecutorContext } from './executor';
-import { dataGroup, GridOptions, GridPosition, liveAcross, positionOf, rankAt, tensorGroup } from './grid-layout';
+import { dataGroup, GridOptions, GridPosition, gridStages, liveAcross, positionOf, rankAt, tensorGroup } from './grid-layout';
 import { hasParams, LayerParams, ParamStore, paramStore } from './grid-params';
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
@@ -76,8 +75,7 @@ export class GridExecutor implements Executor {
     this.at = positionOf(grid, rank);
     const head = headOf(model);
     this.logitsLayer = head.logitsLayer;
-    const order = model.order.filter((i) => !head.excluded.has(i));
-    const stages = grid.pipeline === 1 ? [order] : stageLayersOf(model, { layers: ['', ''], parallelism: 'pipeline', stages: grid.pipeline }, order, grid.pipeline);
+    const stages = gridStages(model, grid.pipeline);
     this.layers = stages[this.at.stage];
     this.live = liveAcross(model, stages);
     this.part = new Part(model, this.layers, {
@@ -92,7 +90,7 @@ export class GridExecutor implements Executor {
     this.text = ByteText.load();
     this.seq = model.model.input[0];
     this.microBatch = ctx.plan.plan.batchPerWorker / grid.microBatches;
-    this.stepSamples = grid.data * ctx.plan.plan.batchPerWorker;
+    this.stepSamples = ctx.plan.stepSamples;
   }
 
   private tensorSplit(l: LayerInfo): boolean {
