@@ -77,6 +77,7 @@ export async function train(task: TrainTask): Promise<TrainedMessage> {
           // Whatever the step spent neither computing nor waiting for a peer went to moving data.
           communicationSeconds: Math.max(0, s1 - s0 - computeSeconds - waitingSeconds),
           lossSum, bytesSent: st1.bytesSent - st0.bytesSent, tensors: tf.memory().numTensors,
+          ...(exec.heldBytes?.() !== undefined ? { heldBytes: exec.heldBytes!()! } : {}),
           ...(exec.lastGradients?.() ? { gradients: exec.lastGradients()! } : {}),
           ...(validation ? { validation } : {}),
         },

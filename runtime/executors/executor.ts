@@ -53,6 +53,8 @@ export interface Executor {
   prepare(step: number): void;
   /** One training step; resolves with this worker's share of the step's summed loss. */
   step(step: number): Promise<number>;
+  /** Tensor bytes held between the last step's forward and backward passes, where the executor measures them. */
+  heldBytes?(): number | undefined;
   /** After the last step, before parts(): brings back whatever the worker keeps sharded (ZeRO-3). */
   finish?(): Promise<void>;
   /** Squared gradient norms of the last step, where the plan's data parallelism gives them (whole-model data plans). */

@@ -128,10 +128,10 @@ class ReplicatedStore implements ParamStore {
       return whole;
     });
     await ringAllGather(transport, replicas, values, `${tag}/ag`);
-    c.time(() => {
+    c.time(() => tf.tidy(() => {
       let off = 0;
       for (const v of vars) v.assign(tf.tensor(values.subarray(off, (off += v.size)), v.shape));
-    });
+    }));
   }
 
   async finish(): Promise<Part> {

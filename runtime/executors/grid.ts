@@ -69,6 +69,7 @@ export class GridExecutor implements Executor {
   private data: TokenBatch[] = [];
   private samples: number[][] = [];
   private finished: Part | null = null;
+  private held: number | undefined;
 
   constructor(private readonly ctx: ExecutorContext, readonly grid: GridOptions) {
     const { model, rank, seed } = ctx;
@@ -114,6 +115,10 @@ export class GridExecutor implements Executor {
     return this.finished && this.at.replica === 0 ? [this.finished] : [];
   }
 
+  heldBytes(): number | undefined {
+    return this.held;
+  }
+
   async finish(): Promise<void> {
     this.finished = await this.store.finish('end');
   }
@@ -136,6 +141,8 @@ export class GridExecutor implements Executor {
       if (this.lastStage) lossSum += await this.loss(f, `s${step}/m${m}/loss`);
       flights.push(f);
     }
+    // Everything the forward passes left for backward is alive now (the model's own state too).
+    this.held = tf.memory().numBytes;
     for (let m = M - 1; m >= 0; m--) await this.backward(step, m, flights[m], m === 0, sends);
     await Promise.all(sends);
     await this.store.update(`s${step}/update`);

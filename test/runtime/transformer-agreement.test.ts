@@ -90,7 +90,22 @@ test('ZeRO-3 over 2 data-parallel replicas × 4 samples (≤ 1e-4)', async () =>
   expectSameTraining('zero-3', await run(2, BATCH / 2, { zero: 3 }), 1e-4);
 });
 
-test('full activation recomputation on one worker trains exactly the same weights', async () => {
-  const r = await run(1, BATCH, { recompute: 'full' });
-  expectSameTraining('recompute full', r, 0);
+test('recomputation trains exactly the same weights and holds less between forward and backward', async () => {
+  const full = await run(1, BATCH, { recompute: 'full' });
+  expectSameTraining('recompute full', full, 0);
+  const selective = await run(1, BATCH, { recompute: 'selective' });
+  expectSameTraining('recompute selective', selective, 0);
+  const held = (r: RunResult) => r.measured.steps[STEPS - 1].heldBytes!;
+  // Full keeps layer inputs only; selective drops attention's inside (scores, softmax) as well.
+  console.error(`bytes held between forward and backward: none ${held(single)}, selective ${held(selective)}, full ${held(full)}`);
+  expect(held(full)).toBeLessThan(held(selective));
+  expect(held(selective)).toBeLessThan(held(single));
+});
+
+test('ZeRO-1 over 2 replicas: the optimizer step sharded, weights all-gathered (≤ 1e-4)', async () => {
+  expectSameTraining('zero-1', await run(2, BATCH / 2, { zero: 1 }), 1e-4);
+});
+
+test('tensor 2 × pipeline 2 on 4 workers, selective recomputation (≤ 1e-4)', async () => {
+  expectSameTraining('tensor 2 × pipeline 2, selective', await run(4, BATCH, { tensor: 2, pipeline: 2, microBatch: 4, recompute: 'selective' }), 1e-4);
 });
