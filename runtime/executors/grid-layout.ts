@@ -1,7 +1,7 @@
 // Where each worker sits in a data × tensor × pipeline grid and what crosses between pipeline
 // stages. Ranks are numbered as Megatron-LM numbers them (and the simulator's layout does):
 // tensor ranks consecutive, then data replicas, then stages: rank = stage·(data·tensor) + replica·tensor + t.
-import { AnalyzedModel, MODEL_INPUT } from '../../simulator/model/analyze';
+import { AnalyzedModel, LayerInfo, MODEL_INPUT } from '../../simulator/model/analyze';
 import type { Layout } from '../../simulator/parallel/layout';
 import { partition } from '../../simulator/parallel/pipeline';
 import { headOf } from '../model/network';
@@ -30,6 +30,13 @@ export function positionOf(g: GridOptions, rank: number): GridPosition {
 export const tensorGroup = (g: GridOptions, p: GridPosition): number[] => Array.from({ length: g.tensor }, (_, t) => rankAt(g, { ...p, t }));
 /** The data-parallel group of `p` (its stage and tensor rank), in replica order. */
 export const dataGroup = (g: GridOptions, p: GridPosition): number[] => Array.from({ length: g.data }, (_, replica) => rankAt(g, { ...p, replica }));
+
+/**
+ * Whether tensor parallelism divides layer `l` among the ranks (heads, MLP units, vocabulary); the
+ * rest — norms, position tables, residual adds (channel-wise, on the replicated stream) — every
+ * tensor rank runs whole.
+ */
+export const dividedByTensor = (l: LayerInfo): boolean => l.split.over === 'heads' || l.split.over === 'units' || l.split.over === 'vocabulary';
 
 /**
  * The layers each pipeline stage computes, cut as the simulator cuts them (contiguous layers

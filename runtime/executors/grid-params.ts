@@ -16,6 +16,7 @@ import { layerImpl } from '../model/layers';
 import type { Optimizer } from '../model/optimizer';
 import type { Transport } from '../transports/transport';
 import type { ComputeClock } from './executor';
+import { concatValues } from './pack';
 
 /** A layer's parameters for one computation, split as its forward takes them. */
 export interface LayerParams {
@@ -55,17 +56,6 @@ function paramIndices(part: Part, li: number): { main: number[]; after: number[]
   return { main: idx.filter(({ p }) => !p.spec.afterReduction).map(({ i }) => i), after: idx.filter(({ p }) => p.spec.afterReduction).map(({ i }) => i) };
 }
 
-/** Concatenated float32 values of `ts`. */
-function flatten(ts: readonly tf.Tensor[]): Float32Array {
-  const out = new Float32Array(ts.reduce((a, t) => a + t.size, 0));
-  let off = 0;
-  for (const t of ts) {
-    out.set(t.dataSync() as Float32Array, off);
-    off += t.size;
-  }
-  return out;
-}
-
 /** Stage 0 and stages 1–2: every replica holds its whole share; they differ in how the step is taken. */
 class ReplicatedStore implements ParamStore {
   private readonly grads = new Map<number, tf.Tensor>();
@@ -101,7 +91,7 @@ class ReplicatedStore implements ParamStore {
       tf.dispose(gs);
       return;
     }
-    const flat = c.time(() => flatten(gs));
+    const flat = c.time(() => concatValues(gs));
     tf.dispose(gs);
     if (!this.shardStep) {
       await ringAllReduce(transport, replicas, flat, `${tag}/ar`);
@@ -117,7 +107,7 @@ class ReplicatedStore implements ParamStore {
     await ringReduceScatter(transport, replicas, flat, `${tag}/rs`);
     const [a, b] = ownedChunk(flat.length, replicas);
     const values = c.time(() => {
-      const whole = flatten(vars);
+      const whole = concatValues(vars);
       this.chunk ??= tf.variable(tf.tensor1d(whole.subarray(a, b)), false);
       if (b > a) {
         const g = tf.tensor1d(flat.subarray(a, b));
@@ -154,7 +144,7 @@ class ShardedStore implements ParamStore {
     const { part, layers, replicas } = c;
     for (const li of layers) {
       const { main, after } = paramIndices(part, li);
-      const flat = flatten([...main, ...after].map((i) => part.params[i].variable));
+      const flat = concatValues([...main, ...after].map((i) => part.params[i].variable));
       const range = ownedChunk(flat.length, replicas);
       this.shards.set(li, { variable: tf.variable(tf.tensor1d(flat.subarray(range[0], range[1])), false), length: flat.length, range });
     }
@@ -191,7 +181,7 @@ class ShardedStore implements ParamStore {
 
   async accumulate(li: number, grads: tf.Tensor[], last: boolean, tag: string): Promise<void> {
     const flat = this.c.compute.time(() => {
-      const f = flatten(grads);
+      const f = concatValues(grads);
       tf.dispose(grads);
       const prev = this.grads.get(li);
       if (prev) for (let i = 0; i < f.length; i++) f[i] += prev[i];

@@ -5,7 +5,7 @@ import type { ResolvedPlan } from '../../simulator/plan/resolve';
 import type { AttentionLayer } from '../../simulator/model/schema';
 import { attentionDims } from '../../simulator/model/layers/attention';
 import { BYTE_VOCABULARY } from '../model/text';
-import { GridOptions, gridStages } from './grid-layout';
+import { dividedByTensor, GridOptions, gridStages } from './grid-layout';
 import { layoutOf } from '../../simulator/parallel/layout';
 
 export function gridSupport(model: AnalyzedModel, plan: ResolvedPlan, g: GridOptions): { problems: Problem[]; notes: string[] } {
@@ -29,7 +29,7 @@ export function gridSupport(model: AnalyzedModel, plan: ResolvedPlan, g: GridOpt
       problems.push(problem(`${at}.tiedTo`, 'the runtime does not tie the LM head to the embedding yet: give the head its own table'));
     if (l.type === 'crossEntropy' && l.index !== model.layers.length - 1) problems.push(problem(at, 'crossEntropy must be the last layer'));
     if ((l.layer as { dropout?: number }).dropout) notes.push(`${at} "${l.name}": dropout is not applied by the runtime (it trains as if the rate were 0)`);
-    if (g.tensor > 1 && l.split.over !== 'none' && l.split.over !== 'channels') {
+    if (g.tensor > 1 && dividedByTensor(l)) {
       if (l.split.even && l.split.units % g.tensor !== 0) problems.push(problem(`${at}`, `"${l.name}" splits ${l.split.units} ${l.split.over} evenly: not over ${g.tensor} tensor ranks`));
       if (l.split.units < g.tensor) problems.push(problem(`${at}`, `"${l.name}" has ${l.split.units} ${l.split.over}, fewer than ${g.tensor} tensor ranks`));
       if (l.split.output === 'sharded' && l.type !== 'lmHead') problems.push(problem(`${at}.type`, `the runtime's tensor parallelism gathers no sharded output but the LM head's (for the loss): "${l.name}" is a ${l.type}`));

@@ -29,13 +29,11 @@ import { ByteText, TokenBatch } from '../model/text';
 import { vocabParallelCrossEntropy } from '../model/vocab-loss';
 import { bytesOf, floatsOf } from '../transports/transport';
 import { Executor, ExecutorContext } from './executor';
-import { dataGroup, GridOptions, GridPosition, gridStages, liveAcross, positionOf, rankAt, tensorGroup } from './grid-layout';
+import { dataGroup, dividedByTensor, GridOptions, GridPosition, gridStages, liveAcross, positionOf, rankAt, tensorGroup } from './grid-layout';
 import { hasParams, LayerParams, ParamStore, paramStore } from './grid-params';
+import { concatValues, splitValues } from './pack';
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
-
-/** Split types whose layers tensor parallelism divides; channel-wise layers (adds) run whole on the replicated stream. */
-const TENSOR_SPLIT = new Set(['heads', 'units', 'vocabulary']);
 
 /** What a layer's forward left for its backward. */
 interface Kept {
@@ -95,7 +93,7 @@ export class GridExecutor implements Executor {
   }
 
   private tensorSplit(l: LayerInfo): boolean {
-    return this.grid.tensor > 1 && TENSOR_SPLIT.has(l.split.over);
+    return this.grid.tensor > 1 && dividedByTensor(l);
   }
 
   private get c() {
@@ -159,6 +157,17 @@ export class GridExecutor implements Executor {
     return this.grid.zero >= 3 || this.grid.recompute === 'full' || (this.grid.recompute === 'selective' && info.type === 'attention');
   }
 
+  /** Sends `ts` to worker `to` as one message; resolves when the message may be reused. */
+  private send(to: number, tag: string, ts: tf.Tensor[]): Promise<void> {
+    return this.ctx.transport.send(to, tag, bytesOf(this.c.time(() => concatValues(ts))));
+  }
+
+  /** The outputs (or their gradients) of `layers` for one micro-batch, sent by `from` as one message. */
+  private async receive(from: number, tag: string, layers: readonly number[]): Promise<tf.Tensor[]> {
+    const bytes = await this.ctx.transport.recv(from, tag);
+    return this.c.time(() => splitValues(floatsOf(bytes), layers.map((k) => [this.microBatch, ...this.ctx.model.layers[k].outputShape])));
+  }
+
   /** Sums `y` over the tensor group (a partial sum of every rank's units) into a new tensor. */
   private async reduceTensor(y: tf.Tensor, tag: string): Promise<tf.Tensor> {
     const host = this.c.time(() => Float32Array.from(y.dataSync() as Float32Array));
@@ -173,24 +182,15 @@ export class GridExecutor implements Executor {
   }
 
   private async forward(step: number, m: number, sends: Promise<void>[]): Promise<Flight> {
-    const { model, transport: t } = this.ctx;
+    const { model } = this.ctx;
     const data = this.data[m];
     const mb = this.microBatch;
     const f: Flight = { ids: null, targets: this.lastStage ? data.targets : null, outs: new Map(), kept: new Map(), dlogits: null };
     if (this.layers.some((li) => model.layers[li].inputs.includes(MODEL_INPUT))) f.ids = this.c.time(() => tf.tensor2d(data.tokens, [mb, this.seq], 'int32'));
     if (!this.firstStage) {
       const incoming = this.live[this.at.stage - 1];
-      const bytes = await t.recv(this.neighbour(-1), `s${step}/m${m}/act`);
-      this.c.time(() => {
-        const all = floatsOf(bytes);
-        let off = 0;
-        for (const k of incoming) {
-          const shape = [mb, ...model.layers[k].outputShape];
-          const n = shape.reduce((a, b) => a * b, 1);
-          f.outs.set(k, tf.tensor(all.subarray(off, (off += n)), shape));
-        }
-        t.release?.(bytes);
-      });
+      const ts = await this.receive(this.neighbour(-1), `s${step}/m${m}/act`, incoming);
+      incoming.forEach((k, i) => f.outs.set(k, ts[i]));
     }
     for (const li of this.layers) {
       const info = model.layers[li];
@@ -220,19 +220,7 @@ export class GridExecutor implements Executor {
       f.outs.set(li, y);
       f.kept.set(li, { inputs, rec });
     }
-    if (!this.lastStage) {
-      const out = this.c.time(() => {
-        const ts = this.live[this.at.stage].map((k) => f.outs.get(k)!);
-        const flat = new Float32Array(ts.reduce((a, x) => a + x.size, 0));
-        let off = 0;
-        for (const x of ts) {
-          flat.set(x.dataSync() as Float32Array, off);
-          off += x.size;
-        }
-        return flat;
-      });
-      sends.push(t.send(this.neighbour(+1), `s${step}/m${m}/act`, bytesOf(out)));
-    }
+    if (!this.lastStage) sends.push(this.send(this.neighbour(+1), `s${step}/m${m}/act`, this.live[this.at.stage].map((k) => f.outs.get(k)!)));
     return f;
   }
 
@@ -257,8 +245,7 @@ export class GridExecutor implements Executor {
   }
 
   private async backward(step: number, m: number, f: Flight, lastMicro: boolean, sends: Promise<void>[]): Promise<void> {
-    const { model, transport: t } = this.ctx;
-    const mb = this.microBatch;
+    const { model } = this.ctx;
     const dOut = new Map<number, tf.Tensor>();
     const addGrad = (k: number, g: tf.Tensor) => {
       const prev = dOut.get(k);
@@ -268,17 +255,8 @@ export class GridExecutor implements Executor {
     if (this.lastStage) dOut.set(this.logitsLayer, f.dlogits!);
     else {
       const outgoing = this.live[this.at.stage];
-      const bytes = await t.recv(this.neighbour(+1), `s${step}/m${m}/grad`);
-      this.c.time(() => {
-        const all = floatsOf(bytes);
-        let off = 0;
-        for (const k of outgoing) {
-          const shape = [mb, ...model.layers[k].outputShape];
-          const n = shape.reduce((a, b) => a * b, 1);
-          addGrad(k, tf.tensor(all.subarray(off, (off += n)), shape));
-        }
-        t.release?.(bytes);
-      });
+      const gs = await this.receive(this.neighbour(+1), `s${step}/m${m}/grad`, outgoing);
+      outgoing.forEach((k, i) => addGrad(k, gs[i]));
     }
     for (const li of [...this.layers].reverse()) {
       const info = model.layers[li];
@@ -315,20 +293,7 @@ export class GridExecutor implements Executor {
         await this.store.accumulate(li, [...pg, ...afterGrads], lastMicro, `${tag}/rs`);
       }
     }
-    if (!this.firstStage) {
-      const incoming = this.live[this.at.stage - 1];
-      const out = this.c.time(() => {
-        const ts = incoming.map((k) => dOut.get(k)!);
-        const flat = new Float32Array(ts.reduce((a, x) => a + x.size, 0));
-        let off = 0;
-        for (const x of ts) {
-          flat.set(x.dataSync() as Float32Array, off);
-          off += x.size;
-        }
-        return flat;
-      });
-      sends.push(t.send(this.neighbour(-1), `s${step}/m${m}/grad`, bytesOf(out)));
-    }
+    if (!this.firstStage) sends.push(this.send(this.neighbour(-1), `s${step}/m${m}/grad`, this.live[this.at.stage - 1].map((k) => dOut.get(k)!)));
     this.c.time(() => {
       tf.dispose([...dOut.values(), ...f.outs.values()]);
       if (f.ids) f.ids.dispose();
