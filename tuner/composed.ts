@@ -64,14 +64,16 @@ export function composedCandidates(model: AnalyzedModel, hw: Hardware, o: Compos
   const last = model.layers[model.layers.length - 1].name;
   const precisions = f.precision ? [f.precision] : (['bf16', 'fp8'] as const).filter((p) => p !== 'fp8' || hw.device.peakFlopsByPrecision?.fp8);
   const out: ResolvedPlan[] = [];
+  const blocks = model.layers.filter((l) => l.type === 'attention').length || model.layers.length;
   // Tensor groups stay inside a node (NVLink), as Megatron-LM advises (Narayanan et al. 2021 §3.3).
   const node = hw.network.topology === 'hierarchical' ? hw.network.groupSize : 8;
   for (const tp of f.tensor ? [f.tensor] : divisorsPow2(W, node))
-    for (const pp of f.pipeline ? [f.pipeline] : divisorsPow2(W / tp, 64)) {
+    // At least one transformer block per pipeline stage (Megatron-LM splits between blocks).
+    for (const pp of f.pipeline ? [f.pipeline] : divisorsPow2(W / tp, Math.min(64, Math.max(1, blocks)))) {
       const dp = W / (tp * pp);
       if (!Number.isInteger(dp) || o.globalBatch % dp !== 0) continue;
       const perReplica = o.globalBatch / dp;
-      for (const mb of f.microBatch ? [f.microBatch] : [1, 2].filter((b) => perReplica % b === 0))
+      for (const mb of f.microBatch ? [f.microBatch] : [1, 2, 4, 8, 16, 32].filter((b) => perReplica % b === 0))
         for (const schedule of f.schedule ? [f.schedule] : pp > 1 ? (['1f1b', 'interleaved'] as const) : ([undefined] as const))
           for (const zero of f.zero !== undefined ? [f.zero] : dp > 1 ? ([0, 1, 3] as const).filter((z) => z < 3 || (tp === 1 && pp === 1)) : [0 as const])
             for (const recompute of f.recompute ? [f.recompute] : (['none', 'selective', 'full'] as const))
@@ -148,7 +150,7 @@ export function explainComposed(r: ComposedTuneResult): { family: ComposedFamily
   const bb = best.result.breakdown;
   return COMPOSED_FAMILIES.filter((f) => f !== best.family).map((family) => {
     const s = r.families[family];
-    if (!s) return { family, reason: r.infeasibleFamilies[family] ? `no candidate fits or runs (${r.infeasibleFamilies[family]})` : 'no candidate in the space' };
+    if (!s) return { family, reason: r.infeasibleFamilies[family] ? `no candidate fits or runs (${r.infeasibleFamilies[family]})` : 'no candidate in the space (the global batch does not divide among its replicas, or a dimension was fixed)' };
     const b = s.result.breakdown;
     const ms = (x: number) => `${(x * 1e3).toFixed(0)} ms`;
     const parts: string[] = [];

@@ -30,8 +30,12 @@ export function composed(plan: Plan): boolean {
     (plan.precision !== undefined && !['fp32', 'mixed'].includes(plan.precision));
 }
 
-/** Whether the model is a transformer (its layers state their kernels): always simulated through the composed path. */
-export const isTransformer = (model: AnalyzedModel): boolean => model.layers.some((l) => l.kernels !== undefined);
+/**
+ * Whether the model is a transformer — it has attention, whose time only the kernel-level cost
+ * model (and whose memory only the composed accounting) gets right: always simulated through the
+ * composed path. Convolutional models keep their per-segment lowerings unless a plan composes.
+ */
+export const isTransformer = (model: AnalyzedModel): boolean => model.layers.some((l) => l.split.over === 'heads');
 
 export function layoutOf(plan: Plan): Layout {
   const tensor = plan.tensor ?? 1;
@@ -59,11 +63,11 @@ export function layoutProblems(plan: Plan, model: AnalyzedModel): Problem[] {
   if (plan.workers % (l.tensor * l.pipeline) !== 0)
     out.push(problem('workers', `${plan.workers} is not a multiple of tensor × pipeline (${l.tensor} × ${l.pipeline})`));
   if (plan.batchPerWorker % l.microBatch !== 0) out.push(problem('microBatch', `${l.microBatch} must divide batchPerWorker (${plan.batchPerWorker})`));
-  if (l.tensor > 1 || l.pipeline > 1) {
-    const s = plan.segments;
-    if (s.length !== 1 || s[0].parallelism !== 'data')
-      out.push(problem('segments', 'tensor and pipeline degrees compose with one data segment over the whole model (its sync is the data-parallel one); per-segment model or pipeline segments cannot be combined with them'));
-  }
+  const oneDataSegment = plan.segments.length === 1 && plan.segments[0].parallelism === 'data';
+  if ((l.tensor > 1 || l.pipeline > 1) && !oneDataSegment)
+    out.push(problem('segments', 'tensor and pipeline degrees compose with one data segment over the whole model (its sync is the data-parallel one); per-segment model or pipeline segments cannot be combined with them'));
+  else if (isTransformer(model) && !oneDataSegment)
+    out.push(problem('segments', `${model.model.name} is a transformer: give one data segment over the whole model and split it with "tensor" and "pipeline" (--tp, --pp; docs/plans.md)`));
   if (plan.virtualStages !== undefined && l.schedule !== 'interleaved') out.push(problem('virtualStages', 'needs schedule "interleaved"'));
   if (l.schedule === 'interleaved') {
     if (l.pipeline < 2) out.push(problem('schedule', 'interleaved needs pipeline ≥ 2'));

@@ -23,9 +23,10 @@ export function composedMemory(model: AnalyzedModel, layout: Layout, chunks: num
     const perChunk = acts.reduce((a, x) => a + x.kept, 0) / Math.max(1, mine.length);
     const working = Math.max(0, ...acts.map((x) => x.working));
     const activations = layout.microBatch * (inFlight(layout, p) * perChunk + working);
-    // ZeRO-3 materialises a layer's full weights while it runs and prefetches the next: the two largest.
+    // ZeRO-3 materialises a layer's full weights while it runs and prefetches the next: the two
+    // largest, less the shard of them this rank holds anyway.
     const gathered = layout.zero >= 3 && layout.data > 1
-      ? layers.map((i) => tensorParameters(model.layers[i], layout.tensor)).sort((a, b) => b - a).slice(0, 2).reduce((a, b) => a + b, 0) * bytesPerParameter(layout).weights
+      ? layers.map((i) => tensorParameters(model.layers[i], layout.tensor)).sort((a, b) => b - a).slice(0, 2).reduce((a, b) => a + b, 0) * bytesPerParameter(layout).weights * (1 - 1 / layout.data)
       : 0;
     const total = state.weights + gathered + state.gradients + state.optimizer + activations;
     const use = {

@@ -14,11 +14,9 @@ export interface FlopRates {
   hardwareFlopsPerStep: number;
   /** Hardware FLOP/s per worker (the "achieved TFLOP/s per GPU" of Megatron-LM's tables). */
   achievedFlopsPerWorker: number;
-  /** Model FLOPs utilisation: model FLOP/s per worker over the device's peak at the plan's precision. */
+  /** Model FLOPs utilisation: model FLOP/s per worker over the device's 16-bit dense peak (fp32 plans: its fp32 peak). */
   mfu: number;
 }
-
-const datasetDefault = 1_281_167;
 
 export function simulateComposedPlan(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, options: SimulateOptions = {}): SimulationResult {
   const r = simulateComposed(model, hw, plan, true);
@@ -31,7 +29,8 @@ export function simulateComposedPlan(model: AnalyzedModel, hw: Hardware, plan: R
   const baseline = options.baselineStepSeconds ?? (K === 1 ? step : singleWorkerStep(model, hw, plan));
   const speedup = samples / step / (p.batchPerWorker / baseline);
   const precision = r.layout.precision;
-  const peak = precision === 'fp32' ? hw.device.peakFlops : hw.device.peakFlopsByPrecision?.[peakKey(precision)] ?? hw.device.peakFlops;
+  // MFU against the 16-bit dense peak for every reduced precision (fp8 plans included), so plans compare.
+  const peak = precision === 'fp32' ? hw.device.peakFlops : hw.device.peakFlopsByPrecision?.[peakKey('bf16')] ?? hw.device.peakFlopsByPrecision?.fp16 ?? hw.device.peakFlops;
   const flops: FlopRates = {
     modelFlopsPerStep: r.modelFlopsPerStep, hardwareFlopsPerStep: r.hardwareFlopsPerStep,
     achievedFlopsPerWorker: r.hardwareFlopsPerStep / step / K, mfu: r.modelFlopsPerStep / step / K / peak,
@@ -39,7 +38,7 @@ export function simulateComposedPlan(model: AnalyzedModel, hw: Hardware, plan: R
   const result: SimulationResult = {
     feasible: true, plan: p, family: plan.family, stepTimeSeconds: step, samplesPerStep: samples, samplesPerSecond: samples / step,
     speedup, efficiency: speedup / K, breakdown: r.breakdown!, memory: r.memory,
-    cost: costOf(hw, plan, step, g, 1, options.datasetSamples ?? datasetDefault),
+    cost: costOf(hw, plan, step, g, 0, options.datasetSamples ?? model.model.training?.dataset?.trainSamples),
     bytesPerStep: 0, restartSecondsPerStep: 0, simulatedWorkers: r.layout.pipeline, events: r.events ?? 0, flops,
   };
   g.dispose();

@@ -146,7 +146,10 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
   const gatherOf = chunks.map((c, j) => (layout.zero >= 3 && layout.data > 1 ? collectiveSeconds('all-gather', topo, dataGroup(layout, j % P), c.parameters * state.weights) : 0));
   const g = new TaskGraph();
   let weightsReady = new Array<number>(P).fill(-1);
-  const steps = 2;
+  // The optimizer step all-reduces the global gradient norm over every rank (gradient clipping, as
+  // Megatron-LM and DeepSpeed do): a barrier, so steps do not overlap and one step from idle is
+  // the steady state.
+  const steps = 1;
   const labels = { fwd: chunks.map((_, j) => `fwd stage ${j}`), bwd: chunks.map((_, j) => `bwd stage ${j}`) };
   for (let k = 0; k < steps; k++) {
     g.step = k;
@@ -211,7 +214,7 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
   for (let i = 0; i < g.size; i++) if (g.kinds[i] === DELAY && Number.isNaN(g.amount[i])) throw new Error(`no closed form for ${g.labels[i]} on ${hw.name}`);
   const timeline = runGraph(g, topo, P);
   const spans = stepSpans(g, timeline, steps);
-  const from = spans.ends[steps - 2];
+  const from = steps > 1 ? spans.ends[steps - 2] : 0;
   const stepTime = spans.ends[steps - 1] - from;
   const result: ComposedResult = {
     ...base, stepTimeSeconds: stepTime, breakdown: breakdown(g, timeline, P, from, spans.ends[steps - 1], 1), events: timeline.events,
