@@ -7,7 +7,7 @@ import type { Hardware } from '../simulator/hardware/schema';
 import { AnalyzedModel, loadModel } from '../simulator/model/analyze';
 import { loadPlan, ResolvedPlan } from '../simulator/plan/resolve';
 import { SYNCS, EXCHANGES } from '../simulator/plan/schema';
-import { STRATEGIES, strategyResolved } from '../simulator/plan/shorthand';
+import { STRATEGIES, STRATEGY_PARAMETERS, strategyResolved, type Strategy, type StrategyParameter } from '../simulator/plan/shorthand';
 import type { FaultSpec } from '../runtime/protocol';
 import { need } from './io';
 
@@ -70,6 +70,35 @@ export function planOptions(cmd: Command): Command {
   return planChoiceOptions(cmd.requiredOption('--model <file>', 'model file').requiredOption('--hardware <file>', 'hardware file'))
     .addOption(new Option('--sync <s>', 'gradient synchronisation of data segments').choices([...SYNCS]))
     .option('--no-overlap', 'synchronise gradients only after the whole backward pass');
+}
+
+/** The flag of each strategy parameter, as the user typed it. */
+const PARAMETER_FLAGS: Readonly<Record<StrategyParameter | 'batch', string>> = {
+  workers: '--workers', batch: '--batch', sync: '--sync', overlap: '--no-overlap', exchange: '--exchange', fcBatch: '--fc-batch', microBatches: '--micro-batches',
+};
+
+/** Whether the user gave an option on the command line (commander fills in defaults, e.g. overlap). */
+export const givenOn = (cmd: Command) => (key: string): boolean => {
+  const source = cmd.getOptionValueSource(key);
+  return source === 'cli' || source === 'env';
+};
+
+/**
+ * A flag that the chosen plan would ignore is an error naming it: a plan file says everything
+ * itself, and each strategy takes only the parameters of the segments it has (STRATEGY_PARAMETERS).
+ */
+export function checkPlanFlags(o: { plan?: string; strategy?: string }, given: (key: string) => boolean): void {
+  const keys = Object.keys(PARAMETER_FLAGS) as (StrategyParameter | 'batch')[];
+  if (o.plan) {
+    if (o.strategy) throw new UserError([problem('--strategy', 'give a plan file (--plan) or a strategy (--strategy), not both')]);
+    const extra = keys.filter(given);
+    if (extra.length) throw new UserError(extra.map((k) => problem(PARAMETER_FLAGS[k], 'applies only with --strategy; a plan file (--plan) says its own')));
+    return;
+  }
+  if (!o.strategy) return;
+  const uses = new Set<string>([...STRATEGY_PARAMETERS[o.strategy as Strategy], 'batch']);
+  const extra = keys.filter((k) => given(k) && !uses.has(k));
+  if (extra.length) throw new UserError(extra.map((k) => problem(PARAMETER_FLAGS[k], `does not apply to --strategy ${o.strategy}${uses.size > 1 ? ` (it takes ${[...uses].map((u) => PARAMETER_FLAGS[u as StrategyParameter]).join(', ')})` : ' (it takes --batch)'}`)));
 }
 
 export function loadModelHardware(o: { model: string; hardware: string }): { model: AnalyzedModel; hardware: Hardware } {

@@ -12,6 +12,9 @@ import { InlineEvaluator } from './evaluator';
 import { dominated, paretoFrontier } from './frontier';
 import { Objective, score, Score, value, workerSecondPrice } from './objective';
 import { MemoryResults, ResultsLog } from './results';
+
+/** How long the search may keep the event loop to itself: well under the 1 s a Ctrl-C may take. */
+const YIELD_MS = 50;
 import { candidates, Family, SpaceOptions } from './space';
 
 export interface TuneOptions extends SpaceOptions {
@@ -90,7 +93,14 @@ export async function tune(model: AnalyzedModel, hw: Hardware, o: TuneOptions = 
   };
 
   let k = 0;
+  let yielded = performance.now();
   while (k < all.length) {
+    // An inline evaluator never gives the event loop a turn, so a signal's handler (Ctrl-C) would
+    // wait for the whole search: let it run every YIELD_MS (a setImmediate costs microseconds).
+    if (performance.now() - yielded > YIELD_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      yielded = performance.now();
+    }
     if (o.signal?.aborted) {
       interrupted = true;
       break;

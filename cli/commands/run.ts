@@ -9,7 +9,7 @@ import type { FaultSpec } from '../../runtime/protocol';
 import { transportNames, TransportSpec } from '../../runtime/transports';
 import { S3_TRANSPORT_DEFAULTS } from '../../runtime/transports/s3';
 import { RUNTIME_SYNCS } from '../../runtime/collectives/sync';
-import { count, fault, int, nonNegative, planChoiceOptions, positive } from '../inputs';
+import { checkPlanFlags, count, fault, givenOn, int, nonNegative, planChoiceOptions, positive } from '../inputs';
 import { need, Output } from '../io';
 import { progressBar } from '../progress';
 import { fixed, si, table } from '../table';
@@ -121,7 +121,8 @@ export function register(program: Command): void {
   transportOptions(cmd)
     .option('--json', 'one JSON document instead of a table')
     .addOption(new Option('--inject-fault <rank:step>', 'make a worker fail (tests)').argParser(fault).hideHelp())
-    .action(async (o: RunArgs & { injectFault?: FaultSpec }) => {
+    .action(async (o: RunArgs & { injectFault?: FaultSpec }, cmd: Command) => {
+      checkPlanFlags(o, givenOn(cmd));
       const model = need(loadModel(o.model), o.model);
       const plan = resolveRunPlan(o, model);
       const transport = transportSpec(o);

@@ -5,8 +5,8 @@ import { basename } from 'node:path';
 import { traceDocument, writeTrace } from '../../simulator/trace';
 import { openStore } from '../../runtime/store';
 import { simulate, topologyOf } from '../../simulator/simulate';
-import { int, loadInputs, planOptions, PlanArgs } from '../inputs';
-import { Output } from '../io';
+import { checkPlanFlags, givenOn, int, loadInputs, planOptions, PlanArgs } from '../inputs';
+import { Infeasible, Output } from '../io';
 import { formatResult } from '../format';
 
 export function register(program: Command): void {
@@ -18,7 +18,8 @@ export function register(program: Command): void {
     .option('--store <dir|s3://bucket/prefix>', 'with --trace: keep the trace there (traces/<name>) instead of a local file')
     .option('--s3-endpoint <url>', 'S3 API endpoint of an s3:// store (default: AWS_ENDPOINT_URL, then Amazon S3)')
     .option('--json', 'one JSON document instead of a table')
-    .action(async (o: PlanArgs & { trace?: string; measuredSteps?: number; store?: string; s3Endpoint?: string; json?: boolean }) => {
+    .action(async (o: PlanArgs & { trace?: string; measuredSteps?: number; store?: string; s3Endpoint?: string; json?: boolean }, cmd: Command) => {
+      checkPlanFlags(o, givenOn(cmd));
       const { model, hardware, plan } = loadInputs(o);
       const r = simulate(model, hardware, plan, { keepTimeline: !!o.trace, measuredSteps: o.measuredSteps, fast: !o.trace });
       if (o.trace && r.feasible && r.timeline) {
@@ -31,5 +32,6 @@ export function register(program: Command): void {
       }
       const { timeline: _t, ...doc } = r as typeof r & { timeline?: unknown };
       new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, ...doc }, () => formatResult(model.model.name, hardware.name, r));
+      if (!r.feasible) throw new Infeasible(r.reason);
     });
 }

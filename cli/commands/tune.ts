@@ -13,7 +13,7 @@ import { openStore, Store } from '../../runtime/store';
 import type { Family } from '../../tuner';
 import type { ResultsLog } from '../../tuner/results';
 import { loadModelHardware, int } from '../inputs';
-import { Output } from '../io';
+import { EXIT_SIGNAL, Infeasible, Interrupted, Output } from '../io';
 import { progressBar } from '../progress';
 import { table, fixed } from '../table';
 import { formatResult } from '../format';
@@ -58,7 +58,8 @@ export function register(program: Command): void {
     .action(async (o: TuneArgs) => {
       const { model, hardware } = loadModelHardware(o);
       if (o.workers && o.maxWorkers) throw new UserError([problem('--workers', 'give --workers or --max-workers, not both')]);
-      if ((o.workers ?? 0) > hardware.workers) throw new UserError([problem('--workers', `hardware ${hardware.name} has ${hardware.workers} workers`)]);
+      // As simulate says it: a plan with more workers than the hardware is infeasible, not malformed.
+      if ((o.workers ?? 0) > hardware.workers) throw new Infeasible(`plan needs ${o.workers} workers, hardware ${hardware.name} has ${hardware.workers}`);
       const syncs = list(o.syncs);
       syncs?.forEach((s) => { if (!(SYNCS as readonly string[]).includes(s)) throw new UserError([problem('--syncs', `unknown synchronisation "${s}"`)]); });
       const families = list(o.families) as Family[] | undefined;
@@ -74,9 +75,13 @@ export function register(program: Command): void {
       // on the K20s 0.8–1.0 s inline against 1.2–1.4 s; ResNet-50 up to 1,024 workers 2.5 s against 3.1 s).
       const threads = o.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
       const evaluator = threads > 1 ? new PoolEvaluator(model.model, hardware, threads) : new InlineEvaluator(model, hardware);
+      // Ctrl-C (or a SIGTERM) stops the search between batches of plans; what was scored is in the log.
       const abort = new AbortController();
-      const onSigint = () => abort.abort();
+      let stoppedBy: keyof typeof EXIT_SIGNAL = 'SIGINT';
+      const onSigint = () => { stoppedBy = 'SIGINT'; abort.abort(); };
+      const onSigterm = () => { stoppedBy = 'SIGTERM'; abort.abort(); };
       process.once('SIGINT', onSigint);
+      process.once('SIGTERM', onSigterm);
       const bar = progressBar('tune', !!o.json);
       let r;
       try {
@@ -87,16 +92,15 @@ export function register(program: Command): void {
       } finally {
         bar.stop();
         process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigterm);
         await evaluator.close();
         await log.flush?.();
       }
       if (r.interrupted) {
         store?.close?.();
-        process.stderr.write(`interrupted: ${log.size} scored plans kept${log.where ? ` in ${log.where}; run the same command again to resume` : ''}\n`);
-        process.exitCode = 130;
-        return;
+        throw new Interrupted(stoppedBy, `interrupted: ${log.size} scored plans kept${log.where ? ` in ${log.where}; run the same command again to resume` : ''}`);
       }
-      if (!r.best) throw new UserError([problem('', `no feasible plan: ${Object.values(r.infeasibleFamilies)[0] ?? 'the search space is empty'}`)]);
+      if (!r.best) throw new Infeasible(`no feasible plan: ${Object.values(r.infeasibleFamilies)[0] ?? 'the search space is empty'}`);
       const planText = JSON.stringify({ ...r.best.plan, name: r.best.family }, null, 2) + '\n';
       if (o.out) writeAtomic(o.out, planText);
       if (store) {

@@ -7,6 +7,19 @@ import { resolvePlan, ResolvedPlan } from './resolve';
 export const STRATEGIES = ['single', 'data', 'model', 'hybrid', 'pipeline'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
+/** The parameters a shorthand can take besides the batch; each applies only where the plan has
+ *  the segment it configures (a sync needs a data segment, an exchange a model segment). */
+export type StrategyParameter = 'workers' | 'sync' | 'overlap' | 'exchange' | 'fcBatch' | 'microBatches';
+
+/** Which parameters each strategy uses: the one place the command line asks whether a flag applies. */
+export const STRATEGY_PARAMETERS: Readonly<Record<Strategy, readonly StrategyParameter[]>> = {
+  single: [],
+  data: ['workers', 'sync', 'overlap'],
+  model: ['workers', 'exchange', 'fcBatch'],
+  hybrid: ['workers', 'sync', 'overlap', 'exchange', 'fcBatch'],
+  pipeline: ['workers', 'microBatches'],
+};
+
 /** Layer types that may ride along inside a trailing model-parallel (fully connected) segment. */
 const FC_TAIL_TYPES = new Set(['dense', 'dropout', 'softmax', 'activation']);
 
