@@ -13,9 +13,11 @@ import { dominated, paretoFrontier } from './frontier';
 import { Objective, score, Score, value, workerSecondPrice } from './objective';
 import { MemoryResults, ResultsLog } from './results';
 
+import { candidates, Family, SpaceOptions } from './space';
+import type { ResolvedPlan } from '../simulator/plan/resolve';
+
 /** How long the search may keep the event loop to itself: well under the 1 s a Ctrl-C may take. */
 const YIELD_MS = 50;
-import { candidates, Family, SpaceOptions } from './space';
 
 export interface TuneOptions extends SpaceOptions {
   objective?: Objective;
@@ -26,6 +28,9 @@ export interface TuneOptions extends SpaceOptions {
   /** Score every candidate (no pruning): the brute-force reference. */
   exhaustive?: boolean;
   signal?: AbortSignal;
+  /** Only plans the target can execute are candidates (tuning for the runtime: its runtimeSupport);
+   *  the tuner itself knows nothing of any runtime. */
+  admit?: (plan: ResolvedPlan) => boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -59,7 +64,7 @@ export async function tune(model: AnalyzedModel, hw: Hardware, o: TuneOptions = 
   const evaluator = o.evaluator ?? new InlineEvaluator(model, hw);
   const results = o.results ?? new MemoryResults();
   const price = workerSecondPrice(hw);
-  const all = [...candidates(model, hw, o)].map((c, i) => {
+  const all = [...candidates(model, hw, o)].filter((c) => !o.admit || o.admit(c.plan)).map((c, i) => {
     const lb = stepTimeLowerBound(model, hw, c.plan) / c.plan.stepSamples;
     return { ...c, i, bound: { secondsPerSample: lb, costPerSample: lb * c.plan.plan.workers * price } as Score };
   });

@@ -33,6 +33,7 @@ interface TuneArgs {
   store?: string;
   s3Endpoint?: string;
   json?: boolean;
+  runnable?: boolean;
 }
 
 const list = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
@@ -54,6 +55,7 @@ export function register(program: Command): void {
     .option('--families <list>', 'plan families to try (single, data, model, hybrid, pipeline)')
     .option('--store <dir|s3://bucket/prefix>', 'keep scored plans (to resume) and the best plan here instead of beside --out')
     .option('--s3-endpoint <url>', 'S3 API endpoint of an s3:// store (default: AWS_ENDPOINT_URL, then Amazon S3)')
+    .option('--runnable', 'only plans `trainplan run` executes (implied by a hardware file from calibrate)')
     .option('--json', 'one JSON document instead of tables')
     .action(async (o: TuneArgs) => {
       const { model, hardware } = loadModelHardware(o);
@@ -82,12 +84,14 @@ export function register(program: Command): void {
       const onSigterm = () => { stoppedBy = 'SIGTERM'; abort.abort(); };
       process.once('SIGINT', onSigint);
       process.once('SIGTERM', onSigterm);
+      // A hardware file from calibrate describes the runtime itself: its best plan must be one `run` executes.
+      const admit = o.runnable || hardware.runtime ? (await import('../../runtime/support')).runnableBy(model) : undefined;
       const bar = progressBar('tune', !!o.json);
       let r;
       try {
         r = await tune(model, hardware, {
           workers: o.workers, maxWorkers: o.maxWorkers, batch: o.batch, maxGlobalBatch: o.maxGlobalBatch, syncs: syncs as never, families,
-          objective: o.objective, evaluator, results: log, inputsKey, signal: abort.signal, onProgress: (d, t) => bar.update(d, t),
+          objective: o.objective, evaluator, results: log, inputsKey, signal: abort.signal, admit, onProgress: (d, t) => bar.update(d, t),
         });
       } finally {
         bar.stop();
