@@ -25,6 +25,9 @@ export interface PlanArgs {
   microBatches?: number;
 }
 
+/** --batch means one thing in every command: the plan's batchPerWorker (docs/concepts.md, "Batch"). */
+export const BATCH_HELP = 'samples per worker per step (batchPerWorker): with data-parallel layers each worker\'s share, so the step has workers × n; in model and pipeline plans every worker sees all n';
+
 // Option parsers: each names its option in the one-line error.
 export const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -60,7 +63,7 @@ export function planChoiceOptions(cmd: Command): Command {
     .option('--plan <file>', 'plan file (as written by tune --out)')
     .addOption(new Option('--strategy <s>', 'plan shorthand').choices([...STRATEGIES]))
     .option('--workers <n>', 'workers (with --strategy)', int('workers'))
-    .option('--batch <n>', 'batch per worker (with --strategy)', int('batch'))
+    .option('--batch <n>', `${BATCH_HELP} (with --strategy)`, int('batch'))
     .addOption(new Option('--exchange <e>', 'exchange of model segments (with --strategy)').choices([...EXCHANGES]))
     .option('--fc-batch <n>', 'samples per weight update of model segments (with --strategy)', int('fc-batch'))
     .option('--micro-batches <n>', 'pipeline micro-batches (with --strategy pipeline)', int('micro-batches'));

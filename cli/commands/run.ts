@@ -4,6 +4,7 @@ import { problem, UserError } from '../../simulator/errors';
 import { AnalyzedModel, loadModel } from '../../simulator/model/analyze';
 import { loadPlan, ResolvedPlan } from '../../simulator/plan/resolve';
 import { strategyResolved } from '../../simulator/plan/shorthand';
+import { batchSizes, describeBatch } from '../../simulator/plan/describe';
 import { RUN_DEFAULTS, runPlan, RunResult } from '../../runtime/run';
 import type { FaultSpec } from '../../runtime/protocol';
 import { transportNames, TransportSpec } from '../../runtime/transports';
@@ -93,7 +94,7 @@ export function formatRun(r: RunResult): string {
   const m = r.measured;
   const p = r.plan;
   const lines = [
-    `${r.model}, ${r.family} plan: ${p.workers} worker${p.workers > 1 ? 's' : ''} × ${p.batchPerWorker} samples (${r.stepSamples} per step), backend ${r.backend}, transport ${r.transport.kind}` +
+    `${r.model}, ${r.family} plan: ${describeBatch(p)}, backend ${r.backend}, transport ${r.transport.kind}` +
       (r.transport.kind === 'shaped' ? ` (${si(r.transport.bandwidthBytesPerSecond as number, 'B/s')}, ${r.transport.latencySeconds} s)` : '') +
       (r.transport.kind === 's3' ? ` (${r.transport.embedded ? 'embedded server' : (r.transport.endpoint as string | undefined) ?? 'AWS'}${r.transport.processes ? ', one process per worker' : ''}${syncOf(r) ? `, ${syncOf(r)}` : ''})` : ''),
     `step time ${fixed(m.stepSeconds, 4)} s (mean of steps ${m.warmupSteps + 1}–${r.steps}, ${m.warmupSteps} warm-up), ${fixed(m.samplesPerSecond, 1)} samples/s`,
@@ -135,7 +136,7 @@ export function register(program: Command): void {
         });
         bar.stop();
         const { weights: _w, ...doc } = r;
-        new Output(!!o.json).emit(doc, () => formatRun(r));
+        new Output(!!o.json).emit({ ...doc, batch: batchSizes(r.plan) }, () => formatRun(r));
       } finally {
         bar.stop();
       }

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { problem, UserError } from '../../simulator/errors';
 import { AXES, density, networkBandwidth, sweep } from '../../simulator/sweep';
 import { STRATEGIES } from '../../simulator/plan/shorthand';
-import { loadModelHardware, int } from '../inputs';
+import { BATCH_HELP, loadModelHardware, int } from '../inputs';
 import { Output } from '../io';
 import { chart, writeChart } from '../plot';
 import { progressBar } from '../progress';
@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .option('--values <list>', 'comma-separated values of the axis (bytes/s for bandwidth, FLOP/B for density)')
     .option('--strategies <list>', 'comma-separated strategies', 'data,hybrid')
     .option('--workers <n>', 'workers when not sweeping them (default: the hardware\'s, at most 8)', int('workers'))
-    .option('--batch <n>', 'batch per worker when not sweeping it', int('batch'), 128)
+    .option('--batch <n>', `when not sweeping it: ${BATCH_HELP}`, int('batch'), 128)
     .option('--plot <file>', 'write an SVG chart of speedup (one line per strategy, with the ideal)')
     .option('--json', 'one JSON document instead of a table')
     .action((o: { model: string; hardware: string; over: (typeof AXES)[number]; values?: string; strategies: string; workers?: number; batch: number; plot?: string; json?: boolean }) => {

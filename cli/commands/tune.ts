@@ -4,7 +4,7 @@
 // an S3 prefix instead, one document per scored plan, plus the best plan.
 import { Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
-import { describePlan } from '../../simulator/plan/describe';
+import { batchSizes, describePlan } from '../../simulator/plan/describe';
 import { problem, UserError } from '../../simulator/errors';
 import { SYNCS } from '../../simulator/plan/schema';
 import { writeAtomic } from '../../simulator/trace';
@@ -12,7 +12,7 @@ import { costUnit, explain, FileResults, inputsDigest, InlineEvaluator, MemoryRe
 import { openStore, Store } from '../../runtime/store';
 import type { Family } from '../../tuner';
 import type { ResultsLog } from '../../tuner/results';
-import { loadModelHardware, int } from '../inputs';
+import { BATCH_HELP, loadModelHardware, int } from '../inputs';
 import { EXIT_SIGNAL, Infeasible, Interrupted, Output } from '../io';
 import { progressBar } from '../progress';
 import { table, fixed } from '../table';
@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .requiredOption('--hardware <file>', 'hardware file')
     .option('--workers <n>', 'exactly this many workers', int('workers'))
     .option('--max-workers <n>', 'try 1, 2, 4, … up to n workers (default: all the hardware has)', int('max-workers'))
-    .option('--batch <n>', 'exactly this batch per worker', int('batch'))
+    .option('--batch <n>', `exactly this batch: ${BATCH_HELP}`, int('batch'))
     .option('--max-global-batch <n>', `largest workers × batch to try (default ${TUNER_DEFAULTS.maxGlobalBatch}, after Goyal et al. 2017)`, int('max-global-batch'))
     .addOption(new Option('--objective <o>', 'what to minimise per sample').choices(['throughput', 'cost']).default('throughput'))
     .option('--out <file>', 'write the best plan here (and keep scored plans in <file>.results.jsonl to resume)')
@@ -116,11 +116,11 @@ export function register(program: Command): void {
       const { timeline: _t, ...best } = r.best.result as typeof r.best.result & { timeline?: unknown };
       const doc = {
         model: model.model.name, hardware: hardware.name, objective: r.objective,
-        best, plan: r.best.plan,
+        best, plan: r.best.plan, batch: batchSizes(r.best.plan),
         evaluated: r.evaluated, fromLog: r.fromLog, pruned: r.pruned, candidates: r.candidates, infeasible: r.infeasible,
-        families: Object.fromEntries(Object.entries(r.families).map(([f, s]) => [f, { plan: s!.plan, stepTimeSeconds: s!.result.stepTimeSeconds, samplesPerSecond: s!.result.samplesPerSecond, speedup: s!.result.speedup, breakdown: s!.result.breakdown, why: why.find((w) => w.family === f)?.reason }])),
+        families: Object.fromEntries(Object.entries(r.families).map(([f, s]) => [f, { plan: s!.plan, batch: batchSizes(s!.plan), stepTimeSeconds: s!.result.stepTimeSeconds, samplesPerSecond: s!.result.samplesPerSecond, speedup: s!.result.speedup, breakdown: s!.result.breakdown, why: why.find((w) => w.family === f)?.reason }])),
         costUnit: unit,
-        frontier: r.frontier.map((s) => ({ plan: s.plan, family: s.family, secondsPerSample: s.score.secondsPerSample, costPerSample: s.score.costPerSample, samplesPerSecond: s.result.samplesPerSecond, ...(s.result.cost ? { dollarsPerEpoch: s.result.cost.dollarsPerEpoch, secondsPerEpoch: s.result.cost.secondsPerEpoch } : {}) })),
+        frontier: r.frontier.map((s) => ({ plan: s.plan, batch: batchSizes(s.plan), family: s.family, secondsPerSample: s.score.secondsPerSample, costPerSample: s.score.costPerSample, samplesPerSecond: s.result.samplesPerSecond, ...(s.result.cost ? { dollarsPerEpoch: s.result.cost.dollarsPerEpoch, secondsPerEpoch: s.result.cost.secondsPerEpoch } : {}) })),
       };
       new Output(!!o.json).emit(doc, () => {
         const famRows = why.map((w) => [w.family, w.plan ? describePlan(w.plan.plan) : '—', w.plan ? fixed(w.plan.result.samplesPerSecond, 0) : '—', w.slowdown ? `${fixed(w.slowdown, 2)}x slower` : '', w.reason]);
