@@ -21,12 +21,22 @@ function scale(values: number[], lo: number, hi: number, allowLog: boolean) {
   return { log, min, max, map: (v: number) => lo + ((f(v) - a) / (b - a)) * (hi - lo) };
 }
 
-function ticks(min: number, max: number, log: boolean): number[] {
-  if (log) {
+/** Log ticks at 1, 2, 5 (then every digit) per decade, as many as it takes to have at least four. */
+function logTicks(min: number, max: number): number[] {
+  for (const mantissas of [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
     const out: number[] = [];
-    for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) if (10 ** e >= min * 0.999 && 10 ** e <= max * 1.001) out.push(10 ** e);
-    return out.length >= 2 ? out : [min, max];
+    for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++)
+      for (const m of mantissas) {
+        const v = +(m * 10 ** e).toPrecision(12);
+        if (v >= min * 0.999 && v <= max * 1.001) out.push(v);
+      }
+    if (out.length >= 4) return out;
   }
+  return [min, max];
+}
+
+function ticks(min: number, max: number, log: boolean): number[] {
+  if (log) return logTicks(min, max);
   const step = niceStep((max - min) / 5 || 1);
   const out: number[] = [];
   for (let v = Math.ceil(min / step) * step; v <= max + 1e-9; v += step) out.push(+v.toPrecision(12));
@@ -36,9 +46,18 @@ function niceStep(raw: number): number {
   const p = 10 ** Math.floor(Math.log10(raw));
   return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? raw;
 }
-const label = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(0) : String(+v.toPrecision(3)));
+/** Whole numbers below a million exactly (1024, not 1020); others to three digits or in exponent form. */
+const label = (v: number) => {
+  if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
+  if (Math.abs(v) >= 1e6 || (Math.abs(v) < 1e-2 && v !== 0)) return v.toExponential(+v.toExponential(0) === v ? 0 : 1);
+  return String(+v.toPrecision(3));
+};
 
-export function chart(title: string, xLabel: string, yLabel: string, series: Series[], o: { scatter?: boolean; diagonal?: boolean } = {}): string {
+/**
+ * `xTicks`: ticks at these x values instead (a sweep's own values, e.g. 1, 2, 4 … 16384 workers,
+ * which decades alone would label only at 1, 10, 100 …).
+ */
+export function chart(title: string, xLabel: string, yLabel: string, series: Series[], o: { scatter?: boolean; diagonal?: boolean; xTicks?: number[]; logY?: boolean } = {}): string {
   const W = 720;
   const H = 440;
   const L = 70;
@@ -48,7 +67,7 @@ export function chart(title: string, xLabel: string, yLabel: string, series: Ser
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = series.flatMap((s) => s.points.map((p) => p[1])).concat(o.diagonal ? xs : [0]);
   const sx = scale(o.diagonal ? xs.concat(ys) : xs, L, W - R, true);
-  const sy = scale(o.diagonal ? xs.concat(ys) : ys, H - B, T, o.diagonal ?? false);
+  const sy = scale(o.diagonal ? xs.concat(ys) : o.logY ? ys.filter((y) => y > 0) : ys, H - B, T, (o.diagonal || o.logY) ?? false);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
@@ -57,7 +76,8 @@ export function chart(title: string, xLabel: string, yLabel: string, series: Ser
     `<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">${esc(xLabel)}${sx.log ? ' (log)' : ''}</text>`,
     `<text transform="translate(16 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}${sy.log ? ' (log)' : ''}</text>`,
   ];
-  for (const t of ticks(sx.min, sx.max, sx.log)) parts.push(`<line x1="${sx.map(t)}" y1="${H - B}" x2="${sx.map(t)}" y2="${H - B + 5}" stroke="black"/><text x="${sx.map(t)}" y="${H - B + 18}" text-anchor="middle">${label(t)}</text>`);
+  const xt = o.xTicks && o.xTicks.length <= 16 ? o.xTicks : ticks(sx.min, sx.max, sx.log);
+  for (const t of xt) parts.push(`<line x1="${sx.map(t)}" y1="${H - B}" x2="${sx.map(t)}" y2="${H - B + 5}" stroke="black"/><text x="${sx.map(t)}" y="${H - B + 18}" text-anchor="middle">${label(t)}</text>`);
   for (const t of ticks(sy.min, sy.max, sy.log)) parts.push(`<line x1="${L - 5}" y1="${sy.map(t)}" x2="${L}" y2="${sy.map(t)}" stroke="black"/><line x1="${L}" y1="${sy.map(t)}" x2="${W - R}" y2="${sy.map(t)}" stroke="#eee"/><text x="${L - 8}" y="${sy.map(t) + 4}" text-anchor="end">${label(t)}</text>`);
   if (o.diagonal) parts.push(`<line x1="${sx.map(sx.min)}" y1="${sy.map(sx.min)}" x2="${sx.map(sx.max)}" y2="${sy.map(sx.max)}" stroke="#999" stroke-dasharray="4 4"/>`);
   series.forEach((s, i) => {

@@ -4,14 +4,20 @@ import { problem, UserError } from '../../simulator/errors';
 import { AXES, density, networkBandwidth, sweep } from '../../simulator/sweep';
 import { STRATEGIES } from '../../simulator/plan/shorthand';
 import { BATCH_HELP, loadModelHardware, int } from '../inputs';
-import { Output } from '../io';
+import { Infeasible, Output } from '../io';
 import { chart, writeChart } from '../plot';
 import { progressBar } from '../progress';
 import { table, fixed } from '../table';
 
 /** Default values of each axis, around the hardware's own figure. */
 function defaults(axis: string, hwWorkers: number, bw: number, dens: number): number[] {
-  if (axis === 'workers') return [1, 2, 4, 8, 16, 32, 64].filter((w) => w <= Math.max(8, hwWorkers));
+  // Powers of two up to everything the hardware has (and that count itself), at least up to 8.
+  if (axis === 'workers') {
+    const top = Math.max(8, hwWorkers);
+    const out: number[] = [];
+    for (let w = 1; w <= top; w *= 2) out.push(w);
+    return out[out.length - 1] === top ? out : [...out, top];
+  }
   if (axis === 'batch') return [16, 32, 64, 128, 256, 512];
   if (axis === 'bandwidth') return [0.01, 0.1, 1, 10, 100].map((f) => bw * f);
   // Density from DistBelief-era CPUs on Ethernet (~10³ FLOP/B... 10⁴) to GPUs on PCIe and beyond (10⁵–10⁶).
@@ -45,16 +51,23 @@ export function register(program: Command): void {
       if (o.plot) {
         const series = strategies.map((s) => ({ name: s, points: points.filter((p) => p.strategy === s && p.feasible).map((p) => [p.x, p.speedup!] as [number, number]) }));
         series.push({ name: 'ideal', points: values.map((x) => [x, o.over === 'workers' ? x : workers] as [number, number]), dashed: true } as never);
-        writeChart(o.plot, chart(`${model.model.name} on ${hardware.name}: speedup over ${o.over}`, o.over === 'density' ? 'compute density (FLOP/s per byte/s)' : o.over, 'speedup', series));
+        const xTicks = o.over === 'workers' || o.over === 'batch' ? values : undefined;
+        writeChart(o.plot, chart(`${model.model.name} on ${hardware.name}: speedup over ${o.over}`, o.over === 'density' ? 'compute density (FLOP/s per byte/s)' : o.over, 'speedup', series, { xTicks, logY: o.over === 'workers' }));
       }
       new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, axis: o.over, workers: o.over === 'workers' ? undefined : workers, densityOfHardware: density(hardware), points }, () => {
         const xs = [...new Set(points.map((p) => p.x))];
         const label = (x: number) => (o.over === 'bandwidth' ? `${(x / 1e9).toPrecision(3)} GB/s` : o.over === 'density' ? x.toPrecision(3) : String(x));
+        // Each distinct reason a point is infeasible once, numbered, below the table.
+        const reasons: string[] = [];
+        const note = (r: string) => (reasons.includes(r) ? reasons.indexOf(r) : reasons.push(r) - 1) + 1;
         const rows = xs.map((x) => [label(x), ...strategies.map((s) => {
           const p = points.find((q) => q.x === x && q.strategy === s)!;
-          return p.feasible ? `${fixed(p.speedup!, 2)}x` : 'infeasible';
+          return p.feasible ? `${fixed(p.speedup!, 2)}x` : `infeasible [${note(p.reason ?? 'no reason given')}]`;
         })]);
-        return `${model.model.name} on ${hardware.name}: speedup over ${o.over}${o.over === 'workers' ? '' : ` (${workers} workers)`}, batch ${o.batch} per worker; this hardware's density is ${density(hardware).toPrecision(3)} FLOP/B\n\n${table([o.over, ...strategies], rows)}${o.plot ? `\n\nplot: ${o.plot}` : ''}`;
+        const notes = reasons.map((r, i) => `[${i + 1}] ${r}`).join('\n');
+        return `${model.model.name} on ${hardware.name}: speedup over ${o.over}${o.over === 'workers' ? '' : ` (${workers} workers)`}, batch ${o.batch} per worker; this hardware's density is ${density(hardware).toPrecision(3)} FLOP/B\n\n${table([o.over, ...strategies], rows)}${notes ? `\n\n${notes}` : ''}${o.plot ? `\n\nplot: ${o.plot}` : ''}`;
       });
+      // Exit 3 only when there is nothing to compare: every point infeasible.
+      if (!points.some((p) => p.feasible)) throw new Infeasible(`no point of the sweep is feasible: ${points[0]?.reason ?? 'no points'}`);
     });
 }

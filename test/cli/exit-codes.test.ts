@@ -77,3 +77,10 @@ describe('a flag the plan would ignore is an error naming it', () => {
     expect(r.stderr).toMatch(/^--exchange: does not apply to --strategy data/);
   });
 });
+
+test('3: a sweep none of whose points is feasible', async () => {
+  const r = await runCli('sweep', ...alex, '--over', 'batch', '--values', '100000', '--strategies', 'data');
+  expect(r.code).toBe(3);
+  expect(r.stdout).toMatch(/infeasible \[1\]/);
+  expect(r.stderr).toMatch(/^infeasible: no point of the sweep is feasible: needs 233/);
+});
