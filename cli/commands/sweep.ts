@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { problem, UserError } from '../../simulator/errors';
 import { AXES, density, networkBandwidth, sweep } from '../../simulator/sweep';
 import { STRATEGIES } from '../../simulator/plan/shorthand';
-import { BATCH_HELP, loadModelHardware, int } from '../inputs';
+import { BATCH_HELP, givenOn, loadModelHardware, int } from '../inputs';
 import { Infeasible, Output } from '../io';
 import { chart, writeChart } from '../plot';
 import { progressBar } from '../progress';
@@ -37,7 +37,9 @@ export function register(program: Command): void {
     .option('--batch <n>', `when not sweeping it: ${BATCH_HELP}`, int('batch'), 128)
     .option('--plot <file>', 'write an SVG chart of speedup (one line per strategy, with the ideal)')
     .option('--json', 'one JSON document instead of a table')
-    .action((o: { model: string; hardware: string; over: (typeof AXES)[number]; values?: string; strategies: string; workers?: number; batch: number; plot?: string; json?: boolean }) => {
+    .action((o: { model: string; hardware: string; over: (typeof AXES)[number]; values?: string; strategies: string; workers?: number; batch: number; plot?: string; json?: boolean }, cmd: Command) => {
+      // The swept axis's own flag would be ignored: an error naming it.
+      if ((o.over === 'workers' || o.over === 'batch') && givenOn(cmd)(o.over)) throw new UserError([problem(`--${o.over}`, `does not apply when sweeping ${o.over} (give the values with --values)`)]);
       const { model, hardware } = loadModelHardware(o);
       const strategies = o.strategies.split(',').map((s) => s.trim()).filter(Boolean);
       const bad = strategies.filter((s) => !(STRATEGIES as readonly string[]).includes(s));

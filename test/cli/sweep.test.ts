@@ -34,3 +34,9 @@ test('given ticks (a sweep\'s own values) label the x axis exactly', () => {
   expect([...svg.matchAll(/text-anchor="middle">([\d.e+]+)</g)].map((m) => m[1])).toEqual(['1', '4', '16', '64', '256', '1024']);
   expect(svg).toMatch(/speedup \(log\)/);
 });
+
+test('the swept axis\'s own flag is an error naming it', async () => {
+  const r = await runCli('sweep', '--model', modelPath('alexnet-owt'), '--hardware', hardwarePath('k20-pcie2-2014'), '--over', 'workers', '--workers', '4');
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim()).toBe('--workers: does not apply when sweeping workers (give the values with --values)');
+});
