@@ -6,8 +6,7 @@
 // returns to the sender when the receiver releases it (Transport.release). Small messages, and
 // large ones when every slot is still held, go through the ring: copied twice (sender → ring,
 // ring → a buffer the receiver keeps), never staged: frames bigger than the ring stream through it
-// while the receiver drains it. A waiting side spins briefly on the index before it sleeps: a
-// reply that comes within SPIN_SECONDS costs no trip through the event loop.
+// while the receiver drains it.
 import { now } from '../clock';
 import { emptyStats, Transport, TransportKind, TransportSpec, TransportStats } from './transport';
 import { registerTransport } from './registry';
@@ -31,13 +30,6 @@ export const MEMORY_DEFAULTS = {
   maxSlotsPerPair: 2,
 };
 
-/**
- * How long a waiting side polls the index before it sleeps. Measured on the 2-core development
- * machine: a ping-pong of 8 bytes between two worker threads took ~50–100 µs one way through
- * Atomics.waitAsync alone (its wake-up is a task on the event loop); a reply within this window is
- * seen in microseconds. Short, because a spinning thread takes a core from the others.
- */
-const SPIN_SECONDS = 50e-6;
 
 /** Two Int32 counters (bytes written, bytes read; both wrap at 2^32), padded to a cache line. */
 const HEADER_BYTES = 64;
@@ -79,15 +71,13 @@ const ringOf = (sab: SharedArrayBuffer): Ring => {
 type WaitAsync = (a: Int32Array, i: number, v: number, timeoutMs?: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
-/** Waits until header[i] no longer equals `value`: spinning for SPIN_SECONDS, then asleep on the event loop. */
+/**
+ * Waits until header[i] no longer equals `value`, asleep on the event loop. No spinning first:
+ * tried on the 2-core development machine (8-byte ping-pong between two worker threads, median
+ * one way), spinning 20 µs before sleeping gave 38 µs, 50 µs gave 67–74 µs, 500 µs 0.5–1.2 ms,
+ * and sleeping at once 16.5 µs: a spinning thread takes the core its peer needs.
+ */
 function whenChanged(ring: Ring, i: number, value: number, stallSeconds: number, then: (ok: boolean) => void): void {
-  const until = now() + SPIN_SECONDS;
-  do {
-    if (Atomics.load(ring.header, i) !== value) {
-      queueMicrotask(() => then(true));
-      return;
-    }
-  } while (now() < until);
   const r = waitAsync(ring.header, i, value, stallSeconds * 1000);
   if (!r.async) queueMicrotask(() => then(true));
   else void r.value.then((v) => then(v !== 'timed-out'));

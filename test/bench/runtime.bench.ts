@@ -37,7 +37,7 @@ export async function benchRuntime(): Promise<string[]> {
   const kind = transportKind('memory')!;
   const setup = kind.setup(2, { kind: 'memory' });
   const t = await runOnWorkers<BenchTransportResult>([0, 1].map((rank) => ({
-    kind: 'bench-transport' as const, rank, workers: 2, transport: { kind: 'memory', setup }, sizesBytes: [8, MESSAGE_BYTES], repeats: 20,
+    kind: 'bench-transport' as const, rank, workers: 2, transport: { kind: 'memory', setup }, sizesBytes: [8, MESSAGE_BYTES], repeats: 200, // medians of 200 round trips: 20 left the JIT cold for the 8-byte case
   })));
   const [small, large] = t[0].oneWaySeconds;
   const transportBw = MESSAGE_BYTES / large.seconds;
