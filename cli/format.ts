@@ -18,7 +18,7 @@ export function formatResult(model: string, hardware: string, r: SimulationResul
   if (!r.feasible) return `${head}\nINFEASIBLE: ${r.reason}\n${mem}`;
   const b = r.breakdown;
   const rows: (string | number)[][] = [
-    ['step time', `${ms(r.stepTimeSeconds)} ms`],
+    ['step time', `${ms(r.stepTimeSeconds)} ms${r.band ? ` (mean over stragglers; p10–p90 ${ms(r.band.p10Seconds)}–${ms(r.band.p90Seconds)} ms, p50 ${ms(r.band.p50Seconds)})` : ''}`],
     ['batch', batchRow(r.plan)],
     ['samples/s', fixed(r.samplesPerSecond, 1)],
     ['speedup', `${fixed(r.speedup, 2)}x on ${r.plan.workers}`],

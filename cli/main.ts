@@ -20,6 +20,7 @@ export const COMMANDS: Readonly<Record<string, { summary: string; load: () => Co
   run: { summary: 'run a plan for real on worker threads and measure it', load: () => require('./commands/run') },
   calibrate: { summary: 'microbenchmark the local workers and write a hardware file', load: () => require('./commands/calibrate') },
   validate: { summary: 'run and simulate plans side by side on this machine', load: () => require('./commands/validate') },
+  report: { summary: 'write one self-contained HTML report: the plan, its timeline, breakdown, scaling, memory; a tune frontier; a validation', load: () => require('./commands/report') },
   worker: { summary: 'run one rank of a plan, exchanging only through S3 (the body of a function worker)', load: () => require('./commands/worker') },
   schemas: { summary: 'write JSON Schema files for the model, hardware and plan formats', load: () => require('./commands/schemas') },
 };
