@@ -80,3 +80,8 @@ export function runtimeSupport(model: AnalyzedModel, plan: ResolvedPlan): Suppor
     notes.push('batch normalisation in data-parallel layers uses each worker\'s own batch statistics');
   return { problems, notes };
 }
+
+/** The tuner's admission test for a runtime target: plans this runtime executes without a problem. */
+export function runnableBy(model: AnalyzedModel): (plan: ResolvedPlan) => boolean {
+  return (plan) => runtimeSupport(model, plan).problems.length === 0;
+}

@@ -1,6 +1,6 @@
 // The collectives compute what their names say, for any number of workers and sizes.
 import fc from 'fast-check';
-import { allGatherV, reduceScatterV, broadcastRecv, broadcastSend, ringAllReduce, ringReduceScatter, ringAllGather, ownedChunk, rankOrderRing, groupRing } from '../../../runtime/collectives';
+import { allGatherV, allReduceBy, reduceScatterV, broadcastRecv, broadcastSend, ringAllReduce, ringReduceScatter, ringAllGather, ownedChunk, rankOrderRing, groupRing } from '../../../runtime/collectives';
 import { memoryGroup } from '../helpers';
 
 const vec = (n: number, r: number) => Float32Array.from({ length: n }, (_, i) => (i % 7) + r * 0.5);
@@ -73,4 +73,32 @@ test('a group ring runs a collective among some workers of a larger run (bytes s
   Array.from(data[0]).forEach((v, i) => expect(v).toBeCloseTo(vec(10, 1)[i] + vec(10, 3)[i], 5));
   expect(ts[1].stats().bytesSent + ts[3].stats().bytesSent).toBe(2 * 2 * 10 * 4 / 2);
   expect(ts[0].stats().bytesSent + ts[2].stats().bytesSent).toBe(0);
+});
+
+describe.each([['tree-allreduce'], ['parameter-server']] as const)('%s (as the simulator charges it)', (sync) => {
+  test('leaves the element-wise sum on every worker', async () => {
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 300 }), async (k, n) => {
+      const ts = memoryGroup(k, 1 << 12);
+      const data = ts.map((_, r) => vec(n, r));
+      const expected = Array.from({ length: n }, (_, i) => data.reduce((a, d) => a + d[i], 0));
+      await Promise.all(ts.map((t, r) => allReduceBy(sync, t, rankOrderRing(r, k), data[r], 'x')));
+      for (const d of data) Array.from(d).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 4));
+    }), { numRuns: 25 });
+  });
+});
+
+test('tree all-reduce: each non-root sends the whole vector up once; parents send it down to each child', async () => {
+  const k = 5; // positions 1, 3 send in round 0, 2 in round 1, 4 in round 2; children: 0→{1,2,4}, 2→{3}
+  const n = 100;
+  const ts = memoryGroup(k);
+  await Promise.all(ts.map((t, r) => allReduceBy('tree-allreduce', t, rankOrderRing(r, k), vec(n, r), 't')));
+  expect(ts.map((t) => t.stats().bytesSent / (n * 4))).toEqual([3, 1, 2, 1, 1]);
+});
+
+test('parameter server: every worker pushes and pulls (K−1)/K of the data', async () => {
+  const k = 4;
+  const n = 4000;
+  const ts = memoryGroup(k);
+  await Promise.all(ts.map((t, r) => allReduceBy('parameter-server', t, rankOrderRing(r, k), vec(n, r), 'ps')));
+  for (const t of ts) expect(t.stats().bytesSent).toBe((2 * (k - 1) * n * 4) / k);
 });
