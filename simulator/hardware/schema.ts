@@ -35,6 +35,13 @@ export const Device = z.strictObject({
    * collectives work in place, as NCCL does in GPU memory.
    */
   hostCopyBytesPerSecond: positive.optional(),
+  /**
+   * Small batches run less efficiently (fixed work per call and per row that a batch amortises).
+   * With this block, `efficiency[type]` is the large-batch efficiency and a call over b samples
+   * reaches efficiency[type] × b / (b + halfBatch[type]) (types missing use `default`'s entry;
+   * absent: efficiency is the same at every batch). `trainplan calibrate` fits it per type.
+   */
+  batchEfficiency: z.strictObject({ halfBatch: z.record(z.string(), nonNegative), source }).optional(),
 });
 export type Device = z.infer<typeof Device>;
 

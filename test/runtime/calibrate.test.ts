@@ -10,7 +10,7 @@ test('calibrate produces a valid hardware file whose source says measured, when 
   const tiny = modelFrom({ name: 'tiny', input: [8, 8, 3], layers: [
     { name: 'c', type: 'conv2d', filters: 4, kernel: 3, activation: 'relu' }, { name: 'p', type: 'maxpool2d', size: 2 }, { name: 'fc', type: 'dense', units: 4 },
   ] });
-  const c = await calibrate({ workers: 2, models: [tiny.model, ...MIX_MODELS], batch: 4, repeats: 1, transportSizesBytes: [8, 1 << 16] });
+  const c = await calibrate({ workers: 2, models: [tiny.model, ...MIX_MODELS], batches: [2, 4, 8], rounds: 2, transportSizesBytes: [8, 1 << 16] });
   const parsed = parseHardware(JSON.parse(JSON.stringify(c.hardware)));
   expect(parsed.ok).toBe(true);
   const h = c.hardware;
