@@ -189,8 +189,9 @@ export function describeCalibration(
   }));
   const computeCv = pooledCv(series);
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const spreadTypes = types.filter((t) => typeCal[t].rate.cv > SPREAD_WARN_CV);
   const warnings = [
-    ...types.filter((t) => typeCal[t].rate.cv > SPREAD_WARN_CV).map((t) => `${t}: achieved rate varied by ${pct(typeCal[t].rate.cv)} (CV) over rounds (p10 ${(typeCal[t].rate.p10 / 1e9).toPrecision(3)}, p90 ${(typeCal[t].rate.p90 / 1e9).toPrecision(3)} GFLOP/s): the machine was busy while it was measured`),
+    ...(spreadTypes.length ? [`achieved rates varied over rounds by more than ${pct(SPREAD_WARN_CV)} (CV) for ${spreadTypes.map((t) => `${t} ${pct(typeCal[t].rate.cv)}`).join(', ')}: the machine was busy while it was measured`] : []),
     ...(computeCv > SPREAD_WARN_CV ? [`a step's compute varied by ${pct(computeCv)} (CV) over rounds: predictions carry a wide band; calibrate again on a quieter machine or with more --rounds`] : []),
   ];
 
