@@ -42,6 +42,19 @@ export const Device = z.strictObject({
    * absent: efficiency is the same at every batch). `trainplan calibrate` fits it per type.
    */
   batchEfficiency: z.strictObject({ halfBatch: z.record(z.string(), nonNegative), source }).optional(),
+  /**
+   * Run-to-run spread of one worker's compute time in a step (docs/fidelity.md): `computeCv` is
+   * its coefficient of variation. A synchronous step waits for the slowest of N workers, so the
+   * expected step grows with N; `simulate --samples` reports the mean and a p10–p90 band.
+   * `trainplan calibrate` writes it from the spread it measures.
+   */
+  variability: z.strictObject({ computeCv: nonNegative, source }).optional(),
+  /**
+   * Compute slowed while this worker's communication runs: collective kernels take SMs and
+   * memory bandwidth on a GPU, copies take cores on a CPU. A compute task progresses at
+   * 1 / (1 + computeSlowdown) of its rate for as long as a collective of its worker is in flight.
+   */
+  interference: z.strictObject({ computeSlowdown: nonNegative, source }).optional(),
 });
 export type Device = z.infer<typeof Device>;
 
@@ -100,6 +113,28 @@ export const Price = z
     error: 'needs dollarsPerWorkerHour or dollarsPerGBSecond',
   });
 
+/**
+ * Collectives as the libraries achieve them (docs/fidelity.md): NCCL, Gloo or MPI reach a
+ * fraction of the link rate, and every call pays a fixed cost before the first byte moves.
+ */
+export const Collectives = z.strictObject({
+  source,
+  /**
+   * Achieved bus bandwidth of a large collective as a fraction of each network level's link
+   * bandwidth, one entry per level (flat networks: one; hierarchical: inside a group, between
+   * groups). Applied to every transfer on that level (the transport, not only all-reduce).
+   */
+  bandwidthFraction: z.array(efficiencyValue).min(1).max(2).optional(),
+  /**
+   * Fixed time of one collective call before its first transfer (kernel launch, the library's
+   * set-up, a framework's negotiation of which tensors are ready, e.g. Horovod's cycle).
+   * With the per-transfer latency of the network this is the α of α–β: the message size at
+   * which half the bandwidth is reached follows from it.
+   */
+  launchSeconds: nonNegative.optional(),
+});
+export type Collectives = z.infer<typeof Collectives>;
+
 export const Hardware = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().min(1),
@@ -111,5 +146,6 @@ export const Hardware = z.strictObject({
   objectStore: ObjectStore.optional(),
   functions: Functions.optional(),
   price: Price.optional(),
+  collectives: Collectives.optional(),
 });
 export type Hardware = z.infer<typeof Hardware>;
