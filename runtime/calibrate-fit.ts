@@ -68,7 +68,10 @@ export function fitBatchCurve(points: CurvePoint[]): BatchCurve {
   const pts = points.filter((p) => p.flops > 0 && p.seconds > 0 && p.batch > 0);
   if (pts.length === 0) throw new Error('fitBatchCurve needs at least one timed call with FLOPs');
   // Each row divided by its own time: the residuals are relative.
-  const rows = pts.map((p) => ({ x: [1, p.flops, p.flops / p.batch].map((v) => v / p.seconds), y: 1 }));
+  const raw = pts.map((p) => [1, p.flops, p.flops / p.batch].map((v) => v / p.seconds));
+  // Columns scaled to unit RMS: FLOPs (1e6–1e11) beside 1 would leave the normal equations ill-conditioned.
+  const colScale = [0, 1, 2].map((j) => Math.sqrt(raw.reduce((a, x) => a + x[j] ** 2, 0) / raw.length) || 1);
+  const rows = raw.map((x) => ({ x: x.map((v, j) => v / colScale[j]), y: 1 }));
   const subsets = [[1], [0, 1], [1, 2], [0, 1, 2]];
   let best: { coef: number[]; sse: number; size: number } | null = null;
   for (const s of subsets) {
@@ -88,7 +91,7 @@ export function fitBatchCurve(points: CurvePoint[]): BatchCurve {
     const t = pts.reduce((a, p) => a + p.seconds, 0);
     return { overheadSeconds: 0, rate: f / t, halfBatch: 0 };
   }
-  const [c, a, d] = best.coef;
+  const [c, a, d] = best.coef.map((v, j) => v / colScale[j]);
   return { overheadSeconds: c, rate: 1 / a, halfBatch: d / a };
 }
 

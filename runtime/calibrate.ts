@@ -218,6 +218,10 @@ export function describeCalibration(
       opOverheadSeconds: mean(compute.map((c) => c.opOverheadSeconds)),
       hostCopyBytesPerSecond: Number(hostCopy.toPrecision(4)),
       callOverheadSeconds: callOverhead,
+      variability: {
+        computeCv: Number(computeCv.toPrecision(3)),
+        source: `trainplan calibrate ${when}: pooled coefficient of variation over ${rounds} interleaved rounds of one worker's summed layer times (forward and backward) of ${[...stepModels].join(', ')}, each worker and batch (${meta.batches.join(', ')}) a series of its own; measured on a machine shared with other jobs, so it includes their load`,
+      },
     },
     workers: meta.workers,
     network: {

@@ -185,9 +185,12 @@ export async function validate(model: AnalyzedModel, hardware: Hardware | ((work
       const sim = simulate(model, networkFor(hwFor(c.workers), c.workers, c.bandwidth, o.latencySeconds), plan);
       const m = spreadOf(steps);
       const measured = m.median;
-      const predicted = sim.feasible ? sim.stepTimeSeconds : null;
+      // Median against median: a step's time is skewed (a busy core, a collection), and the band's p50 is the simulator's.
+      const band = sim.feasible ? sim.band : undefined;
+      const predicted = sim.feasible ? band?.p50Seconds ?? sim.stepTimeSeconds : null;
       rows.push({
         ...c, transport: transport.kind, predictedStepSeconds: predicted, measuredStepSeconds: measured,
+        ...(band ? { predictedBand: { p10Seconds: band.p10Seconds, p90Seconds: band.p90Seconds }, inBand: measured >= band.p10Seconds && measured <= band.p90Seconds } : {}),
         measuredSpread: { p10Seconds: m.p10, p90Seconds: m.p90, cv: m.cv, steps: m.n },
         error: predicted === null ? null : (predicted - measured) / measured,
         ...(sim.feasible ? {} : { note: sim.reason }),

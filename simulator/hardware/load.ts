@@ -32,7 +32,7 @@ export function efficiencyOf(hw: Hardware, type: string): number {
  * device's saturating batch curve b / (b + halfBatch), where the hardware file has one.
  */
 export function efficiencyAt(hw: Hardware, type: string, samples: number): number {
-  const key = type in hw.device.efficiency ? type : 'default';
-  const half = hw.device.batchEfficiency?.halfBatch[key] ?? 0;
+  const halves = hw.device.batchEfficiency?.halfBatch;
+  const half = halves?.[type] ?? halves?.default ?? 0;
   return half > 0 && samples > 0 ? (efficiencyOf(hw, type) * samples) / (samples + half) : efficiencyOf(hw, type);
 }

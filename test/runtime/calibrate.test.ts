@@ -20,6 +20,13 @@ test('calibrate produces a valid hardware file whose source says measured, when 
   for (const t of ['conv2d', 'dense', 'depthwiseConv2d', 'conv3d', 'default']) expect(h.device.efficiency[t]).toBeGreaterThan(0);
   for (const e of Object.values(h.device.efficiency)) expect(e).toBeLessThanOrEqual(1);
   expect(h.network).toMatchObject({ topology: 'switch' });
+  // The batch curve, the spread per type and the variability the simulator draws from, each saying how it was measured.
+  expect(h.device.batchEfficiency?.source).toContain('batches 2, 4, 8');
+  for (const t of ['conv2d', 'dense', 'default']) expect(h.device.batchEfficiency?.halfBatch[t]).toBeGreaterThanOrEqual(0);
+  expect(h.device.variability?.computeCv).toBe(Number(c.computeCv.toPrecision(3)));
+  expect(h.device.variability?.source).toContain('2 interleaved rounds');
+  expect(c.types.conv2d.rate.n).toBe(2 * 2); // two rounds on each of two workers
+  expect(c.types.conv2d.rate.p10).toBeLessThanOrEqual(c.types.conv2d.rate.p90);
 });
 
 test('steady-state step time leaves out warm-up steps and takes the slowest worker', () => {
