@@ -42,7 +42,7 @@ export const CALIBRATE_DEFAULTS = {
 
 /**
  * Above this coefficient of variation over rounds, calibrate warns: the figures then depend on
- * when they were taken (on the shared 2-core machine here, quiet rounds vary by 2–5%).
+ * when they were taken, and the band drawn from them is wider than the 10% error validate aims at.
  */
 export const SPREAD_WARN_CV = 0.1;
 
