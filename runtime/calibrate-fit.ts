@@ -8,8 +8,7 @@
 // proportion to b for small ones, where fixed per-call work (c) and per-row work that a larger
 // batch would amortise (b½, in samples) dominate. It is linear in (c, 1/R∞, b½/R∞), so it is a
 // least-squares fit with three regressors (1, F, F/b) over every layer of a type at every batch,
-// weighted to minimise relative error (small batches count as much as large ones), with the
-// coefficients kept ≥ 0. It does not diverge beyond the batches measured (the rate stays below R∞),
+// of relative error (small batches count as much as large ones), with the coefficients kept ≥ 0. It does not diverge beyond the batches measured (the rate stays below R∞),
 // unlike the line t = c + F / R fitted through two batches, which took the rate of the largest
 // measured batch to every larger one.
 
@@ -67,13 +66,37 @@ function solve(A: number[][], y: number[]): number[] | null {
 export function fitBatchCurve(points: CurvePoint[]): BatchCurve {
   const pts = points.filter((p) => p.flops > 0 && p.seconds > 0 && p.batch > 0);
   if (pts.length === 0) throw new Error('fitBatchCurve needs at least one timed call with FLOPs');
-  // Each row divided by its own time: the residuals are relative.
-  const raw = pts.map((p) => [1, p.flops, p.flops / p.batch].map((v) => v / p.seconds));
+  // Least squares of log t − log pred, by iteratively reweighted least squares: symmetric in the
+  // ratio (a point twice as slow as the curve costs as much as one twice as fast). Fitting
+  // (t − pred) / t instead favours predictions below the points (a slow point costs at most 1); on
+  // a shared machine, where rounds vary by tens of percent, that bias moved the fit more than the
+  // noise. log t − log pred = (t − pred) / L(t, pred), L the logarithmic mean, so weights
+  // 1 / (L × pred) at the previous fit make the fixed point the log fit's normal equations.
+  let curve = nnls(pts, pts.map((p) => p.seconds));
+  for (let i = 0; i < IRLS_ITERATIONS; i++)
+    curve = nnls(pts, pts.map((p) => {
+      const pred = curveSeconds(curve, p.flops, p.batch);
+      return Math.sqrt(logMean(p.seconds, pred) * pred);
+    }));
+  return curve;
+}
+
+/** Reweightings of fitBatchCurve (each a 3×3 solve per subset: cheap). */
+const IRLS_ITERATIONS = 30;
+
+/** (a − b) / (ln a − ln b), a where they are equal. */
+function logMean(a: number, b: number): number {
+  return Math.abs(a - b) <= 1e-12 * Math.max(a, b) ? a : (a - b) / Math.log(a / b);
+}
+
+function nnls(pts: CurvePoint[], weight: number[]): BatchCurve {
+  const raw = pts.map((p, i) => [1, p.flops, p.flops / p.batch].map((v) => v / weight[i]));
+  const ys = pts.map((p, i) => p.seconds / weight[i]);
   // Columns scaled to unit RMS: FLOPs (1e6–1e11) beside 1 would leave the normal equations ill-conditioned.
   const colScale = [0, 1, 2].map((j) => Math.sqrt(raw.reduce((a, x) => a + x[j] ** 2, 0) / raw.length) || 1);
-  const rows = raw.map((x) => ({ x: x.map((v, j) => v / colScale[j]), y: 1 }));
+  const rows = raw.map((x, i) => ({ x: x.map((v, j) => v / colScale[j]), y: ys[i] }));
   const subsets = [[1], [0, 1], [1, 2], [0, 1, 2]];
-  let best: { coef: number[]; sse: number; size: number } | null = null;
+  let best: { coef: number[]; sse: number } | null = null;
   for (const s of subsets) {
     const A = s.map((i) => s.map((j) => rows.reduce((a, r) => a + r.x[i] * r.x[j], 0)));
     const y = s.map((i) => rows.reduce((a, r) => a + r.x[i] * r.y, 0));
@@ -83,7 +106,7 @@ export function fitBatchCurve(points: CurvePoint[]): BatchCurve {
     s.forEach((i, k) => (coef[i] = x[k]));
     const sse = rows.reduce((a, r) => a + (r.y - r.x.reduce((b, v, i) => b + v * coef[i], 0)) ** 2, 0);
     // A larger subset must earn its place: ties (within rounding) go to the smaller one.
-    if (!best || sse < best.sse * (1 - 1e-9) - 1e-15) best = { coef, sse, size: s.length };
+    if (!best || sse < best.sse * (1 - 1e-9) - 1e-15) best = { coef, sse };
   }
   if (!best) {
     // Nothing feasible (cannot happen with the F-only subset unless all times are ≤ 0): the plain rate.

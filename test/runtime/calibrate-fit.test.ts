@@ -45,6 +45,14 @@ test('the fit keeps every coefficient non-negative and its predictions near nois
   }), { numRuns: runs(100) });
 });
 
+test('noise that slows as often as it speeds up by the same ratio does not move the fit', () => {
+  const curve = { overheadSeconds: 0, rate: 1e10, halfBatch: 20 };
+  // Every point twice, once ×2 and once ×½: the fit in ratio space sits between them.
+  const pts = [1e6, 3e7].flatMap((f) => BATCHES.flatMap((batch) => [2, 0.5].map((k) => ({ flops: f * batch, batch, seconds: k * curveSeconds(curve, f * batch, batch) }))));
+  const fit = fitBatchCurve(pts);
+  for (const b of BATCHES) expect(curveSeconds(fit, 3e7 * b, b) / curveSeconds(curve, 3e7 * b, b)).toBeCloseTo(1, 3);
+});
+
 test('one layer cannot separate call overhead from per-row work: the fit takes the overhead and still predicts the points', () => {
   const curve = { overheadSeconds: 1e-4, rate: 1e10, halfBatch: 16 };
   const pts = BATCHES.map((batch) => ({ flops: 1e6 * batch, batch, seconds: curveSeconds(curve, 1e6 * batch, batch) }));
