@@ -34,7 +34,7 @@ export interface SimulateOptions {
   keepTimeline?: boolean;
   /** Step time of the single-worker baseline, when the caller already knows it. */
   baselineStepSeconds?: number;
-  /** Data set size for dollarsPerEpoch (default ImageNet-1k's 1,281,167 training images). */
+  /** Data set size for the per-epoch figures (default: the model's training.dataset; none without one). */
   datasetSamples?: number;
   /**
    * Straggler samples (docs/fidelity.md): where the device has `variability`, the step is
@@ -59,7 +59,7 @@ export interface SimulateOptions {
 // overlap get unmeasured steps after the measured one (see `tail`). An asynchronous parameter
 // server's stale weights settle geometrically, over a few steps or a few dozen, and then its
 // steps alternate between two lengths: it is simulated until two pairs of steps agree.
-export const SIMULATE_DEFAULTS = { measuredSteps: 1, fast: true, datasetSamples: 1_281_167, samples: 3, seed: 1 };
+export const SIMULATE_DEFAULTS = { measuredSteps: 1, fast: true, samples: 3, seed: 1 };
 /** Steps before the steady state: synchronous plans; asynchronous ones' first guess (doubled as needed). */
 const TRANSIENT = { sync: 1, async: 3 };
 
@@ -154,7 +154,7 @@ function simulateRun(
     ...options,
     measuredSteps: Math.max(1, Math.round(options.measuredSteps ?? SIMULATE_DEFAULTS.measuredSteps)),
     fast: options.fast ?? SIMULATE_DEFAULTS.fast,
-    datasetSamples: options.datasetSamples ?? SIMULATE_DEFAULTS.datasetSamples,
+    datasetSamples: options.datasetSamples ?? model.model.training?.dataset?.trainSamples,
     samples: Math.max(1, Math.round(options.samples ?? SIMULATE_DEFAULTS.samples)),
     seed: options.seed ?? SIMULATE_DEFAULTS.seed,
   };

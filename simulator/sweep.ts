@@ -16,6 +16,8 @@ export interface SweepPoint {
   feasible: boolean;
   stepTimeSeconds?: number;
   samplesPerSecond?: number;
+  /** Global batch: samples per step of the whole plan. */
+  samplesPerStep?: number;
   speedup?: number;
   efficiency?: number;
   exposedCommunicationSeconds?: number;
@@ -73,7 +75,7 @@ export function sweep(
       if (!p.ok) point.reason = p.problems.map((q) => q.message).join('; ');
       else {
         const r = simulate(model, v.hw, p.value);
-        if (r.feasible) Object.assign(point, { feasible: true, stepTimeSeconds: r.stepTimeSeconds, samplesPerSecond: r.samplesPerSecond, speedup: r.speedup, efficiency: r.efficiency, exposedCommunicationSeconds: r.breakdown.exposedCommunicationSeconds });
+        if (r.feasible) Object.assign(point, { feasible: true, stepTimeSeconds: r.stepTimeSeconds, samplesPerSecond: r.samplesPerSecond, samplesPerStep: r.samplesPerStep, speedup: r.speedup, efficiency: r.efficiency, exposedCommunicationSeconds: r.breakdown.exposedCommunicationSeconds });
         else point.reason = r.reason;
       }
       points.push(point);

@@ -30,6 +30,6 @@ export function register(program: Command): void {
         } else writeTrace(o.trace, r.timeline.graph, r.timeline.timeline, r.timeline.workers, topo);
       }
       const { timeline: _t, ...doc } = r as typeof r & { timeline?: unknown };
-      new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, ...doc }, () => formatResult(model.model.name, hardware.name, r));
+      new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, ...doc }, () => formatResult(model.model.name, hardware.name, r, model.model.training?.dataset?.name));
     });
 }

@@ -4,6 +4,7 @@ import { fail, ok, problem, Problem, Result } from '../errors';
 import { parseWith, readJsonFile } from '../validate';
 import { layerKind, elements, Shape } from './layers';
 import { Layer, Model } from './schema';
+import { trainingProblems } from './training';
 
 /** Bytes of one fp32 value; activations, weights and gradients are fp32 unless a plan says `mixed`. */
 export const FP32_BYTES = 4;
@@ -140,7 +141,9 @@ export function analyzeModel(model: Model): Result<AnalyzedModel> {
 
 export function parseModel(data: unknown): Result<AnalyzedModel> {
   const m = parseWith(Model, data);
-  return m.ok ? analyzeModel(m.value) : m;
+  if (!m.ok) return m;
+  const training = trainingProblems(m.value.training, m.value.classes);
+  return training.length ? { ok: false, problems: training } : analyzeModel(m.value);
 }
 
 export function loadModel(file: string): Result<AnalyzedModel> {

@@ -1,6 +1,7 @@
 // The model file format (DESIGN.md "Model"): a DAG of layers, sequential unless `inputs` says otherwise.
 // The TypeScript types are derived from the zod schemas so validation and types never drift.
 import { z } from 'zod';
+import { Training } from './training';
 
 export const posInt = z
   .number({ error: 'must be a positive integer' })
@@ -97,5 +98,7 @@ export const Model = z.object({
   published: z
     .object({ parameters: z.number().positive().optional(), forwardFlops: z.number().positive().optional(), source: z.string() })
     .optional(),
+  /** Data set, target and training statistics (simulator/model/training.ts; docs/time-to-accuracy.md). */
+  training: Training.optional(),
 });
 export type Model = z.infer<typeof Model>;
