@@ -12,7 +12,7 @@ export function formatResult(model: string, hardware: string, r: SimulationResul
   if (!r.feasible) return `${head}\nINFEASIBLE: ${r.reason}\n${mem}`;
   const b = r.breakdown;
   const rows: (string | number)[][] = [
-    ['step time', `${ms(r.stepTimeSeconds)} ms`],
+    ['step time', `${ms(r.stepTimeSeconds)} ms${r.band ? ` (mean over stragglers; p10–p90 ${ms(r.band.p10Seconds)}–${ms(r.band.p90Seconds)} ms, p50 ${ms(r.band.p50Seconds)})` : ''}`],
     ['samples/s', fixed(r.samplesPerSecond, 1)],
     ['speedup', `${fixed(r.speedup, 2)}x on ${r.plan.workers}`],
     ['efficiency', `${fixed(r.efficiency * 100, 1)}%`],
@@ -22,6 +22,10 @@ export function formatResult(model: string, hardware: string, r: SimulationResul
     ['  exposed', `${ms(b.exposedCommunicationSeconds)} ms`],
     ['idle', `${ms(b.idleSeconds)} ms`],
   ];
+  if (r.flops) {
+    rows.push(['achieved', `${fixed(r.flops.achievedFlopsPerWorker / 1e12, 1)} TFLOP/s per worker (recomputation counted)`]);
+    rows.push(['MFU', `${fixed(r.flops.mfu * 100, 1)}%`]);
+  }
   if (r.cost) {
     rows.push(['$ per step', `${r.cost.dollarsPerStep.toPrecision(3)} (compute ${r.cost.computeDollarsPerStep.toPrecision(3)}, requests ${r.cost.requestDollarsPerStep.toPrecision(3)})`]);
     // Per epoch only of a data set the model names; otherwise per sample.

@@ -5,7 +5,8 @@ import { problem, UserError } from '../simulator/errors';
 import { loadHardware } from '../simulator/hardware/load';
 import type { Hardware } from '../simulator/hardware/schema';
 import { AnalyzedModel, loadModel } from '../simulator/model/analyze';
-import { loadPlan, ResolvedPlan } from '../simulator/plan/resolve';
+import { loadPlan, resolvePlan, ResolvedPlan } from '../simulator/plan/resolve';
+import { hasParallelArgs, ParallelArgs, parallelOptions, withParallel } from './parallel';
 import { SYNCS, EXCHANGES } from '../simulator/plan/schema';
 import { STRATEGIES, strategyResolved } from '../simulator/plan/shorthand';
 import type { FaultSpec } from '../runtime/protocol';
@@ -74,7 +75,7 @@ export function planChoiceOptions(cmd: Command): Command {
 }
 
 export function planOptions(cmd: Command): Command {
-  return planChoiceOptions(cmd.requiredOption('--model <file>', 'model file').requiredOption('--hardware <file>', 'hardware file'))
+  return parallelOptions(planChoiceOptions(cmd.requiredOption('--model <file>', 'model file').requiredOption('--hardware <file>', 'hardware file')))
     .addOption(new Option('--sync <s>', 'gradient synchronisation of data segments').choices([...SYNCS]))
     .option('--no-overlap', 'synchronise gradients only after the whole backward pass');
 }
@@ -89,7 +90,13 @@ export function resolveStrategyArgs(o: PlanArgs, model: AnalyzedModel, hardware:
   }));
 }
 
-export function loadInputs(o: PlanArgs): { model: AnalyzedModel; hardware: Hardware; plan: ResolvedPlan } {
+export function loadInputs(o: PlanArgs & ParallelArgs): { model: AnalyzedModel; hardware: Hardware; plan: ResolvedPlan } {
+  const r = loadPlanInputs(o);
+  // --tp, --pp, --zero … set those fields of the plan (docs/plans.md).
+  return hasParallelArgs(o) ? { ...r, plan: need(resolvePlan(withParallel(r.plan.plan, o), r.model), o.plan ?? '--strategy') } : r;
+}
+
+function loadPlanInputs(o: PlanArgs): { model: AnalyzedModel; hardware: Hardware; plan: ResolvedPlan } {
   const { model, hardware } = loadModelHardware(o);
   if (o.plan) return { model, hardware, plan: need(loadPlan(o.plan, model), o.plan) };
   if (!o.strategy) throw new UserError([problem('--plan', 'give a plan file (--plan F) or a strategy (--strategy S --workers N --batch B)')]);

@@ -8,6 +8,9 @@ import { activateBackend } from './backends';
 import { now } from './clock';
 import { barrier } from './collectives/direct';
 import { headOf, Part } from './model/network';
+import { BYTE_VOCABULARY } from './model/text';
+import { isLanguageModel } from './executors/grid-plan';
+import { MODEL_INPUT } from '../simulator/model/analyze';
 import { record } from './model/tape';
 import { Sgd } from './model/optimizer';
 import { joinChannels, splitChannels } from './model/slice';
@@ -117,11 +120,13 @@ export async function benchCompute(task: BenchComputeTask): Promise<BenchCompute
   const cases = task.models.flatMap((raw) => {
     const model = unwrap(parseModel(raw));
     const head = headOf(model);
-    return model.order.filter((li) => !head.excluded.has(li)).map((li) => ({ model, li, info: model.layers[li], part: new Part(model, [li], { seed: 1, head }) }));
+    const ids = isLanguageModel(model);
+    return model.order.filter((li) => !head.excluded.has(li)).map((li) => ({ model, li, ids, info: model.layers[li], part: new Part(model, [li], { seed: 1, head }) }));
   });
   const timeOnce = (c: (typeof cases)[number], batch: number): number => {
     const ctx = { training: true, seed: 1, step: 0, samples: Array.from({ length: batch }, (_, i) => i) };
-    const inputs = c.info.inputShapes.map((s) => tf.randomUniform([batch, ...s], -1, 1));
+    // A language model's input is token ids: random bytes (the runtime's vocabulary), not floats.
+    const inputs = c.info.inputShapes.map((s, k) => (c.ids && c.info.inputs[k] === MODEL_INPUT ? tf.randomUniform([batch, ...s], 0, BYTE_VOCABULARY, 'int32') : tf.randomUniform([batch, ...s], -1, 1)));
     const dy = tf.randomUniform([batch, ...c.info.outputShape], -1, 1);
     const xs = [...(c.info.needsInputGradient ? inputs : []), ...c.part.variables];
     const t0 = performance.now();

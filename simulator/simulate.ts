@@ -2,9 +2,9 @@
 // runs it on the event engine and reports the steady-state step time, speedup, breakdown, memory
 // and cost. The single-worker run of the same model and batch is the baseline of every speedup.
 import './collectives';
-import { DeviceCost, valueBytes } from './cost/compute';
+import { DeviceCost, Precision, valueBytes } from './cost/compute';
 import { memoryPerWorker, MemoryUse } from './cost/memory';
-import { COMPUTE, DELAY, TaskGraph, TRANSFER } from './engine/graph';
+import { DELAY, TaskGraph, TRANSFER } from './engine/graph';
 import { runGraph, Timeline } from './engine/run';
 import type { Hardware } from './hardware/schema';
 import { breakdown, Breakdown, stepReach, stepSpans } from './metrics';
@@ -20,7 +20,9 @@ import { buildTopology, withObjectStore } from './topology/build';
 import { achievedNetwork } from './collectives/achieved';
 import type { Topology } from './topology/topology';
 import { costOf, Cost } from './cost/price';
-import { empiricalQuantile, expectedSlowest, factorDraws, stragglerBand } from './stragglers';
+import { composed, isTransformer } from './parallel/layout';
+import { FlopRates, simulateComposedPlan } from './parallel/result';
+import { drawFactors, expectedStep, monteCarloBand } from './stragglers';
 
 export interface SimulateOptions {
   /**
@@ -100,6 +102,8 @@ export interface Feasible {
   restartSecondsPerStep: number;
   simulatedWorkers: number;
   events: number;
+  /** Composed plans: training FLOPs per step and the achieved FLOP/s and MFU. */
+  flops?: FlopRates;
   /** Present when the simulation stopped before the steps repeated exactly: why. */
   unsettled?: string;
   timeline?: { graph: TaskGraph; timeline: Timeline; workers: number };
@@ -128,6 +132,8 @@ export function symmetric(plan: ResolvedPlan, hw: Hardware): boolean {
 }
 
 export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, options: SimulateOptions = {}): SimulationResult {
+  // Transformers and plans with tensor, pipeline, ZeRO, recomputation or micro-batch fields: simulator/parallel.
+  if (composed(plan.plan) || isTransformer(model)) return simulateComposedPlan(model, hw, plan, options);
   return simulateRun(model, hw, plan, options, { tail: 0, asyncTransient: TRANSIENT.async });
 }
 
@@ -258,25 +264,13 @@ function simulateRun(
   let stepTime = runningStep + restartPerStep;
   // Stragglers: the expected step and its band over the workers' compute variability.
   let band: StepBand | undefined;
-  if (monteCarlo) {
-    const lengths = Array.from({ length: measured }, (_, k) => (ends[unmeasured + k] - ends[unmeasured + k - 1]) * (1 + restartShare)).sort((a, b) => a - b);
-    band = {
-      meanSeconds: stepTime, p10Seconds: empiricalQuantile(lengths, 0.1), p50Seconds: empiricalQuantile(lengths, 0.5), p90Seconds: empiricalQuantile(lengths, 0.9),
-      samples: measured, deterministicSeconds: NaN,
-    };
-  } else if (cv > 0) {
-    const deterministic = stepTime;
-    const { at, restore } = stepAtFactor(g, c.topo, simulated, slowdown, total, unmeasured - 1, last, measured, 1 + restartShare);
+  const window = { total, from: unmeasured - 1, last, measured, factor: 1 + restartShare };
+  if (monteCarlo) band = monteCarloBand(ends, window);
+  else if (cv > 0) {
     // An asynchronous worker waits for no other: its own factor, not the slowest of N.
-    const N = asyncPlan ? 1 : K;
-    if (o.samples > 1) {
-      band = { ...stragglerBand(at, N, cv, o.samples), deterministicSeconds: deterministic };
-      stepTime = band.meanSeconds;
-    } else {
-      const m = expectedSlowest(N, cv);
-      if (Math.abs(m - 1) > 1e-12) stepTime = at(m);
-    }
-    restore(); // the graph as first simulated (a kept timeline describes it)
+    const s = expectedStep(g, c.topo, simulated, slowdown, window, asyncPlan ? 1 : K, cv, o.samples);
+    if (s.band) band = { ...s.band, deterministicSeconds: stepTime };
+    stepTime = s.seconds ?? stepTime;
   }
   const samples = plan.stepSamples;
   const baseline = o.baselineStepSeconds ?? (K === 1 && plan.family === 'single' ? stepTime : baselineStep(model, hw, p.batchPerWorker, precision));
@@ -305,39 +299,6 @@ function simulateRun(
   return result;
 }
 
-/**
- * The step time with every compute task × `factor` (the band's evaluations reuse the lowered
- * graph: only compute amounts change). Measured as the deterministic run is: from the end of
- * step `from` over `measured` steps, with the functions' restart share.
- */
-function stepAtFactor(
-  g: TaskGraph, topo: Topology, simulated: number, slowdown: number, total: number, from: number, last: number, measured: number, restartFactor: number,
-): { at: (factor: number) => number; restore: () => void } {
-  const ids: number[] = [];
-  for (let i = 0; i < g.size; i++) if (g.kinds[i] === COMPUTE) ids.push(i);
-  const base = Float64Array.from(ids, (i) => g.amount[i]);
-  const scale = (factor: number) => {
-    const amount = g.amount;
-    for (let k = 0; k < ids.length; k++) amount[ids[k]] = base[k] * factor;
-  };
-  return {
-    at: (factor) => {
-      scale(factor);
-      const ends = stepSpans(g, runGraph(g, topo, simulated, slowdown), total).ends;
-      return ((ends[last] - ends[from]) / measured) * restartFactor;
-    },
-    restore: () => scale(1),
-  };
-}
-
-/** Every worker's compute in every step × its own seeded draw (the Monte Carlo straggler check). */
-function drawFactors(g: TaskGraph, cv: number, seed: number, workers: number, steps: number): void {
-  const draws = factorDraws(cv, seed);
-  const factor = Array.from({ length: steps * workers }, () => draws.next());
-  const amount = g.amount;
-  for (let i = 0; i < g.size; i++) if (g.kinds[i] === COMPUTE) amount[i] *= factor[g.steps[i] * workers + g.where[i]];
-}
-
 const storeTopologies = new WeakMap<Hardware, Map<number, Topology>>();
 
 /** The hardware's network at the rates its collectives achieve, with its object store attached when it has one. */
@@ -363,7 +324,7 @@ function deviceKey(device: Hardware['device']): string {
 }
 
 /** Step time of the same model and batch on one worker of this hardware. */
-export function baselineStep(model: AnalyzedModel, hw: Hardware, batch: number, precision: 'fp32' | 'mixed' = 'fp32'): number {
+export function baselineStep(model: AnalyzedModel, hw: Hardware, batch: number, precision: Precision = 'fp32'): number {
   let m = baselineCache.get(model);
   if (!m) baselineCache.set(model, (m = new Map()));
   const key = `${deviceKey(hw.device)}|${batch}|${precision}`;

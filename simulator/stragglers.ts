@@ -12,6 +12,10 @@
 // test/simulator/stragglers.test.ts checks it against the full simulation with per-worker draws.
 import { probit } from 'simple-statistics';
 import { xoroshiro128plus, unsafeUniformIntDistribution } from 'pure-rand';
+import { COMPUTE, type TaskGraph } from './engine/graph';
+import { runGraph } from './engine/run';
+import { stepSpans } from './metrics';
+import type { Topology } from './topology/topology';
 
 /** Log-normal parameters (of ln X) for mean 1 and coefficient of variation cv. */
 function logNormal(cv: number): { mu: number; sigma: number } {
@@ -96,4 +100,76 @@ export function empiricalQuantile(sorted: number[], q: number): number {
   const x = q * (sorted.length - 1);
   const i = Math.floor(x);
   return i + 1 < sorted.length ? sorted[i] + (sorted[i + 1] - sorted[i]) * (x - i) : sorted[i];
+}
+
+/**
+ * Where a step is measured in a simulated run: from the end of step `from` to the end of step
+ * `last`, over `measured` steps of `total` simulated, times `factor` (the functions' restarts).
+ */
+export interface StepWindow {
+  total: number;
+  from: number;
+  last: number;
+  measured: number;
+  factor: number;
+}
+
+/**
+ * The step time with every compute task × `factor`, for the lowered graph `g` (only compute
+ * amounts change between evaluations); `restore` puts the amounts back.
+ */
+function stepAtFactor(g: TaskGraph, topo: Topology, workers: number, slowdown: number, w: StepWindow): { at: (factor: number) => number; restore: () => void } {
+  const ids: number[] = [];
+  for (let i = 0; i < g.size; i++) if (g.kinds[i] === COMPUTE) ids.push(i);
+  const base = Float64Array.from(ids, (i) => g.amount[i]);
+  const scale = (factor: number) => {
+    const amount = g.amount;
+    for (let k = 0; k < ids.length; k++) amount[ids[k]] = base[k] * factor;
+  };
+  return {
+    at: (factor) => {
+      scale(factor);
+      const ends = stepSpans(g, runGraph(g, topo, workers, slowdown), w.total).ends;
+      return ((ends[w.last] - ends[w.from]) / w.measured) * w.factor;
+    },
+    restore: () => scale(1),
+  };
+}
+
+/**
+ * The expected step over the slowest of N workers (`seconds`; undefined: the deterministic step
+ * stands) and, for samples > 1, its band. Leaves `g` as it was.
+ */
+export function expectedStep(
+  g: TaskGraph, topo: Topology, workers: number, slowdown: number, w: StepWindow, N: number, cv: number, samples: number,
+): { seconds?: number; band?: Band } {
+  const { at, restore } = stepAtFactor(g, topo, workers, slowdown, w);
+  try {
+    if (samples > 1) {
+      const band = stragglerBand(at, N, cv, samples);
+      return { seconds: band.meanSeconds, band };
+    }
+    const m = expectedSlowest(N, cv);
+    return Math.abs(m - 1) > 1e-12 ? { seconds: at(m) } : {};
+  } finally {
+    restore();
+  }
+}
+
+/** Every worker's compute in every step × its own seeded draw (the Monte Carlo check). */
+export function drawFactors(g: TaskGraph, cv: number, seed: number, workers: number, steps: number): void {
+  const draws = factorDraws(cv, seed);
+  const factor = Array.from({ length: steps * workers }, () => draws.next());
+  const amount = g.amount;
+  for (let i = 0; i < g.size; i++) if (g.kinds[i] === COMPUTE) amount[i] *= factor[g.steps[i] * workers + g.where[i]];
+}
+
+/** The Monte Carlo band: the spread of the measured steps' lengths (no variability-free step: NaN). */
+export function monteCarloBand(ends: ArrayLike<number>, w: StepWindow): Band & { deterministicSeconds: number } {
+  const lengths = Array.from({ length: w.measured }, (_, k) => (ends[w.from + 1 + k] - ends[w.from + k]) * w.factor).sort((a, b) => a - b);
+  return {
+    meanSeconds: ((ends[w.last] - ends[w.from]) / w.measured) * w.factor,
+    p10Seconds: empiricalQuantile(lengths, 0.1), p50Seconds: empiricalQuantile(lengths, 0.5), p90Seconds: empiricalQuantile(lengths, 0.9),
+    samples: w.measured, deterministicSeconds: NaN,
+  };
 }

@@ -2,7 +2,8 @@
 import { Command, Option } from 'commander';
 import { problem, UserError } from '../../simulator/errors';
 import { AnalyzedModel, loadModel } from '../../simulator/model/analyze';
-import { loadPlan, ResolvedPlan } from '../../simulator/plan/resolve';
+import { loadPlan, ResolvedPlan, resolvePlan } from '../../simulator/plan/resolve';
+import { hasParallelArgs, ParallelArgs, parallelOptions, withParallel } from '../parallel';
 import { strategyResolved } from '../../simulator/plan/shorthand';
 import { RUN_DEFAULTS, runPlan, RunResult } from '../../runtime/run';
 import type { FaultSpec } from '../../runtime/protocol';
@@ -74,7 +75,13 @@ export function transportSpec(o: { transport: string; bandwidth?: number; latenc
   return { kind: o.transport };
 }
 
-export function resolveRunPlan(o: RunArgs, model: AnalyzedModel): ResolvedPlan {
+export function resolveRunPlan(o: RunArgs & ParallelArgs, model: AnalyzedModel): ResolvedPlan {
+  const plan = resolveBasePlan(o, model);
+  // --tp, --pp, --zero, --recompute, --optimizer … set those fields of the plan (docs/plans.md).
+  return hasParallelArgs(o) ? need(resolvePlan(withParallel(plan.plan, o), model), o.plan ?? '--strategy') : plan;
+}
+
+function resolveBasePlan(o: RunArgs, model: AnalyzedModel): ResolvedPlan {
   if (o.sync !== undefined && !(o.sync in RUNTIME_SYNCS)) throw new UserError([problem('--sync', `must be one of ${Object.keys(RUNTIME_SYNCS).join(', ')}, got "${o.sync}"`)]);
   if (o.plan) {
     if (o.sync !== undefined) throw new UserError([problem('--sync', 'applies with --strategy; a plan file says its own sync')]);
@@ -112,10 +119,10 @@ export function formatRun(r: RunResult): string {
 }
 
 export function register(program: Command): void {
-  const cmd = planChoiceOptions(program
+  const cmd = parallelOptions(planChoiceOptions(program
     .command('run')
     .description('run a plan for real on worker threads and measure it')
-    .requiredOption('--model <file>', 'model file'))
+    .requiredOption('--model <file>', 'model file')))
     .option('--steps <n>', 'training steps', int('steps'), RUN_DEFAULTS.steps)
     .option('--seed <n>', 'seed of weights, data and dropout', count('seed'), RUN_DEFAULTS.seed)
     .option('--warmup <n>', 'steps left out of the steady state (default 1–2)', count('warmup'))
@@ -129,7 +136,7 @@ export function register(program: Command): void {
   transportOptions(cmd)
     .option('--json', 'one JSON document instead of a table')
     .addOption(new Option('--inject-fault <rank:step>', 'make a worker fail (tests)').argParser(fault).hideHelp())
-    .action(async (o: RunArgs & { injectFault?: FaultSpec }) => {
+    .action(async (o: RunArgs & ParallelArgs & { injectFault?: FaultSpec }) => {
       const model = need(loadModel(o.model), o.model);
       const plan = resolveRunPlan(o, model);
       const transport = transportSpec(o);

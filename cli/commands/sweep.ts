@@ -11,6 +11,13 @@ import { table, fixed } from '../table';
 import { accuracyInputs, accuracyOptions } from '../accuracy';
 import { TargetFigures, toTargetAt } from '../../simulator/statistics/to-target';
 import { describeTarget } from '../../simulator/model/training';
+import { writeReport } from '../../report';
+import { commandLine, REPORT_HELP, reportWritten } from '../report-option';
+
+/** Axis titles of the --plot chart, with units. */
+const PLOT_AXES: Record<(typeof AXES)[number], string> = {
+  workers: 'workers', bandwidth: 'network bandwidth per worker (bytes/s)', density: 'compute density (FLOP/s per byte/s)', batch: 'batch per worker (samples)',
+};
 
 /** Default values of each axis, around the hardware's own figure. */
 function defaults(axis: string, hwWorkers: number, bw: number, dens: number): number[] {
@@ -33,9 +40,10 @@ export function register(program: Command): void {
     .option('--workers <n>', 'workers when not sweeping them (default: the hardware\'s, at most 8)', int('workers'))
     .option('--batch <n>', 'batch per worker when not sweeping it', int('batch'), 128)
     .option('--plot <file>', 'write an SVG chart of speedup (one line per strategy, with the ideal); over batch with a noise scale: steps, samples and time to the target')
-    .option('--json', 'one JSON document instead of a table');
+    .option('--json', 'one JSON document instead of a table')
+    .option('--report <file>', REPORT_HELP);
   accuracyOptions(cmd)
-    .action((o: { model: string; hardware: string; over: (typeof AXES)[number]; values?: string; strategies: string; workers?: number; batch: number; plot?: string; json?: boolean; noiseScale?: number; target?: string }) => {
+    .action((o: { model: string; hardware: string; over: (typeof AXES)[number]; values?: string; strategies: string; workers?: number; batch: number; plot?: string; json?: boolean; report?: string; noiseScale?: number; target?: string }) => {
       const { model, hardware } = loadModelHardware(o);
       // Over batch, with a noise scale (flag or model), the sweep also says what each batch costs to the target.
       const accuracy = o.over === 'batch' || o.noiseScale !== undefined || o.target !== undefined ? accuracyInputs(model.model, o, false) : undefined;
@@ -62,8 +70,11 @@ export function register(program: Command): void {
       } else if (o.plot) {
         const series = strategies.map((s) => ({ name: s, points: points.filter((p) => p.strategy === s && p.feasible).map((p) => [p.x, p.speedup!] as [number, number]) }));
         series.push({ name: 'ideal', points: values.map((x) => [x, o.over === 'workers' ? x : workers] as [number, number]), dashed: true } as never);
-        writeChart(o.plot, chart(`${model.model.name} on ${hardware.name}: speedup over ${o.over}`, o.over === 'density' ? 'compute density (FLOP/s per byte/s)' : o.over, 'speedup', series));
+        writeChart(o.plot, chart(`${model.model.name} on ${hardware.name}: speedup over ${o.over}`, PLOT_AXES[o.over], 'speedup over 1 worker (×)', series, {
+          marks: o.over === 'density' ? [{ x: density(hardware), label: `this hardware: ${density(hardware).toPrecision(3)}` }] : o.over === 'bandwidth' ? [{ x: networkBandwidth(hardware), label: 'this hardware' }] : [],
+        }));
       }
+      if (o.report) process.stderr.write(reportWritten(o.report, writeReport(o.report, { command: commandLine(), model, hardware, sweep: { axis: o.over, points, workers: o.over === 'workers' ? undefined : workers } }).bytes) + '\n');
       const docPoints = toTarget ? points.map((p, i) => ({ ...p, ...(toTarget[i] ? { toTarget: toTarget[i] } : {}) })) : points;
       new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, axis: o.over, workers: o.over === 'workers' ? undefined : workers, densityOfHardware: density(hardware), ...(stats ? { noiseScale: stats.noiseScale, minSamples: stats.minSamples, target: accuracy?.target } : {}), points: docPoints }, () => {
         if (toTarget) {

@@ -15,10 +15,15 @@ import { openStore, Store } from '../../runtime/store';
 import type { Family } from '../../tuner';
 import type { ResultsLog } from '../../tuner/results';
 import { loadModelHardware, int } from '../inputs';
+import { hasParallelArgs, parallelOptions } from '../parallel';
+import { ComposedTuneArgs, tuneTransformer } from '../tune-composed';
+import { isTransformer } from '../../simulator/parallel/layout';
 import { Output } from '../io';
 import { progressBar } from '../progress';
 import { table, fixed } from '../table';
 import { formatResult } from '../format';
+import { writeReport } from '../../report';
+import { commandLine, reportWritten } from '../report-option';
 
 interface TuneArgs {
   model: string;
@@ -37,6 +42,7 @@ interface TuneArgs {
   store?: string;
   s3Endpoint?: string;
   json?: boolean;
+  report?: string;
 }
 
 const list = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
@@ -58,10 +64,14 @@ export function register(program: Command): void {
     .option('--families <list>', 'plan families to try (single, data, model, hybrid, pipeline)')
     .option('--store <dir|s3://bucket/prefix>', 'keep scored plans (to resume) and the best plan here instead of beside --out')
     .option('--s3-endpoint <url>', 'S3 API endpoint of an s3:// store (default: AWS_ENDPOINT_URL, then Amazon S3)')
-    .option('--json', 'one JSON document instead of tables');
-  accuracyOptions(cmd)
-    .action(async (o: TuneArgs) => {
+    .option('--json', 'one JSON document instead of tables')
+    .option('--report <file>', 'also write a self-contained HTML report: the frontier, the best plan\'s timeline, each family\'s best (see docs/report.md)')
+    .option('--global-batch <n>', 'transformers: samples per step over all replicas (default workers × --batch)', int('global-batch'));
+  accuracyOptions(parallelOptions(cmd))
+    .action(async (o: TuneArgs & ComposedTuneArgs) => {
       const { model, hardware } = loadModelHardware(o);
+      // Transformers, or composed dimensions given: search tensor × pipeline × data, ZeRO, recomputation (tuner/composed.ts).
+      if (isTransformer(model) || hasParallelArgs(o)) return tuneTransformer(model, hardware, o);
       const accuracy = toAccuracy(o.objective) || o.noiseScale !== undefined ? accuracyInputs(model.model, o, toAccuracy(o.objective)) : undefined;
       if (o.workers && o.maxWorkers) throw new UserError([problem('--workers', 'give --workers or --max-workers, not both')]);
       if ((o.workers ?? 0) > hardware.workers) throw new UserError([problem('--workers', `hardware ${hardware.name} has ${hardware.workers} workers`)]);
@@ -124,8 +134,10 @@ export function register(program: Command): void {
         evaluated: r.evaluated, fromLog: r.fromLog, pruned: r.pruned, candidates: r.candidates, infeasible: r.infeasible,
         families: Object.fromEntries(Object.entries(r.families).map(([f, s]) => [f, { plan: s!.plan, stepTimeSeconds: s!.result.stepTimeSeconds, samplesPerSecond: s!.result.samplesPerSecond, speedup: s!.result.speedup, breakdown: s!.result.breakdown, why: why.find((w) => w.family === f)?.reason }])),
         costUnit: unit,
+        infeasibleFamilies: r.infeasibleFamilies,
         frontier: r.frontier.map((s) => ({ plan: s.plan, family: s.family, secondsPerSample: s.score.secondsPerSample, costPerSample: s.score.costPerSample, samplesPerSecond: s.result.samplesPerSecond, ...(s.result.cost ? { dollarsPerEpoch: s.result.cost.dollarsPerEpoch, secondsPerEpoch: s.result.cost.secondsPerEpoch } : {}) })),
       };
+      if (o.report) process.stderr.write(reportWritten(o.report, writeReport(o.report, { command: commandLine(), model, hardware, tune: doc }).bytes) + '\n');
       new Output(!!o.json).emit(doc, () => {
         const famRows = why.map((w) => [w.family, w.plan ? describePlan(w.plan.plan) : '—', w.plan ? fixed(w.plan.result.samplesPerSecond, 0) : '—', w.slowdown ? `${fixed(w.slowdown, 2)}x slower` : '', w.reason]);
         const frontRows = r.frontier.slice(0, 12).map((s) => [describePlan(s.plan), fixed(s.result.samplesPerSecond, 0), (s.score.costPerSample * (unit === 'dollars' ? 1e6 : 1e3)).toPrecision(3)]);

@@ -15,6 +15,11 @@ export const Device = z.strictObject({
   peakFlops: positive,
   /** Peaks at other precisions, e.g. { "fp16": 1.25e14 } for `precision: "mixed"` plans. */
   peakFlopsByPrecision: z.record(z.string(), positive).optional(),
+  /**
+   * Measured best matrix-multiply FLOP/s per data type (e.g. the maximum achievable matmul FLOPS
+   * of a GEMM sweep); transformer layers' products run at this, bounded by memory bandwidth.
+   */
+  matmulFlopsByPrecision: z.record(z.string(), positive).optional(),
   memoryBytes: positive,
   memoryBandwidthBytesPerSecond: positive.optional(),
   /** Fraction of peak reached per layer type; `default` for the rest. */
@@ -58,7 +63,15 @@ export const Device = z.strictObject({
 });
 export type Device = z.infer<typeof Device>;
 
-const link = { bandwidthBytesPerSecond: positive, latencySeconds: nonNegative };
+/**
+ * What carries a network level's collectives (docs/fidelity.md): sets the fraction of the link
+ * rate and the launch cost a collective library achieves on it when the file has no
+ * `collectives` block saying so itself (simulator/collectives/transports.ts, each with its source).
+ */
+export const Transport = z.enum(['nvlink', 'pcie', 'infiniband', 'roce', 'ethernet-tcp'], { error: 'must be one of nvlink, pcie, infiniband, roce, ethernet-tcp' });
+export type Transport = z.infer<typeof Transport>;
+
+const link = { bandwidthBytesPerSecond: positive, latencySeconds: nonNegative, transport: Transport.optional() };
 export const Level = z.strictObject({ ...link, name: z.string().optional() });
 
 export const Network = z.discriminatedUnion(
@@ -73,6 +86,12 @@ export const Network = z.discriminatedUnion(
     z.strictObject({ topology: z.literal('pcie-pairs'), ...link, uplinkBandwidthBytesPerSecond: positive.optional(), rootBandwidthBytesPerSecond: positive.optional(), source }),
     z.strictObject({
       topology: z.literal('hierarchical'), groupSize: posInt,
+      /**
+       * Ports into the level-1 fabric per group, shared by its workers (a node's NICs): level 1's
+       * bandwidth is per port. Absent: one port per worker (a NIC per GPU, as DGX H100). A node of
+       * 8 GPUs behind one 100 Gb/s NIC is `portsPerGroup: 1` with the NIC's rate.
+       */
+      portsPerGroup: posInt.optional(),
       levels: z.array(Level).length(2, { error: 'must have exactly two levels (inside a group, between groups)' }), source,
     }),
   ],

@@ -9,5 +9,10 @@ export function describePlan(p: Plan): string {
     if (s.parallelism === 'model') return `${range} model(${s.exchange ?? 'all-gather'}${s.fcBatch ? `, fcBatch ${s.fcBatch}` : ''})`;
     return `${range} pipeline(${s.stages ?? p.workers} stages, ${s.microBatches ?? 1} micro-batches)`;
   });
-  return `${planFamily(p)} ${p.workers}×${p.batchPerWorker}${p.precision === 'mixed' ? ' mixed' : ''}: ${segs.join(', ')}`;
+  const dims = [
+    p.tensor && p.tensor > 1 ? `tp ${p.tensor}${p.sequenceParallel ? '+sp' : ''}` : '', p.pipeline && p.pipeline > 1 ? `pp ${p.pipeline} ${p.schedule ?? '1f1b'}${p.virtualStages ? `×${p.virtualStages}` : ''}` : '',
+    p.zero ? `zero ${p.zero}` : '', p.recompute && p.recompute !== 'none' ? `recompute ${p.recompute}` : '', p.microBatch ? `micro-batch ${p.microBatch}` : '', p.optimizer ?? '',
+  ].filter(Boolean);
+  if (dims.length) segs.push(dims.join(', '));
+  return `${planFamily(p)} ${p.workers}×${p.batchPerWorker}${p.precision && p.precision !== 'fp32' ? ` ${p.precision}` : ''}: ${segs.join(', ')}`;
 }
