@@ -51,6 +51,13 @@ export const nonNegative = (name: string) => (v: string) => {
   return n;
 };
 
+/** A comma-separated list of positive integers (e.g. `--batches 8,32,128`). */
+export const intList = (name: string) => (v: string) => {
+  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!items.length) throw new UserError([problem(`--${name}`, 'must list at least one positive integer')]);
+  return items.map(int(name));
+};
+
 /** `--inject-fault rank:step[:throw|exit]` of run and worker (hidden; for tests of failure handling). */
 export function fault(v: string): FaultSpec {
   const m = /^(\d+):(\d+)(?::(throw|exit))?$/.exec(v);

@@ -37,15 +37,22 @@ export function timeIt(f: () => void, repeats: number): number {
   return median(ts);
 }
 
-export function matmulFlopsPerSecond(repeats: number, n = PEAK_MATMUL_SIZE): number {
+/** Seconds of one n×n matmul (read back to the host, so the time includes finishing it). */
+function matmulSeconds(n = PEAK_MATMUL_SIZE): number {
   const [a, b] = [tf.randomUniform([n, n]), tf.randomUniform([n, n])];
-  const s = timeIt(() => {
-    const c = tf.matMul(a, b);
-    c.dataSync();
-    c.dispose();
-  }, repeats);
-  tf.dispose([a, b]);
-  return (2 * n ** 3) / s;
+  const t0 = performance.now();
+  const c = tf.matMul(a, b);
+  c.dataSync();
+  const s = (performance.now() - t0) / 1000;
+  tf.dispose([a, b, c]);
+  return s;
+}
+
+/** FLOP/s of an n×n matmul: the median of `repeats` timings after one warm-up (one timing when repeats is 0). */
+export function matmulFlopsPerSecond(repeats: number, n = PEAK_MATMUL_SIZE): number {
+  if (repeats === 0) return (2 * n ** 3) / matmulSeconds(n);
+  matmulSeconds(n);
+  return (2 * n ** 3) / median(Array.from({ length: repeats }, () => matmulSeconds(n)));
 }
 
 export function opOverheadSeconds(repeats: number): number {
@@ -96,38 +103,68 @@ export function updateTimings(repeats: number): { parameters: number; seconds: n
   });
 }
 
+/** `xs` rotated left by `k`: round k of an interleaved calibration visits them in this order. */
+export function rotate<T>(xs: T[], k: number): T[] {
+  const n = xs.length;
+  if (n === 0) return [];
+  const s = ((k % n) + n) % n;
+  return [...xs.slice(s), ...xs.slice(0, s)];
+}
+
+/** Repetitions of the small fixed-cost figures (op overhead, host copies, updates): their medians. */
+const SMALL_REPEATS = 3;
+
 export async function benchCompute(task: BenchComputeTask): Promise<BenchComputeResult> {
   const backend = await activateBackend(task.backend);
-  const layers: LayerTiming[] = [];
-  for (const raw of task.models) {
+  // Every layer of every model, each a Part of its own holding its weights (made once, reused at every batch).
+  const cases = task.models.flatMap((raw) => {
     const model = unwrap(parseModel(raw));
     const head = headOf(model);
-    for (const batch of [task.batch, ...(task.smallBatch ? [task.smallBatch] : [])]) for (const li of model.order) {
-      if (head.excluded.has(li)) continue;
-      const info = model.layers[li];
-      const part = new Part(model, [li], { seed: 1, head });
-      const ctx = { training: true, seed: 1, step: 0, samples: Array.from({ length: batch }, (_, i) => i) };
-      // A language model's input is token ids: random bytes (the runtime's vocabulary), not floats.
-      const ids = isLanguageModel(model);
-      const inputs = info.inputShapes.map((s, k) => (ids && info.inputs[k] === MODEL_INPUT ? tf.randomUniform([batch, ...s], 0, BYTE_VOCABULARY, 'int32') : tf.randomUniform([batch, ...s], -1, 1)));
-      const dy = tf.randomUniform([batch, ...info.outputShape], -1, 1);
-      const xs = [...(info.needsInputGradient ? inputs : []), ...part.variables];
-      const seconds = timeIt(() => {
-        const rec = record(() => part.forwardLayer(li, inputs, ctx));
-        const grads = xs.length ? rec.backward(dy, xs) : (rec.dispose(), []);
-        for (const g of grads) g?.dataSync();
-        tf.dispose([rec.y, ...grads.filter((g): g is tf.Tensor => g !== null)]);
-      }, task.repeats);
-      const flops = batch * (info.forwardFlops + info.backwardWeightFlops + (info.needsInputGradient ? info.backwardInputFlops : 0));
-      layers.push({ type: info.type, layer: info.name, model: model.model.name, batch, flops, seconds });
-      tf.dispose([...inputs, dy]);
-      part.dispose();
-    }
+    const ids = isLanguageModel(model);
+    return model.order.filter((li) => !head.excluded.has(li)).map((li) => ({ model, li, ids, info: model.layers[li], part: new Part(model, [li], { seed: 1, head }) }));
+  });
+  const timeOnce = (c: (typeof cases)[number], batch: number): number => {
+    const ctx = { training: true, seed: 1, step: 0, samples: Array.from({ length: batch }, (_, i) => i) };
+    // A language model's input is token ids: random bytes (the runtime's vocabulary), not floats.
+    const inputs = c.info.inputShapes.map((s, k) => (c.ids && c.info.inputs[k] === MODEL_INPUT ? tf.randomUniform([batch, ...s], 0, BYTE_VOCABULARY, 'int32') : tf.randomUniform([batch, ...s], -1, 1)));
+    const dy = tf.randomUniform([batch, ...c.info.outputShape], -1, 1);
+    const xs = [...(c.info.needsInputGradient ? inputs : []), ...c.part.variables];
+    const t0 = performance.now();
+    const rec = record(() => c.part.forwardLayer(c.li, inputs, ctx));
+    const grads = xs.length ? rec.backward(dy, xs) : (rec.dispose(), []);
+    for (const g of grads) g?.dataSync();
+    const seconds = (performance.now() - t0) / 1000;
+    tf.dispose([rec.y, ...grads.filter((g): g is tf.Tensor => g !== null), ...inputs, dy]);
+    return seconds;
+  };
+  // Warm-up: the first call of a kernel compiles it and grows the memory pools; once, at the smallest batch.
+  const smallest = Math.min(...task.batches);
+  for (const c of cases) timeOnce(c, smallest);
+  matmulSeconds();
+
+  const times = new Map<string, number[]>();
+  const matmulRounds: number[] = [];
+  const first = task.firstRound ?? 0;
+  for (let r = first; r < first + task.rounds; r++) {
+    matmulRounds.push(matmulFlopsPerSecond(0));
+    for (const batch of rotate(task.batches, r))
+      for (const c of rotate(cases, r)) {
+        const key = `${c.info.name}@${c.model.model.name}@${batch}`;
+        times.set(key, [...(times.get(key) ?? []), timeOnce(c, batch)]);
+      }
   }
+  const layers: LayerTiming[] = [];
+  for (const batch of task.batches)
+    for (const c of cases) {
+      const rounds = times.get(`${c.info.name}@${c.model.model.name}@${batch}`)!;
+      const flops = batch * (c.info.forwardFlops + c.info.backwardWeightFlops + (c.info.needsInputGradient ? c.info.backwardInputFlops : 0));
+      layers.push({ type: c.info.type, layer: c.info.name, model: c.model.model.name, batch, flops, seconds: median(rounds), rounds });
+    }
+  for (const c of cases) c.part.dispose();
   return {
     kind: 'bench-compute-result', rank: task.rank, backend: backend.name, layers,
-    matmulFlopsPerSecond: matmulFlopsPerSecond(task.repeats), opOverheadSeconds: opOverheadSeconds(task.repeats),
-    hostCopyBytesPerSecond: hostCopyBytesPerSecond(task.repeats), updates: updateTimings(task.repeats),
+    matmulFlopsPerSecond: median(matmulRounds), matmulRounds,
+    opOverheadSeconds: opOverheadSeconds(SMALL_REPEATS), hostCopyBytesPerSecond: hostCopyBytesPerSecond(SMALL_REPEATS), updates: updateTimings(SMALL_REPEATS),
   };
 }
 

@@ -11,6 +11,7 @@ import { UPDATE_FLOPS_PER_PARAMETER } from '../simulator/cost/compute';
 import { runOnWorkers } from './pool';
 import type { BenchComputeResult, BenchTransportResult } from './protocol';
 import { transportKind } from './transports';
+import { BatchCurve, fitBatchCurve, pooledCv, Spread, spreadOf } from './calibrate-fit';
 
 export interface CalibrateOptions {
   backend?: string;
@@ -18,20 +19,32 @@ export interface CalibrateOptions {
   workers: number;
   /** Models whose layers are timed. */
   models: Model[];
-  batch: number;
-  repeats: number;
+  /** Batch sizes every layer is timed at (the batch curve is fitted over them). */
+  batches: number[];
+  /** Interleaved timed rounds over every (layer, batch). */
+  rounds: number;
   transportSizesBytes: number[];
   onProgress?: (done: number, total: number) => void;
 }
 
 export const CALIBRATE_DEFAULTS = {
   workers: Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
-  /** The batch per worker of the runs validate makes. */
-  batch: 32,
-  repeats: 3,
+  /**
+   * From the small batches of pipeline micro-batches to the large ones a tuner picks, four to the
+   * decade-and-a-half: the curve is fitted over them (runtime/calibrate-fit.ts).
+   */
+  batches: [8, 32, 128, 512],
+  /** Five rounds: a median and a p10–p90 that one busy round cannot move far. */
+  rounds: 5,
   /** From one float (latency) to 4 MiB (bandwidth; a mini-owt gradient is ~1 MB per ring step). */
   transportSizesBytes: [8, 1 << 16, 1 << 20, 4 << 20],
 };
+
+/**
+ * Above this coefficient of variation over rounds, calibrate warns: the figures then depend on
+ * when they were taken, and the band drawn from them is wider than the 10% error validate aims at.
+ */
+export const SPREAD_WARN_CV = 0.1;
 
 /** Layer types the zoo uses that mini-owt lacks, at small sizes, so every type gets an efficiency. */
 export const MIX_MODELS: Model[] = [
@@ -64,11 +77,54 @@ export const MIX_MODELS: Model[] = [
   },
 ];
 
+export interface TypeCalibration {
+  /** The fitted batch curve (runtime/calibrate-fit.ts). */
+  curve: BatchCurve;
+  /** This type's achieved FLOP/s in each round (all its layers and batches together), over rounds and workers. */
+  rate: Spread;
+}
+
 export interface Calibration {
   hardware: Hardware;
-  /** Achieved FLOP/s per layer type (mean over workers), before division by the peak. */
+  /** Achieved FLOP/s per layer type at large batches (the curve's saturated rate), before division by the peak. */
   achievedFlopsPerSecond: Record<string, number>;
+  types: Record<string, TypeCalibration>;
+  /** Pooled coefficient of variation of a step's compute (the timed models' layers summed) over rounds. */
+  computeCv: number;
+  /** One line per figure whose spread exceeds SPREAD_WARN_CV. */
+  warnings: string[];
   backend: string;
+}
+
+/** Every layer timed at every batch on each of `workers` threads together, over `rounds` interleaved rounds. */
+export async function benchComputeRounds(o: { backend: string; workers: number; models: Model[]; batches: number[]; rounds: number; firstRound?: number }): Promise<BenchComputeResult[]> {
+  return runOnWorkers<BenchComputeResult>(Array.from({ length: o.workers }, (_, rank) => ({
+    kind: 'bench-compute' as const, rank, backend: o.backend, models: o.models, batches: o.batches, rounds: o.rounds, firstRound: o.firstRound,
+  })));
+}
+
+/** Point-to-point times of the memory transport (two threads even when one worker is calibrated). */
+export async function benchMemoryTransport(workers: number, sizesBytes: number[], repeats: number): Promise<BenchTransportResult> {
+  const tw = Math.max(2, workers);
+  const kind = transportKind('memory')!;
+  const setup = kind.setup(tw, { kind: 'memory' });
+  const r = await runOnWorkers<BenchTransportResult>(Array.from({ length: tw }, (_, rank) => ({
+    kind: 'bench-transport' as const, rank, workers: tw, transport: { kind: 'memory', setup }, sizesBytes, repeats,
+  })));
+  return r[0];
+}
+
+/** The rounds of `more` appended to those of `base`, worker by worker (medians recomputed). */
+export function mergeRounds(base: BenchComputeResult[], more: BenchComputeResult[]): BenchComputeResult[] {
+  return base.map((b, w) => {
+    const m = more[w];
+    const layers = b.layers.map((l, i) => {
+      const rounds = [...l.rounds, ...m.layers[i].rounds];
+      return { ...l, rounds, seconds: median(rounds) };
+    });
+    const matmulRounds = [...b.matmulRounds, ...m.matmulRounds];
+    return { ...m, layers, matmulRounds, matmulFlopsPerSecond: median(matmulRounds) };
+  });
 }
 
 export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
@@ -76,46 +132,70 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   if (!chosen.ok) throw new UserError([problem('backend', chosen.reason)]);
   const backend = chosen.backend.name;
   const when = new Date().toISOString();
-
   o.onProgress?.(0, 2);
-  const compute = await runOnWorkers<BenchComputeResult>(Array.from({ length: o.workers }, (_, rank) => ({
-    kind: 'bench-compute' as const, rank, backend, models: o.models, batch: o.batch, smallBatch: smallBatchOf(o.batch), repeats: o.repeats,
-  })));
+  const compute = await benchComputeRounds({ backend, workers: o.workers, models: o.models, batches: o.batches, rounds: o.rounds });
   o.onProgress?.(1, 2);
-  // The memory transport needs two threads even when one worker is calibrated.
-  const tw = Math.max(2, o.workers);
-  const kind = transportKind('memory')!;
-  const setup = kind.setup(tw, { kind: 'memory' });
-  const transport = await runOnWorkers<BenchTransportResult>(Array.from({ length: tw }, (_, rank) => ({
-    kind: 'bench-transport' as const, rank, workers: tw, transport: { kind: 'memory', setup }, sizesBytes: o.transportSizesBytes, repeats: Math.max(5, o.repeats * 5),
-  })));
+  const transport = await benchMemoryTransport(o.workers, o.transportSizesBytes, Math.max(5, o.rounds * 3));
   o.onProgress?.(2, 2);
+  return describeCalibration(compute, transport, { backend, workers: o.workers, models: o.models, batches: o.batches, when });
+}
 
-  // Per type, time is affine in FLOPs: t = 2 calls × overhead + FLOPs / rate (one forward and one
-  // backward call per timing). Least squares over every layer of the type at both batch sizes,
-  // on each worker, averaged over workers.
-  const types = new Set(compute.flatMap((c) => c.layers.filter((l) => l.flops > 0).map((l) => l.type)));
-  const achieved: Record<string, number> = {};
+/** The hardware file, curves and spreads that the benchmarks' timings make (no measuring here). */
+export function describeCalibration(
+  compute: BenchComputeResult[], transport: BenchTransportResult,
+  meta: { backend: string; workers: number; models: Model[]; batches: number[]; when: string },
+): Calibration {
+  const { backend, when } = meta;
+  const rounds = compute[0].layers[0]?.rounds.length ?? 0;
+  const layers = compute.flatMap((c) => c.layers.filter((l) => l.flops > 0));
+  const types = [...new Set(layers.map((l) => l.type))];
+  const fitted: Record<string, BatchCurve> = {};
+  for (const type of types) fitted[type] = fitBatchCurve(layers.filter((l) => l.type === type));
+  fitted.default = fitBatchCurve(layers);
+
+  const matmul = median(compute.flatMap((c) => c.matmulRounds));
+  const peak = Math.max(matmul, ...types.map((t) => fitted[t].rate));
+  const efficiency: Record<string, number> = {};
+  const halfBatch: Record<string, number> = {};
   const callOverhead: Record<string, number> = {};
-  for (const type of types) {
-    const fits = compute.map((c) => fitAffine(c.layers.filter((l) => l.type === type && l.flops > 0)));
-    achieved[type] = mean(fits.map((f) => f.rate));
-    callOverhead[type] = mean(fits.map((f) => f.overhead)) / 2;
+  for (const [t, c] of Object.entries(fitted)) {
+    efficiency[t] = round(c.rate / peak);
+    halfBatch[t] = Number(c.halfBatch.toPrecision(4));
+    // The fitted overhead is per timed pair of calls (forward and backward); the simulator charges it per call.
+    callOverhead[t] = Number((c.overheadSeconds / 2).toPrecision(4));
   }
-  const all = compute.map((c) => fitAffine(c.layers.filter((l) => l.flops > 0)));
-  const overall = mean(all.map((f) => f.rate));
-  callOverhead.default = mean(all.map((f) => f.overhead)) / 2;
-  const matmul = mean(compute.map((c) => c.matmulFlopsPerSecond));
-  const peak = Math.max(matmul, ...Object.values(achieved));
-  const efficiency: Record<string, number> = { default: round(overall / peak) };
-  for (const [t, v] of Object.entries(achieved)) efficiency[t] = round(v / peak);
   // The weight update, as the simulator costs it: a call overhead plus 4 FLOPs per parameter.
   const upd = compute.map((c) => fitAffine(c.updates.map((u) => ({ flops: u.parameters * UPDATE_FLOPS_PER_PARAMETER, seconds: u.seconds }))));
   efficiency.update = round(mean(upd.map((f) => f.rate)) / peak);
-  callOverhead.update = mean(upd.map((f) => f.overhead));
+  callOverhead.update = Number(mean(upd.map((f) => f.overhead)).toPrecision(4));
   const hostCopy = mean(compute.map((c) => c.hostCopyBytesPerSecond));
 
-  const pts = transport[0].oneWaySeconds;
+  // Spread: each type's rate in each round on each worker; a step's compute (the timed models'
+  // layers, calibration mixes left out) per worker and batch over rounds.
+  const typeCal: Record<string, TypeCalibration> = {};
+  for (const type of types) {
+    const perRound = compute.flatMap((c) => {
+      const ls = c.layers.filter((l) => l.type === type && l.flops > 0);
+      const f = sum(ls.map((l) => l.flops));
+      return Array.from({ length: rounds }, (_, k) => f / sum(ls.map((l) => l.rounds[k])));
+    });
+    typeCal[type] = { curve: fitted[type], rate: spreadOf(perRound) };
+  }
+  const mixes = new Set(MIX_MODELS.map((m) => m.name));
+  const stepModels = meta.models.some((m) => !mixes.has(m.name)) ? new Set(meta.models.filter((m) => !mixes.has(m.name)).map((m) => m.name)) : new Set(meta.models.map((m) => m.name));
+  const series = compute.flatMap((c) => meta.batches.map((b) => {
+    const ls = c.layers.filter((l) => l.batch === b && stepModels.has(l.model));
+    return Array.from({ length: rounds }, (_, k) => sum(ls.map((l) => l.rounds[k])));
+  }));
+  const computeCv = pooledCv(series);
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const spreadTypes = types.filter((t) => typeCal[t].rate.cv > SPREAD_WARN_CV);
+  const warnings = [
+    ...(spreadTypes.length ? [`achieved rates varied over rounds by more than ${pct(SPREAD_WARN_CV)} (CV) for ${spreadTypes.map((t) => `${t} ${pct(typeCal[t].rate.cv)}`).join(', ')}: the machine was busy while it was measured`] : []),
+    ...(computeCv > SPREAD_WARN_CV ? [`a step's compute varied by ${pct(computeCv)} (CV) over rounds: predictions carry a wide band; calibrate again on a quieter machine or with more --rounds`] : []),
+  ];
+
+  const pts = transport.oneWaySeconds;
   const small = pts[0];
   const large = pts[pts.length - 1];
   const latencySeconds = small.seconds;
@@ -123,21 +203,27 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
 
   const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
   const cores = os.cpus().length;
-  const modelNames = o.models.map((m) => m.name).join(', ');
+  const modelNames = meta.models.map((m) => m.name).join(', ');
+  const how = `${rounds} interleaved rounds (batch order and layer order rotated each round) on ${meta.workers} worker thread(s) at once, batches ${meta.batches.join(', ')}, over the layers of ${modelNames}`;
   const doc = {
-    name: `local-${backend}-${o.workers}w`,
-    source: `measured by trainplan calibrate on ${when} with backend ${backend}: ${o.workers} worker thread(s) on ${cpu} (${cores} cores), Node ${process.version}`,
+    name: `local-${backend}-${meta.workers}w`,
+    source: `measured by trainplan calibrate on ${when} with backend ${backend}: ${meta.workers} worker thread(s) on ${cpu} (${cores} cores), Node ${process.version}`,
     device: {
       name: `${backend} worker thread on ${cpu}`,
-      source: `trainplan calibrate ${when}, backend ${backend}: peakFlops = a 768x768 matmul (or the fastest layer type if faster); efficiency and callOverheadSeconds = a least-squares fit of time = 2 × overhead + FLOPs / (peakFlops × efficiency) per layer type, each layer timed forward and backward at batches ${o.batch} and ${smallBatchOf(o.batch)} over the layers of ${modelNames}; opOverheadSeconds = one scalar add; update = the SGD-with-momentum update fitted the same way on 64 K to 2 M parameters; hostCopyBytesPerSecond = 2 × bytes / time to copy a tensor out, split and join its channels and copy it back in; memoryBytes = system memory / workers`,
+      source: `trainplan calibrate ${when}, backend ${backend}: peakFlops = a 768x768 matmul, median of the rounds (or the fastest layer type if faster); efficiency (at large batch), batchEfficiency and callOverheadSeconds = per layer type, a weighted least-squares fit of time = 2 × overhead + FLOPs / (peakFlops × efficiency) × (1 + halfBatch / batch) to the median time of each layer forward and backward, ${how}; opOverheadSeconds = one scalar add; update = the SGD-with-momentum update fitted as time = overhead + FLOPs / rate on 64 K to 2 M parameters; hostCopyBytesPerSecond = 2 × bytes / time to copy a tensor out, split and join its channels and copy it back in; memoryBytes = system memory / workers`,
       peakFlops: peak,
-      memoryBytes: Math.floor(os.totalmem() / o.workers),
+      memoryBytes: Math.floor(os.totalmem() / meta.workers),
       efficiency,
+      batchEfficiency: { halfBatch, source: `trainplan calibrate ${when}: rate(b) = rate(∞) × b / (b + halfBatch), fitted per layer type to ${how}` },
       opOverheadSeconds: mean(compute.map((c) => c.opOverheadSeconds)),
       hostCopyBytesPerSecond: Number(hostCopy.toPrecision(4)),
-      callOverheadSeconds: Object.fromEntries(Object.entries(callOverhead).map(([t, v]) => [t, Number(v.toPrecision(4))])),
+      callOverheadSeconds: callOverhead,
+      variability: {
+        computeCv: Number(computeCv.toPrecision(3)),
+        source: `trainplan calibrate ${when}: pooled coefficient of variation over ${rounds} interleaved rounds of one worker's summed layer times (forward and backward) of ${[...stepModels].join(', ')}, each worker and batch (${meta.batches.join(', ')}) a series of its own; measured on a machine shared with other jobs, so it includes their load`,
+      },
     },
-    workers: o.workers,
+    workers: meta.workers,
     network: {
       topology: 'switch' as const,
       bandwidthBytesPerSecond,
@@ -148,19 +234,18 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   };
   const parsed = parseHardware(doc);
   if (!parsed.ok) throw new Error(`calibrate produced an invalid hardware file: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-  return { hardware: parsed.value, achievedFlopsPerSecond: achieved, backend };
+  const achieved = Object.fromEntries(types.map((t) => [t, fitted[t].rate]));
+  return { hardware: parsed.value, achievedFlopsPerSecond: achieved, types: typeCal, computeCv, warnings, backend };
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const mean = (xs: number[]) => sum(xs) / Math.max(1, xs.length);
+const median = (xs: number[]) => spreadOf(xs).median;
 /** Efficiencies to 4 significant digits, clamped into the schema's (0, 1]. */
 const round = (x: number) => Math.min(1, Math.max(1e-4, Number(x.toPrecision(4))));
 
-/** The second calibration batch: small, as pipeline micro-batches are. */
-export const smallBatchOf = (batch: number): number => Math.max(1, Math.floor(batch / 8));
-
 /**
- * Least-squares line t = overhead + flops / rate through (flops, seconds) points, with the
+ * (The weight update's fit.) Least-squares line t = overhead + flops / rate through (flops, seconds) points, with the
  * overhead kept ≥ 0 (a negative one is noise: the line is then refitted through the origin).
  */
 export function fitAffine(points: { flops: number; seconds: number }[]): { overhead: number; rate: number } {

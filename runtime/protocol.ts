@@ -110,12 +110,17 @@ export interface BenchComputeTask {
   kind: 'bench-compute';
   rank: number;
   backend: string;
-  /** Models whose layers to time, forward and backward, at `batch` samples (and at `smallBatch`). */
+  /** Models whose layers to time, forward and backward, at each of `batches` samples. */
   models: Model[];
-  batch: number;
-  /** A second, small batch: two sizes let calibrate separate per-call overhead from FLOP rate. */
-  smallBatch?: number;
-  repeats: number;
+  /** Several batch sizes: they separate per-call overhead, per-row cost and FLOP rate. */
+  batches: number[];
+  /**
+   * Timed passes over every (layer, batch), interleaved: round r visits the batches in an order
+   * rotated by r, so background load that comes and goes hits every batch and layer type alike.
+   */
+  rounds: number;
+  /** First round index (rotation offset), so that successive tasks continue the rotation. */
+  firstRound?: number;
   progress: MessagePort;
 }
 export interface LayerTiming {
@@ -124,14 +129,19 @@ export interface LayerTiming {
   model: string;
   batch: number;
   flops: number;
+  /** Median over rounds. */
   seconds: number;
+  /** Each round's time, in round order. */
+  rounds: number[];
 }
 export interface BenchComputeResult {
   kind: 'bench-compute-result';
   rank: number;
   backend: string;
   layers: LayerTiming[];
+  /** Median over rounds, and each round's (a matmul is timed once per round, beside the layers). */
   matmulFlopsPerSecond: number;
+  matmulRounds: number[];
   opOverheadSeconds: number;
   /** Packing and unpacking tensors for a transport (see calibrate-worker.ts). */
   hostCopyBytesPerSecond: number;

@@ -16,6 +16,10 @@ import type { TransportSpec } from './transports';
 import type { Sync } from './collectives/sync';
 import type { StoreSession } from './s3/session';
 import type { StoreCalibration } from './s3/calibrate';
+import type { Model } from '../simulator/model/schema';
+import { spreadOf } from './calibrate-fit';
+import { Calibration } from './calibrate';
+import { InterleavedCalibration } from './validate-calibration';
 
 export interface ValidateOptions {
   strategies: string[];
@@ -23,7 +27,8 @@ export interface ValidateOptions {
   /** Shaped-transport bandwidths (bytes/s per worker port); null runs on the bare memory transport. */
   bandwidths: (number | null)[];
   latencySeconds: number;
-  batch: number;
+  /** Batches per worker, one row each. */
+  batches: number[];
   steps: number;
   seed: number;
   backend?: string;
@@ -36,6 +41,12 @@ export interface ValidateOptions {
   syncs?: Sync[];
   /** With transport s3: every worker a process of its own. */
   processes?: boolean;
+  /**
+   * Calibrate this machine during the validation (when no hardware file is given): rounds of layer
+   * timings taken between the runs, so that background load that comes and goes hits calibration
+   * and runs alike; the hardware is fitted from all rounds once the runs are done.
+   */
+  calibration?: { models: Model[]; rounds: number };
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -68,7 +79,9 @@ export const VALIDATE_DEFAULTS = {
   bandwidths: [null, 1e8, 1e7] as (number | null)[],
   /** A 2014-era data-centre network's per-message latency (10 GbE), applied with the shaped bandwidths. */
   latencySeconds: 1e-4,
-  batch: 32,
+  batches: [32],
+  /** Calibration rounds interleaved with the runs. */
+  calibrationRounds: 4,
   /** Ten steps: with five, a single slow step (GC, the other core busy) moved the mean by ~10%. */
   steps: 10,
   /** The serverless patterns (LambdaML): every run on the s3 transport tries both. */
@@ -85,16 +98,25 @@ export const VALIDATE_DEFAULTS = {
 export interface ValidateRow {
   strategy: string;
   workers: number;
+  batch: number;
   /** Shaped bandwidth in bytes/s, or null for the memory or s3 transport. */
   bandwidth: number | null;
   /** 'memory', 'shaped' or 's3'. */
   transport: string;
   /** How gradients were summed (plans with more than one worker). */
   sync?: Sync;
+  /** The simulator's step time (the band's median where it gives a band); null when infeasible. */
   predictedStepSeconds: number | null;
+  /** The simulator's p10–p90 band of the step time, where the hardware has variability. */
+  predictedBand?: { p10Seconds: number; p90Seconds: number };
+  /** Median of the steady-state steps. */
   measuredStepSeconds: number;
+  /** p10–p90 of the steady-state steps. */
+  measuredSpread: { p10Seconds: number; p90Seconds: number; cv: number; steps: number };
   /** (predicted − measured) / measured; null when the simulator found the plan infeasible. */
   error: number | null;
+  /** Whether the measured median lies inside the predicted band (absent without a band). */
+  inBand?: boolean;
   note?: string;
 }
 
@@ -105,10 +127,14 @@ export interface ValidateResult {
   backend: string;
   rows: ValidateRow[];
   medianAbsError: number | null;
+  /** Fraction of the rows with a band whose measured median lies inside it. */
+  inBandFraction: number | null;
   /** The same, over the rows of each synchronisation (plans with more than one worker). */
   medianAbsErrorBySync: Partial<Record<Sync, number>>;
   /** With transport s3: the store measured for the simulation (absent when the hardware file had one). */
   objectStore?: StoreCalibration['measured'];
+  /** The hardware fitted by the interleaved calibration, per worker count (absent when a file was given). */
+  calibrated?: Record<number, Calibration>;
 }
 
 /** The hardware file with the network the run will see. */
@@ -121,24 +147,29 @@ export function networkFor(hw: Hardware, workers: number, bandwidth: number | nu
  * `hardware` describes this machine: one file, or one per worker count (worker threads share the
  * cores, so a device's speed depends on how many run at once: calibrate measures it that way).
  */
-export async function validate(model: AnalyzedModel, hardware: Hardware | ((workers: number) => Hardware), o: ValidateOptions): Promise<ValidateResult> {
-  const givenHw = typeof hardware === 'function' ? hardware : () => hardware;
+export async function validate(model: AnalyzedModel, hardware: Hardware | ((workers: number) => Hardware) | null, o: ValidateOptions): Promise<ValidateResult> {
   const s3 = o.transport === 's3';
   const syncs: Sync[] = s3 ? o.syncs ?? VALIDATE_DEFAULTS.s3Syncs : ['ring-allreduce'];
-  const cases: { strategy: string; workers: number; bandwidth: number | null; sync?: Sync }[] = [];
+  const cases: { strategy: string; workers: number; batch: number; bandwidth: number | null; sync?: Sync }[] = [];
   const seen = new Set<string>();
+  // Batches innermost: every stretch of the validation runs every batch, as every calibration round times it.
   for (const strategy of o.strategies)
     for (const w of o.workers)
       for (const bandwidth of s3 ? [null] : o.bandwidths)
-        for (const sync of syncs) {
-          const workers = strategy === 'single' ? 1 : w;
-          if (strategy !== 'single' && workers === 1) continue; // the same run as `single`
-          const bw = workers === 1 ? null : bandwidth; // nothing crosses the network
-          const key = `${strategy}/${workers}/${bw}/${workers === 1 ? '' : sync}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          cases.push({ strategy, workers, bandwidth: bw, ...(workers > 1 ? { sync } : {}) });
-        }
+        for (const sync of syncs)
+          for (const batch of o.batches) {
+            const workers = strategy === 'single' ? 1 : w;
+            if (strategy !== 'single' && workers === 1) continue; // the same run as `single`
+            const bw = workers === 1 ? null : bandwidth; // nothing crosses the network
+            const key = `${strategy}/${workers}/${batch}/${bw}/${workers === 1 ? '' : sync}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            cases.push({ strategy, workers, batch, bandwidth: bw, ...(workers > 1 ? { sync } : {}) });
+          }
+  const counts = [...new Set(cases.map((c) => c.workers))];
+  const calibration = hardware === null ? new InterleavedCalibration(model, counts, o) : undefined;
+  if (!hardware && !calibration) throw new Error('validate needs a hardware file or options.calibration');
+  const givenHw = (w: number): Hardware => (hardware === null ? calibration!.hardware(w) : typeof hardware === 'function' ? hardware(w) : hardware);
 
   // One store for the whole validation: the endpoint given, or an embedded server.
   let session: StoreSession | undefined;
@@ -150,7 +181,7 @@ export async function validate(model: AnalyzedModel, hardware: Hardware | ((work
       const { openStoreSession } = require('./s3/session') as typeof import('./s3/session');
       session = await openStoreSession({ kind: 's3', ...(o.s3Endpoint ? { endpoint: o.s3Endpoint } : {}), ...(o.bucket ? { bucket: o.bucket } : {}) });
       // The store as the simulator needs it, measured unless the hardware file says it already.
-      if (cases.some((c) => c.workers > 1) && cases.some((c) => !givenHw(c.workers).objectStore)) {
+      if (cases.some((c) => c.workers > 1) && (calibration || cases.some((c) => !givenHw(c.workers).objectStore))) {
         const { calibrateObjectStoreInThread } = require('./s3/calibrate') as typeof import('./s3/calibrate');
         const spec = session.spec;
         // From a worker thread, as the runs' workers reach the store.
@@ -160,22 +191,35 @@ export async function validate(model: AnalyzedModel, hardware: Hardware | ((work
         );
       }
     }
+    await calibration?.start();
+    const runs: { c: (typeof cases)[number]; plan: ResolvedPlan; transport: TransportSpec; steps: number[] }[] = [];
+    for (const [i, c] of cases.entries()) {
+      o.onProgress?.(i, cases.length);
+      await calibration?.roundBefore(i, cases.length);
+      // overlap: false — the runtime all-reduces after the whole backward pass, so simulate that.
+      const plan = validationPlan(c.strategy, model, { workers: c.workers, batchPerWorker: c.batch, topology: 'switch', sync: c.sync ?? 'ring-allreduce', overlap: false });
+      const transport: TransportSpec = s3 && c.workers > 1 ? session!.spec : c.bandwidth === null ? { kind: 'memory' } : { kind: 'shaped', bandwidthBytesPerSecond: c.bandwidth, latencySeconds: o.latencySeconds };
+      const run = await runPlan(model, plan, { ...RUN_DEFAULTS, steps: o.steps, seed: o.seed, backend: o.backend, transport, processes: transport.kind === 's3' && o.processes });
+      backend = run.backend;
+      runs.push({ c, plan, transport, steps: run.measured.steps.filter((st) => !st.warmup).map((st) => st.stepSeconds) });
+    }
+    await calibration?.finish();
     const hwFor = (w: number): Hardware => {
       const h = givenHw(w);
       return storeCal && !h.objectStore ? { ...h, objectStore: storeCal.objectStore } : h;
     };
-    for (const [i, c] of cases.entries()) {
-      o.onProgress?.(i, cases.length);
-      // overlap: false — the runtime all-reduces after the whole backward pass, so simulate that.
-      const plan = validationPlan(c.strategy, model, { workers: c.workers, batchPerWorker: o.batch, topology: 'switch', sync: c.sync ?? 'ring-allreduce', overlap: false });
-      const transport: TransportSpec = s3 && c.workers > 1 ? session!.spec : c.bandwidth === null ? { kind: 'memory' } : { kind: 'shaped', bandwidthBytesPerSecond: c.bandwidth, latencySeconds: o.latencySeconds };
-      const run = await runPlan(model, plan, { ...RUN_DEFAULTS, steps: o.steps, seed: o.seed, backend: o.backend, transport, processes: transport.kind === 's3' && o.processes });
-      backend = run.backend;
+    // Simulated once every run is measured: an interleaved calibration is only complete then.
+    for (const { c, plan, transport, steps } of runs) {
       const sim = simulate(model, networkFor(hwFor(c.workers), c.workers, c.bandwidth, o.latencySeconds), plan);
-      const measured = run.measured.stepSeconds;
-      const predicted = sim.feasible ? sim.stepTimeSeconds : null;
+      const m = spreadOf(steps);
+      const measured = m.median;
+      // Median against median: a step's time is skewed (a busy core, a collection), and the band's p50 is the simulator's.
+      const band = sim.feasible ? sim.band : undefined;
+      const predicted = sim.feasible ? band?.p50Seconds ?? sim.stepTimeSeconds : null;
       rows.push({
         ...c, transport: transport.kind, predictedStepSeconds: predicted, measuredStepSeconds: measured,
+        ...(band ? { predictedBand: { p10Seconds: band.p10Seconds, p90Seconds: band.p90Seconds }, inBand: measured >= band.p10Seconds && measured <= band.p90Seconds } : {}),
+        measuredSpread: { p10Seconds: m.p10, p90Seconds: m.p90, cv: m.cv, steps: m.n },
         error: predicted === null ? null : (predicted - measured) / measured,
         ...(sim.feasible ? {} : { note: sim.reason }),
       });
@@ -195,5 +239,10 @@ export async function validate(model: AnalyzedModel, hardware: Hardware | ((work
     if (sync && m !== null) medianAbsErrorBySync[sync] = m;
   }
   const names = [...new Set(cases.map((c) => givenHw(c.workers).name))];
-  return { model: model.model.name, hardware: names.join(', '), backend, rows, medianAbsError, medianAbsErrorBySync, ...(storeCal ? { objectStore: storeCal.measured } : {}) };
+  const banded = rows.filter((r) => r.inBand !== undefined);
+  const inBandFraction = banded.length ? banded.filter((r) => r.inBand).length / banded.length : null;
+  return {
+    model: model.model.name, hardware: names.join(', '), backend, rows, medianAbsError, inBandFraction, medianAbsErrorBySync,
+    ...(storeCal ? { objectStore: storeCal.measured } : {}), ...(calibration ? { calibrated: calibration.results() } : {}),
+  };
 }

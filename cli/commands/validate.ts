@@ -7,12 +7,12 @@ import { loadHardware } from '../../simulator/hardware/load';
 import type { Hardware } from '../../simulator/hardware/schema';
 import { loadModel } from '../../simulator/model/analyze';
 import { STRATEGIES } from '../../simulator/plan/shorthand';
-import { calibrate, CALIBRATE_DEFAULTS, MIX_MODELS } from '../../runtime/calibrate';
+import { MIX_MODELS } from '../../runtime/calibrate';
 import { LM_PLANS, validate, VALIDATE_DEFAULTS } from '../../runtime/validate';
 import { isLanguageModel } from '../../runtime/executors/grid-plan';
 import { MINI_OWT_FILE } from '../../runtime/paths';
 import { RUN_DEFAULTS } from '../../runtime/run';
-import { int, nonNegative } from '../inputs';
+import { int, intList, nonNegative } from '../inputs';
 import { need, Output } from '../io';
 import { chart, writeChart } from '../plot';
 import { progressBar } from '../progress';
@@ -61,7 +61,9 @@ export function register(program: Command): void {
     .option('--workers <list>', 'comma-separated worker counts', list('workers', posInt), VALIDATE_DEFAULTS.workers)
     .option('--bandwidths <list>', 'comma-separated bytes/s of the shaped transport; "memory" for the bare memory transport', list('bandwidths', bandwidth), VALIDATE_DEFAULTS.bandwidths)
     .option('--latency <s>', 'latency of the shaped transport', nonNegative('latency'), VALIDATE_DEFAULTS.latencySeconds)
-    .option('--batch <n>', 'batch per worker', int('batch'), VALIDATE_DEFAULTS.batch)
+    .option('--batches <list>', `comma-separated batches per worker, one row each (default ${VALIDATE_DEFAULTS.batches.join(',')})`, intList('batches'), VALIDATE_DEFAULTS.batches)
+    .option('--batch <n>', 'one batch per worker (the same as --batches n)', int('batch'))
+    .option('--calibration-rounds <n>', `without --hardware: calibration rounds interleaved with the runs (default ${VALIDATE_DEFAULTS.calibrationRounds})`, int('calibration-rounds'), VALIDATE_DEFAULTS.calibrationRounds)
     .option('--steps <n>', `steps per run (default ${VALIDATE_DEFAULTS.steps}; ${VALIDATE_DEFAULTS.s3Steps} with --transport s3)`, int('steps'))
     .option('--seed <n>', 'seed', int('seed'), RUN_DEFAULTS.seed)
     .option('--backend <name>', 'TensorFlow.js backend (default: the fastest present)')
@@ -74,14 +76,14 @@ export function register(program: Command): void {
     .option('--plot <file>', 'write a predicted-vs-measured scatter plot (SVG)')
     .option('--json', 'one JSON document instead of a table')
     .option('--report <file>', 'also write a self-contained HTML report: predicted against measured, error per row (see docs/report.md)')
-    .action(async (o: { model: string; hardware?: string; strategies: string[]; workers: number[]; bandwidths: (number | null)[]; latency: number; batch: number; steps?: number; seed: number; backend?: string; transport: 'memory' | 's3'; s3Endpoint?: string; bucket?: string; syncs?: Sync[]; processes?: boolean; store?: string; plot?: string; json?: boolean; report?: string }, cmd: Command) => {
+    .action(async (o: { model: string; hardware?: string; strategies: string[]; workers: number[]; bandwidths: (number | null)[]; latency: number; batches: number[]; batch?: number; calibrationRounds: number; steps?: number; seed: number; backend?: string; transport: 'memory' | 's3'; s3Endpoint?: string; bucket?: string; syncs?: Sync[]; processes?: boolean; store?: string; plot?: string; json?: boolean; report?: string }, cmd: Command) => {
       const model = need(loadModel(o.model), o.model);
       if (isLanguageModel(model)) {
         // A language model: each composed dimension on 2 workers unless told otherwise.
         if (cmd.getOptionValueSource('strategies') !== 'cli') o.strategies = VALIDATE_DEFAULTS.lmStrategies;
         if (cmd.getOptionValueSource('workers') !== 'cli') o.workers = VALIDATE_DEFAULTS.lmWorkers;
         if (cmd.getOptionValueSource('bandwidths') !== 'cli') o.bandwidths = VALIDATE_DEFAULTS.lmBandwidths;
-        if (cmd.getOptionValueSource('batch') !== 'cli') o.batch = VALIDATE_DEFAULTS.lmBatch;
+        if (cmd.getOptionValueSource('batch') !== 'cli' && cmd.getOptionValueSource('batches') !== 'cli') o.batches = [VALIDATE_DEFAULTS.lmBatch];
       }
       if (o.transport !== 's3') {
         const s3Only = ([['s3Endpoint', '--s3-endpoint'], ['bucket', '--bucket'], ['syncs', '--syncs'], ['processes', '--processes']] as const).filter(([k]) => o[k] !== undefined);
@@ -89,19 +91,14 @@ export function register(program: Command): void {
       } else if (cmd.getOptionValueSource('bandwidths') === 'cli') throw new UserError([problem('--bandwidths', 'does not apply with --transport s3 (the store is the network)')]);
       const store = o.store ? openStore(o.store, { endpoint: o.s3Endpoint }) : undefined;
       const bar = progressBar('validate', !!o.json);
-      let hardware: Hardware | ((workers: number) => Hardware);
-      if (o.hardware) hardware = need(loadHardware(o.hardware), o.hardware);
-      else {
-        // One calibration per worker count: threads share the cores, so each count has its own speed.
-        const counts = [...new Set([...(o.strategies.includes('single') ? [1] : []), ...o.workers.filter((w) => w > 1 || o.strategies.includes('single'))])];
-        const byCount = new Map<number, Hardware>();
-        for (const w of counts)
-          byCount.set(w, (await calibrate({ backend: o.backend, workers: w, models: [model.model, ...MIX_MODELS], batch: o.batch, repeats: CALIBRATE_DEFAULTS.repeats, transportSizesBytes: CALIBRATE_DEFAULTS.transportSizesBytes })).hardware);
-        hardware = (w: number) => byCount.get(w) ?? byCount.get(Math.max(...byCount.keys()))!;
-      }
+      if (o.batch !== undefined && cmd.getOptionValueSource('batches') === 'cli') throw new UserError([problem('--batch', 'give --batch or --batches, not both')]);
+      const batches = o.batch !== undefined ? [o.batch] : o.batches;
+      // Without a hardware file, validate calibrates this machine between its runs (runtime/validate-calibration.ts).
+      const hardware: Hardware | null = o.hardware ? need(loadHardware(o.hardware), o.hardware) : null;
       const r = await validate(model, hardware, {
-        strategies: o.strategies, workers: o.workers, bandwidths: o.bandwidths, latencySeconds: o.latency, batch: o.batch, steps: o.steps ?? (o.transport === 's3' ? VALIDATE_DEFAULTS.s3Steps : VALIDATE_DEFAULTS.steps), seed: o.seed, backend: o.backend,
+        strategies: o.strategies, workers: o.workers, bandwidths: o.bandwidths, latencySeconds: o.latency, batches, steps: o.steps ?? (o.transport === 's3' ? VALIDATE_DEFAULTS.s3Steps : VALIDATE_DEFAULTS.steps), seed: o.seed, backend: o.backend,
         transport: o.transport, s3Endpoint: o.s3Endpoint, bucket: o.bucket, syncs: o.syncs, processes: o.processes,
+        ...(hardware ? {} : { calibration: { models: MIX_MODELS, rounds: o.calibrationRounds } }),
         onProgress: (d, t) => bar.update(d, t),
       });
       bar.stop();
@@ -121,11 +118,15 @@ export function register(program: Command): void {
           (o.transport === 's3' && bySync.length ? ` (${bySync.map(([k, v]) => `${k} ${pct(v!)}`).join(', ')})` : ''),
         ...(r.objectStore ? [`store measured: request ${fixed(((r.objectStore.putLatencySeconds + r.objectStore.getLatencySeconds) / 2) * 1e3, 1)} ms, PUT ${si(r.objectStore.putBytesPerSecond, 'B/s')}, GET ${si(r.objectStore.getBytesPerSecond, 'B/s')}, ${r.objectStore.clients} clients ${si(r.objectStore.aggregateBytesPerSecond, 'B/s')}`] : []),
         '',
-        table(['strategy', 'workers', 'network', 'sync', 'predicted s', 'measured s', 'error'], r.rows.map((x) => [
-          x.strategy, x.workers, x.transport === 's3' ? 's3' : x.bandwidth === null ? 'memory' : si(x.bandwidth, 'B/s'), x.sync ?? '',
-          x.predictedStepSeconds === null ? `infeasible: ${x.note}` : fixed(x.predictedStepSeconds, 4), fixed(x.measuredStepSeconds, 4),
-          x.error === null ? '' : `${x.error >= 0 ? '+' : ''}${fixed(x.error * 100, 1)}%`,
+        table(['strategy', 'workers', 'batch', 'network', 'sync', 'predicted s', 'p10–p90 predicted', 'measured median s', 'p10–p90 measured', 'error', 'in band'], r.rows.map((x) => [
+          x.strategy, x.workers, x.batch, x.transport === 's3' ? 's3' : x.bandwidth === null ? 'memory' : si(x.bandwidth, 'B/s'), x.sync ?? '',
+          x.predictedStepSeconds === null ? `infeasible: ${x.note}` : fixed(x.predictedStepSeconds, 4),
+          x.predictedBand ? `${fixed(x.predictedBand.p10Seconds, 4)}–${fixed(x.predictedBand.p90Seconds, 4)}` : '',
+          fixed(x.measuredStepSeconds, 4), `${fixed(x.measuredSpread.p10Seconds, 4)}–${fixed(x.measuredSpread.p90Seconds, 4)}`,
+          x.error === null ? '' : `${x.error >= 0 ? '+' : ''}${fixed(x.error * 100, 1)}%`, x.inBand === undefined ? '' : x.inBand ? 'yes' : 'no',
         ])),
+        ...(r.inBandFraction === null ? [] : [`measured median inside the predicted p10–p90 band in ${fixed(r.inBandFraction * 100, 0)}% of rows`]),
+        ...Object.entries(r.calibrated ?? {}).map(([w, c]) => `calibrated ${w} worker(s) between the runs: a step's compute CV ${fixed(c.computeCv * 100, 1)}% over rounds${c.warnings.length ? ` (${c.warnings.length} warning(s))` : ''}`),
       ].join('\n'));
     });
 }

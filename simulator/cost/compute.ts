@@ -1,7 +1,7 @@
 // Time of compute tasks on one device: a roofline per layer (Williams et al. 2009).
-// time = op overhead + max(FLOPs / (peak × efficiency of the layer type), bytes moved / memory bandwidth)
+// time = op overhead + max(FLOPs / (peak × efficiency of the layer type at the call's batch), bytes moved / memory bandwidth)
 import type { Hardware } from '../hardware/schema';
-import { efficiencyOf } from '../hardware/load';
+import { efficiencyAt, efficiencyOf } from '../hardware/load';
 import type { LayerInfo } from '../model/analyze';
 
 /** `mixed` is fp16 mixed precision (older plan files); fp8 runs its matrix products in fp8 and keeps 16-bit activations. */
@@ -38,14 +38,14 @@ export class DeviceCost {
   forward(l: LayerInfo, samples: number, fraction = 1): number {
     const flops = l.forwardFlops * samples * fraction;
     const bytes = (l.inputBytes + l.activationBytes * fraction) * samples * this.actBytes + l.weightBytes * fraction;
-    return this.roofline(l.type, flops, bytes);
+    return this.roofline(l.type, samples, flops, bytes);
   }
 
   /** Backward pass: input gradient (if needed) and weight gradient. */
   backward(l: LayerInfo, samples: number, fraction = 1): number {
     const flops = ((l.needsInputGradient ? l.backwardInputFlops : 0) + l.backwardWeightFlops) * samples * fraction;
     const bytes = 2 * (l.inputBytes + l.activationBytes * fraction) * samples * this.actBytes + 2 * l.weightBytes * fraction;
-    return this.roofline(l.type, flops, bytes);
+    return this.roofline(l.type, samples, flops, bytes);
   }
 
   /**
@@ -74,8 +74,9 @@ export class DeviceCost {
     return this.callOverhead?.[type] ?? (type === 'update' ? undefined : this.callOverhead?.default) ?? this.overhead;
   }
 
-  private roofline(type: string, flops: number, bytes: number): number {
-    const compute = flops / (this.peak * efficiencyOf(this.hw, type));
+  /** `samples`: the batch of the call, which sets how efficiently it runs (hardware batchEfficiency). */
+  private roofline(type: string, samples: number, flops: number, bytes: number): number {
+    const compute = flops / (this.peak * efficiencyAt(this.hw, type, samples));
     const memory = this.memBw ? bytes / this.memBw : 0;
     return this.callSeconds(type) + Math.max(compute, memory);
   }

@@ -28,3 +28,13 @@ export function loadHardware(file: string): Result<Hardware> {
 export function efficiencyOf(hw: Hardware, type: string): number {
   return hw.device.efficiency[type] ?? hw.device.efficiency.default;
 }
+
+/**
+ * Efficiency of `type` for a call over `samples` samples: the large-batch efficiency scaled by the
+ * device's saturating batch curve b / (b + halfBatch), where the hardware file has one.
+ */
+export function efficiencyAt(hw: Hardware, type: string, samples: number): number {
+  const halves = hw.device.batchEfficiency?.halfBatch;
+  const half = halves?.[type] ?? halves?.default ?? 0;
+  return half > 0 && samples > 0 ? (efficiencyOf(hw, type) * samples) / (samples + half) : efficiencyOf(hw, type);
+}

@@ -41,6 +41,13 @@ export const Device = z.strictObject({
    */
   hostCopyBytesPerSecond: positive.optional(),
   /**
+   * Small batches run less efficiently (fixed work per call and per row that a batch amortises).
+   * With this block, `efficiency[type]` is the large-batch efficiency and a call over b samples
+   * reaches efficiency[type] × b / (b + halfBatch[type]) (types missing use `default`'s entry;
+   * absent: efficiency is the same at every batch). `trainplan calibrate` fits it per type.
+   */
+  batchEfficiency: z.strictObject({ halfBatch: z.record(z.string(), nonNegative), source }).optional(),
+  /**
    * Run-to-run spread of one worker's compute time in a step (docs/fidelity.md): `computeCv` is
    * its coefficient of variation. A synchronous step waits for the slowest of N workers, so the
    * expected step grows with N; `simulate --samples` reports the mean and a p10–p90 band.

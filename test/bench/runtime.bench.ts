@@ -18,7 +18,7 @@ export async function benchRuntime(): Promise<string[]> {
   if (!chosen.ok) return [`no backend: ${chosen.reason}`];
   const backend = chosen.backend.name;
   const model = JSON.parse(readFileSync(MINI_OWT_FILE, 'utf8')) as Model;
-  const [c] = await runOnWorkers<BenchComputeResult>([{ kind: 'bench-compute', rank: 0, backend, models: [model], batch: BATCH, repeats: 5 }]);
+  const [c] = await runOnWorkers<BenchComputeResult>([{ kind: 'bench-compute', rank: 0, backend, models: [model], batches: [BATCH], rounds: 5 }]);
   const flops = c.layers.reduce((a, l) => a + l.flops, 0);
   const seconds = c.layers.reduce((a, l) => a + l.seconds, 0);
   const achieved = flops / seconds;

@@ -10,7 +10,7 @@ test('calibrate produces a valid hardware file whose source says measured, when 
   const tiny = modelFrom({ name: 'tiny', input: [8, 8, 3], layers: [
     { name: 'c', type: 'conv2d', filters: 4, kernel: 3, activation: 'relu' }, { name: 'p', type: 'maxpool2d', size: 2 }, { name: 'fc', type: 'dense', units: 4 },
   ] });
-  const c = await calibrate({ workers: 2, models: [tiny.model, ...MIX_MODELS], batch: 4, repeats: 1, transportSizesBytes: [8, 1 << 16] });
+  const c = await calibrate({ workers: 2, models: [tiny.model, ...MIX_MODELS], batches: [2, 4, 8], rounds: 2, transportSizesBytes: [8, 1 << 16] });
   const parsed = parseHardware(JSON.parse(JSON.stringify(c.hardware)));
   expect(parsed.ok).toBe(true);
   const h = c.hardware;
@@ -20,6 +20,13 @@ test('calibrate produces a valid hardware file whose source says measured, when 
   for (const t of ['conv2d', 'dense', 'depthwiseConv2d', 'conv3d', 'default']) expect(h.device.efficiency[t]).toBeGreaterThan(0);
   for (const e of Object.values(h.device.efficiency)) expect(e).toBeLessThanOrEqual(1);
   expect(h.network).toMatchObject({ topology: 'switch' });
+  // The batch curve, the spread per type and the variability the simulator draws from, each saying how it was measured.
+  expect(h.device.batchEfficiency?.source).toContain('batches 2, 4, 8');
+  for (const t of ['conv2d', 'dense', 'default']) expect(h.device.batchEfficiency?.halfBatch[t]).toBeGreaterThanOrEqual(0);
+  expect(h.device.variability?.computeCv).toBe(Number(c.computeCv.toPrecision(3)));
+  expect(h.device.variability?.source).toContain('2 interleaved rounds');
+  expect(c.types.conv2d.rate.n).toBe(2 * 2); // two rounds on each of two workers
+  expect(c.types.conv2d.rate.p10).toBeLessThanOrEqual(c.types.conv2d.rate.p90);
 });
 
 test('steady-state step time leaves out warm-up steps and takes the slowest worker', () => {

@@ -49,7 +49,7 @@ let hardwareFile = '';
 test('calibrate writes a valid hardware file and leaves no temporary file', async () => {
   const dir = tempDir();
   hardwareFile = join(dir, 'local.json');
-  const r = await runCli('calibrate', '--out', hardwareFile, '--workers', '2', '--batch', '4', '--repeats', '1', '--json');
+  const r = await runCli('calibrate', '--out', hardwareFile, '--workers', '2', '--batches', '2,4', '--rounds', '1', '--json');
   expect(r.code).toBe(0);
   expect(parseHardware(JSON.parse(readFileSync(hardwareFile, 'utf8'))).ok).toBe(true);
   expect(JSON.parse(r.stdout).source).toMatch(/measured by trainplan calibrate/);
@@ -61,7 +61,7 @@ test('validate runs and simulates each case and reports predicted, measured and 
   const plot = join(tempDir(), 'v.svg');
   const report = join(tempDir(), 'v.html');
   const r = await runCli('validate', '--model', mini, '--hardware', hardwareFile, '--strategies', 'single,data', '--workers', '2', '--bandwidths', 'memory,1e8',
-    '--batch', '8', '--steps', '2', '--plot', plot, '--report', report, '--json');
+    '--batches', '8', '--steps', '2', '--plot', plot, '--report', report, '--json');
   expect(r.code).toBe(0);
   const doc = JSON.parse(r.stdout);
   expect(doc.rows.map((x: { strategy: string; bandwidth: number | null }) => `${x.strategy}/${x.bandwidth}`)).toEqual(['single/null', 'data/null', 'data/100000000']);
@@ -77,4 +77,28 @@ test('validate runs and simulates each case and reports predicted, measured and 
   const html = readFileSync(report, 'utf8');
   expect(html).toContain('data-section="validate"');
   expect(html).toContain(`"measuredStepSeconds":${doc.rows[0].measuredStepSeconds}`);
+});
+
+test('validate without a hardware file calibrates between its runs and reports the measured spread and the band', async () => {
+  const r = await runCli('validate', '--model', mini, '--strategies', 'single', '--workers', '1', '--batches', '4,8', '--steps', '3', '--calibration-rounds', '2', '--json');
+  expect(r.code).toBe(0);
+  const doc = JSON.parse(r.stdout);
+  expect(doc.rows.map((x: { batch: number }) => x.batch)).toEqual([4, 8]);
+  const cal = doc.calibrated['1'];
+  expect(cal.hardware.device.batchEfficiency.source).toContain('2 interleaved rounds');
+  expect(cal.hardware.device.variability.computeCv).toBeGreaterThanOrEqual(0);
+  for (const row of doc.rows) {
+    expect(row.measuredSpread.steps).toBe(2);
+    expect(row.measuredSpread.p10Seconds).toBeLessThanOrEqual(row.measuredStepSeconds);
+    expect(row.measuredSpread.p90Seconds).toBeGreaterThanOrEqual(row.measuredStepSeconds);
+    // A band wherever the calibration measured any spread (two rounds of the same timings never agree to the bit).
+    expect(row.predictedBand.p10Seconds).toBeLessThanOrEqual(row.predictedStepSeconds);
+    expect(row.inBand).toBe(row.measuredStepSeconds >= row.predictedBand.p10Seconds && row.measuredStepSeconds <= row.predictedBand.p90Seconds);
+  }
+});
+
+test('validate takes --batch or --batches, not both', async () => {
+  const r = await runCli('validate', '--model', mini, '--batch', '8', '--batches', '8,16');
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/--batch: give --batch or --batches, not both/);
 });

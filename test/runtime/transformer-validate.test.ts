@@ -17,7 +17,7 @@ test('each language-model plan name sets its composed field', () => {
 });
 
 test('validate runs and simulates tensor-parallel and ZeRO-3 plans of mini-gpt, predicted beside measured', async () => {
-  const r = await validate(model, testHardware({ workers: 2 }), { strategies: ['tensor', 'zero'], workers: [2], bandwidths: [null], latencySeconds: 0, batch: 4, steps: 2, seed: 1 });
+  const r = await validate(model, testHardware({ workers: 2 }), { strategies: ['tensor', 'zero'], workers: [2], bandwidths: [null], latencySeconds: 0, batches: [4], steps: 2, seed: 1 });
   expect(r.rows.map((x) => x.strategy)).toEqual(['tensor', 'zero']);
   for (const row of r.rows) {
     expect(row.measuredStepSeconds).toBeGreaterThan(0);
