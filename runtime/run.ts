@@ -14,6 +14,8 @@ import { transportKind, TransportSpec } from './transports';
 import { RUNTIME_SYNCS } from './collectives/sync';
 import { runOnProcesses } from './processes/spawn';
 import { openStoreSession } from './s3/session';
+import { s3SpecProblems } from './transports/s3';
+import { runMemoryNeed, runMemoryProblems } from './memory-check';
 
 export interface RunOptions {
   steps: number;
@@ -70,6 +72,8 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
   const chosen = await chooseBackend(options.backend);
   if (!chosen.ok) throw new UserError([problem('backend', chosen.reason)]);
   const backend = chosen.backend.name;
+  const memory = runMemoryProblems(runMemoryNeed(model, plan, chosen.backend));
+  if (memory.length) throw new UserError(memory);
   const workers = plan.plan.workers;
   const kind = transportKind(options.transport.kind);
   if (!kind) throw new UserError([problem('transport', `unknown transport "${options.transport.kind}"`)]);
@@ -77,6 +81,8 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
     const sync = s.segment.parallelism === 'data' ? s.segment.sync : undefined;
     return sync && RUNTIME_SYNCS[sync]?.needsBoard && workers > 1 && kind.name !== 's3' ? [problem(`segments[${i}].sync`, `${sync} synchronises through an object store: run it with --transport s3`)] : [];
   });
+  // Names that become keys are checked before anything starts (an embedded server would create the bucket's directory).
+  if (kind.name === 's3') storeProblems.push(...s3SpecProblems(options.transport));
   if (options.processes && kind.name !== 's3') storeProblems.push(problem('processes', 'worker processes share nothing but an object store: run them with --transport s3'));
   if (storeProblems.length) throw new UserError(storeProblems);
 

@@ -19,6 +19,7 @@ import { pipelineStep } from './strategies/pipeline';
 import { buildTopology, withObjectStore } from './topology/build';
 import type { Topology } from './topology/topology';
 import { costOf, Cost } from './cost/price';
+import { nonFiniteFigures } from './finite';
 
 export interface SimulateOptions {
   /**
@@ -43,6 +44,12 @@ export interface SimulateOptions {
 // server's stale weights settle geometrically, over a few steps or a few dozen, and then its
 // steps alternate between two lengths: it is simulated until two pairs of steps agree.
 export const SIMULATE_DEFAULTS = { measuredSteps: 1, fast: true, datasetSamples: 1_281_167 };
+/**
+ * Most steps one simulation averages. Every simulated step is a copy of the task graph (~230 KB
+ * for AlexNet-OWT on 8 workers, more for bigger plans), and steps after the first repeat to 1e-13:
+ * a thousand already averages far below any figure's precision, while a million hung for minutes.
+ */
+export const MAX_MEASURED_STEPS = 1000;
 /** Steps before the steady state: synchronous plans; asynchronous ones' first guess (doubled as needed). */
 const TRANSIENT = { sync: 1, async: 3 };
 
@@ -91,7 +98,10 @@ export function symmetric(plan: ResolvedPlan, hw: Hardware): boolean {
 }
 
 export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, options: SimulateOptions = {}): SimulationResult {
-  return simulateRun(model, hw, plan, options, { tail: 0, asyncTransient: TRANSIENT.async });
+  const r = simulateRun(model, hw, plan, options, { tail: 0, asyncTransient: TRANSIENT.async });
+  const bad = r.feasible ? nonFiniteFigures(r) : [];
+  if (!bad.length) return r;
+  return { feasible: false, plan: r.plan, family: r.family, memory: r.memory, reason: `the figures overflow a double (${bad.slice(0, 3).join(', ')}): hardware or plan values out of physical range` };
 }
 
 /** Longest run of following steps a step may overlap that is simulated for it (see `tail`). */
@@ -115,7 +125,7 @@ function simulateRun(
   const { tail } = run;
   const o = {
     ...options,
-    measuredSteps: Math.max(1, Math.round(options.measuredSteps ?? SIMULATE_DEFAULTS.measuredSteps)),
+    measuredSteps: Math.min(MAX_MEASURED_STEPS, Math.max(1, Math.round(options.measuredSteps ?? SIMULATE_DEFAULTS.measuredSteps))),
     fast: options.fast ?? SIMULATE_DEFAULTS.fast,
     datasetSamples: options.datasetSamples ?? SIMULATE_DEFAULTS.datasetSamples,
   };
@@ -266,7 +276,7 @@ export function baselineStep(model: AnalyzedModel, hw: Hardware, batch: number, 
   if (!single.ok) throw new Error('single plan failed to resolve');
   single.value.plan.precision = precision;
   // Memory is not checked for the baseline: a speedup is defined even when one device cannot hold the batch.
-  const r = simulate(model, { ...hw, device: { ...hw.device, memoryBytes: Infinity }, workers: Math.max(1, hw.workers) }, single.value, { baselineStepSeconds: NaN });
+  const r = simulate(model, { ...hw, device: { ...hw.device, memoryBytes: Infinity }, workers: Math.max(1, hw.workers) }, single.value);
   if (!r.feasible) throw new Error(r.reason);
   m.set(key, r.stepTimeSeconds);
   return r.stepTimeSeconds;

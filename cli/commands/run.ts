@@ -9,8 +9,9 @@ import type { FaultSpec } from '../../runtime/protocol';
 import { transportNames, TransportSpec } from '../../runtime/transports';
 import { S3_TRANSPORT_DEFAULTS } from '../../runtime/transports/s3';
 import { RUNTIME_SYNCS } from '../../runtime/collectives/sync';
-import { count, fault, int, nonNegative, planChoiceOptions, positive } from '../inputs';
+import { checkFault, count, fault, int, nonNegative, planChoiceOptions, positive } from '../inputs';
 import { need, Output } from '../io';
+import { bucketProblem } from '../../simulator/names';
 import { progressBar } from '../progress';
 import { fixed, si, table } from '../table';
 
@@ -57,6 +58,8 @@ export function transportSpec(o: { transport: string; bandwidth?: number; latenc
   if (o.transport === 's3') {
     if (o.bandwidth !== undefined) throw new UserError([problem('--bandwidth', 'only applies with --transport shaped')]);
     if (o.latency !== undefined) throw new UserError([problem('--latency', 'only applies with --transport shaped')]);
+    const badBucket = o.bucket === undefined ? null : bucketProblem(o.bucket);
+    if (badBucket) throw new UserError([problem('--bucket', badBucket)]);
     return { kind: 's3', ...(o.s3Endpoint ? { endpoint: o.s3Endpoint } : {}), ...(o.bucket ? { bucket: o.bucket } : {}), ...(o.poll !== undefined ? { pollSeconds: o.poll } : {}) };
   }
   const s3Only = ([['s3Endpoint', '--s3-endpoint'], ['bucket', '--bucket'], ['poll', '--poll']] as const).filter(([k]) => o[k] !== undefined);
@@ -124,6 +127,7 @@ export function register(program: Command): void {
     .action(async (o: RunArgs & { injectFault?: FaultSpec }) => {
       const model = need(loadModel(o.model), o.model);
       const plan = resolveRunPlan(o, model);
+      checkFault(o.injectFault, plan.plan.workers, o.steps);
       const transport = transportSpec(o);
       const bar = progressBar('steps', !!o.json);
       try {

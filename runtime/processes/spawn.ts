@@ -46,7 +46,11 @@ function argsFor(t: Job, files: { model: string; plan: string }): string[] {
 function envFor(s: S3Setup): NodeJS.ProcessEnv {
   const env = { ...process.env };
   const c = s.store.credentials;
-  if (c) Object.assign(env, { AWS_ACCESS_KEY_ID: c.accessKeyId, AWS_SECRET_ACCESS_KEY: c.secretAccessKey, ...(c.sessionToken ? { AWS_SESSION_TOKEN: c.sessionToken } : {}) });
+  if (c) {
+    // Nothing of the user's own AWS identity may mix in (a session token would be sent with these keys).
+    for (const k of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete env[k];
+    Object.assign(env, { AWS_ACCESS_KEY_ID: c.accessKeyId, AWS_SECRET_ACCESS_KEY: c.secretAccessKey, ...(c.sessionToken ? { AWS_SESSION_TOKEN: c.sessionToken } : {}) });
+  }
   if (s.store.region) env.AWS_REGION = s.store.region;
   return env;
 }

@@ -20,8 +20,9 @@ export async function openStoreSession(spec: TransportSpec): Promise<StoreSessio
   // Loaded here, not at the top: s3rver alone takes ~130 ms to load, which no other command should pay.
   const { startEmbeddedS3 } = require('./server') as typeof import('./server');
   const { S3ObjectStore } = require('./s3-objects') as typeof import('./s3-objects');
-  const embedded = spec.endpoint === undefined && !process.env.AWS_ENDPOINT_URL_S3 && !process.env.AWS_ENDPOINT_URL ? await startEmbeddedS3({ buckets: [(spec.bucket as string | undefined) ?? 'trainplan'] }) : undefined;
-  const withEndpoint: TransportSpec = embedded ? { ...spec, endpoint: embedded.endpoint, createBucket: true } : spec;
+  const embedded = spec.endpoint === undefined && !process.env.AWS_ENDPOINT_URL_S3 && !process.env.AWS_ENDPOINT_URL ? await startEmbeddedS3({ buckets: [(spec.bucket as string | undefined) ?? 'trainplan'], private: true }) : undefined;
+  // The embedded server's own credentials, whatever AWS_* keys the environment holds (those are for real endpoints).
+  const withEndpoint: TransportSpec = embedded ? { ...spec, endpoint: embedded.endpoint, createBucket: true, credentials: embedded.credentials } : spec;
   return {
     spec: withEndpoint,
     embedded,

@@ -3,42 +3,51 @@
 // unit in its name; every block carries a `source` saying where its figures come from.
 import { z } from 'zod';
 import { posInt } from '../model/schema';
+import { segmentProblem } from '../names';
+import { duration, PHYSICAL, within } from './ranges';
 
 const positive = z.number({ error: 'must be a positive number' }).positive({ error: 'must be a positive number' });
 const nonNegative = z.number({ error: 'must be a non-negative number' }).nonnegative({ error: 'must be a non-negative number' });
 const efficiencyValue = z.number({ error: 'must be a number in (0, 1]' }).gt(0, { error: 'must be a number in (0, 1]' }).max(1, { error: 'must be a number in (0, 1]' });
+const bandwidth = within(PHYSICAL.bandwidthBytesPerSecond, 'B/s');
+const flops = within(PHYSICAL.flops, 'FLOP/s');
+/** A name that becomes part of a key or path (tune --store writes plans/<model>--<hardware>--….json). */
+export const safeName = z.string().superRefine((s, ctx) => {
+  const p = segmentProblem(s);
+  if (p) ctx.addIssue({ code: 'custom', message: p });
+});
 const source = z.string({ error: 'must say where the figures come from' }).min(3, { error: 'must say where the figures come from' });
 
 export const Device = z.strictObject({
   name: z.string().min(1),
   source,
-  peakFlops: positive,
+  peakFlops: flops,
   /** Peaks at other precisions, e.g. { "fp16": 1.25e14 } for `precision: "mixed"` plans. */
-  peakFlopsByPrecision: z.record(z.string(), positive).optional(),
-  memoryBytes: positive,
-  memoryBandwidthBytesPerSecond: positive.optional(),
+  peakFlopsByPrecision: z.record(z.string(), flops).optional(),
+  memoryBytes: within(PHYSICAL.memoryBytes, 'B'),
+  memoryBandwidthBytesPerSecond: bandwidth.optional(),
   /** Fraction of peak reached per layer type; `default` for the rest. */
   efficiency: z.record(z.string(), efficiencyValue).refine((e) => 'default' in e, { error: 'must have a "default" entry' }),
   /** Fixed cost of launching one kernel/op, added to every compute task (seconds). */
-  opOverheadSeconds: nonNegative.optional(),
+  opOverheadSeconds: duration().optional(),
   /**
    * Fixed cost of one forward or one backward call of a layer, by layer type (`default` for the
    * rest), replacing opOverheadSeconds for layers. A framework's per-call work (dispatch, im2col
    * set-up, small-matrix inefficiency) makes time affine in FLOPs: t = overhead + FLOPs / (peak ×
    * efficiency). `trainplan calibrate` fits both from two batch sizes.
    */
-  callOverheadSeconds: z.record(z.string(), nonNegative).optional(),
+  callOverheadSeconds: z.record(z.string(), duration()).optional(),
   /**
    * Rate at which a worker copies tensors between its compute memory and the buffers a transport
    * sends from and receives into (packing, reshaping, summing what arrives), charged on the
    * worker's own stream for the bytes each collective makes it send and receive. Absent: the
    * collectives work in place, as NCCL does in GPU memory.
    */
-  hostCopyBytesPerSecond: positive.optional(),
+  hostCopyBytesPerSecond: bandwidth.optional(),
 });
 export type Device = z.infer<typeof Device>;
 
-const link = { bandwidthBytesPerSecond: positive, latencySeconds: nonNegative };
+const link = { bandwidthBytesPerSecond: bandwidth, latencySeconds: duration() };
 export const Level = z.strictObject({ ...link, name: z.string().optional() });
 
 export const Network = z.discriminatedUnion(
@@ -48,9 +57,9 @@ export const Network = z.discriminatedUnion(
     z.strictObject({ topology: z.literal('ring'), ...link, source }),
     /** Leaves in groups of `fanout` under a switch whose uplink to the root has `uplinkBandwidthBytesPerSecond`. */
     /** `rootBandwidthBytesPerSecond`: a shared root all traffic between groups crosses (absent: non-blocking root). */
-    z.strictObject({ topology: z.literal('tree'), ...link, fanout: posInt.optional(), uplinkBandwidthBytesPerSecond: positive.optional(), rootBandwidthBytesPerSecond: positive.optional(), source }),
+    z.strictObject({ topology: z.literal('tree'), ...link, fanout: posInt.optional(), uplinkBandwidthBytesPerSecond: bandwidth.optional(), rootBandwidthBytesPerSecond: bandwidth.optional(), source }),
     /** Pairs of devices behind one PCIe switch share one uplink to the root complex. */
-    z.strictObject({ topology: z.literal('pcie-pairs'), ...link, uplinkBandwidthBytesPerSecond: positive.optional(), rootBandwidthBytesPerSecond: positive.optional(), source }),
+    z.strictObject({ topology: z.literal('pcie-pairs'), ...link, uplinkBandwidthBytesPerSecond: bandwidth.optional(), rootBandwidthBytesPerSecond: bandwidth.optional(), source }),
     z.strictObject({
       topology: z.literal('hierarchical'), groupSize: posInt,
       levels: z.array(Level).length(2, { error: 'must have exactly two levels (inside a group, between groups)' }), source,
@@ -62,13 +71,13 @@ export type Network = z.infer<typeof Network>;
 
 export const ObjectStore = z.strictObject({
   source,
-  bandwidthBytesPerSecondPerWorker: positive,
-  requestLatencySeconds: nonNegative,
+  bandwidthBytesPerSecondPerWorker: bandwidth,
+  requestLatencySeconds: duration(),
   putDollarsPerRequest: nonNegative,
   getDollarsPerRequest: nonNegative,
-  aggregateBandwidthBytesPerSecond: positive.optional(),
+  aggregateBandwidthBytesPerSecond: bandwidth.optional(),
   /** How often a worker polls for an object it waits on (seconds). */
-  pollIntervalSeconds: nonNegative.optional(),
+  pollIntervalSeconds: duration().optional(),
 });
 export type ObjectStore = z.infer<typeof ObjectStore>;
 
@@ -76,10 +85,10 @@ export const Functions = z.strictObject({
   source,
   memoryMB: positive,
   vcpus: positive,
-  coldStartSeconds: nonNegative,
+  coldStartSeconds: duration(),
   maxDurationSeconds: positive,
   /** Time to checkpoint and re-invoke when a function reaches maxDurationSeconds. */
-  checkpointSeconds: nonNegative.optional(),
+  checkpointSeconds: duration().optional(),
 });
 
 export const Price = z
@@ -95,7 +104,7 @@ export const Price = z
 
 export const Hardware = z.strictObject({
   $schema: z.string().optional(),
-  name: z.string().min(1),
+  name: safeName,
   source,
   description: z.string().optional(),
   device: Device,
