@@ -1,6 +1,7 @@
 // The CLI's contract with the shell: exit 0 on success, 2 on bad input (one line per problem on
 // stderr, no stack trace), 1 on failure. Commands throw UserError for the user's mistakes.
 import { UserError, formatProblem, Result } from '../simulator/errors';
+import { Interrupted } from '../runtime/errors';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -23,6 +24,10 @@ export function reportError(e: unknown): number {
   if (e instanceof UserError) {
     for (const p of e.problems) process.stderr.write(formatProblem(p, e.file) + '\n');
     return EXIT_BAD_INPUT;
+  }
+  if (e instanceof Interrupted) {
+    process.stderr.write(`trainplan: ${e.message}\n`);
+    return e.exitCode;
   }
   const err = e as { code?: string; message?: string };
   if (err?.code?.startsWith('commander.')) return EXIT_BAD_INPUT;

@@ -8,6 +8,7 @@ import { SGD_DEFAULTS } from './model/optimizer';
 import { defaultWarmup, measure, Measured } from './measure';
 import { placeAlong } from './model/slice';
 import { runOnWorkers } from './pool';
+import { Interrupted, stopSignalOf } from './errors';
 import type { FaultSpec, Message, StepRecord, TrainedMessage } from './protocol';
 import { runtimeSupport } from './support';
 import { transportKind, TransportSpec } from './transports';
@@ -35,6 +36,8 @@ export interface RunOptions {
   /** Test hook, with `processes`: SIGKILL worker `rank` once it has started step `step`. */
   kill?: { rank: number; step: number };
   onProgress?: (e: { kind: 'ready'; backend: string } | { kind: 'step'; stepsDone: number; steps: number }) => void;
+  /** Aborted with reason "SIGINT" or "SIGTERM": workers stop, what the run made is deleted, and Interrupted is thrown. */
+  signal?: AbortSignal;
 }
 
 export const RUN_DEFAULTS = {
@@ -100,9 +103,11 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
     }
   };
   // The s3 transport's store: the endpoint given, or an embedded server for this run.
+  const signal = options.signal;
   const session = await openStoreSession(options.transport);
   let setup: unknown;
-  let results: TrainedMessage[];
+  let results: TrainedMessage[] = [];
+  let failure: unknown;
   try {
     setup = kind.setup(workers, session.spec);
     const tasks = Array.from({ length: workers }, (_, rank) => ({
@@ -110,10 +115,20 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
       learningRate: options.learningRate, momentum: options.momentum, backend, transport: { kind: kind.name, setup },
       fault: options.fault, collectWeights: !!options.collectWeights,
     }));
-    results = options.processes ? await runOnProcesses(tasks, progress, { kill: options.kill }) : await runOnWorkers<TrainedMessage>(tasks, progress);
-  } finally {
-    await session.close(setup);
+    if (!stopSignalOf(signal))
+      results = options.processes ? await runOnProcesses(tasks, progress, { kill: options.kill, signal }) : await runOnWorkers<TrainedMessage>(tasks, progress, signal);
+  } catch (e) {
+    failure = e;
   }
+  // A signal wins over whatever failure it caused (children killed by the same Ctrl-C, a torn-down pool).
+  const sig = stopSignalOf(signal);
+  const left = await session.close(setup, { quick: !!sig });
+  if (sig) throw new Interrupted(sig, left ? [left] : []);
+  if (failure) {
+    if (left && failure instanceof Error) failure.message += `; its objects could not be deleted: ${left}`;
+    throw failure;
+  }
+  if (left) throw new Error(`the run finished, but its objects could not be deleted: ${left}`);
 
   const warmup = Math.min(options.warmupSteps ?? defaultWarmup(options.steps), options.steps - 1);
   const measured = measure(records, plan.stepSamples, warmup);

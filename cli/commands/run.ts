@@ -13,6 +13,7 @@ import { checkFault, count, fault, int, nonNegative, planChoiceOptions, positive
 import { need, Output } from '../io';
 import { bucketProblem } from '../../simulator/names';
 import { progressBar } from '../progress';
+import { onStopSignals } from '../signals';
 import { fixed, si, table } from '../table';
 
 export interface RunArgs {
@@ -130,17 +131,19 @@ export function register(program: Command): void {
       checkFault(o.injectFault, plan.plan.workers, o.steps);
       const transport = transportSpec(o);
       const bar = progressBar('steps', !!o.json);
+      const stop = onStopSignals();
       try {
         const r = await runPlan(model, plan, {
           steps: o.steps, seed: o.seed, learningRate: o.lr, momentum: o.momentum, backend: o.backend, transport,
           warmupSteps: o.warmup, fault: o.injectFault as FaultSpec | undefined, processes: o.processes,
-          onProgress: (e) => e.kind === 'step' && bar.update(e.stepsDone, e.steps),
+          onProgress: (e) => e.kind === 'step' && bar.update(e.stepsDone, e.steps), signal: stop.signal,
         });
         bar.stop();
         const { weights: _w, ...doc } = r;
         new Output(!!o.json).emit(doc, () => formatRun(r));
       } finally {
         bar.stop();
+        stop.dispose();
       }
     });
 }
