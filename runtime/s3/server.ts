@@ -202,6 +202,8 @@ export async function startEmbeddedS3(o: EmbeddedOptions = {}): Promise<Embedded
     throw new Error(`could not start the embedded S3 server${o.port ? ` on port ${o.port}` : ''}: ${(e as Error).message}`);
   }
   const http = server.httpServer!;
+  // Requests still arriving while it stops would be logged to a closed logger, which prints a warning to stderr.
+  (server as unknown as { logger: { silent: boolean } }).logger.silent = true;
   // Idle keep-alive sockets would hold the server open (and keep a stopped server half alive).
   http.keepAliveTimeout = 1000;
   let stopped = false;
