@@ -20,7 +20,8 @@ export const PHYSICAL = {
   seconds: { max: 86_400 },
 } as const;
 
-const say = (lo: number, hi: number, unit: string) => `must be a number from ${lo} to ${hi}${unit ? ` ${unit}` : ''}`;
+const num = (n: number) => (n >= 1e5 ? n.toExponential().replace('e+', 'e') : String(n));
+const say = (lo: number, hi: number, unit: string) => `must be a number from ${num(lo)} to ${num(hi)}${unit ? ` ${unit}` : ''}`;
 
 /** A positive figure within [min, max]; the message names the range and unit. */
 export const within = (r: { min: number; max: number }, unit: string) => {
