@@ -1,6 +1,7 @@
 // Minimal SVG charts written directly: line charts (sweeps) and scatter plots (validate).
 // Axes switch to log scale when the values span more than a factor of 20.
 import { writeAtomic } from '../simulator/trace';
+import { maxOf, minOf } from '../simulator/extremes';
 
 export interface Series {
   name: string;
@@ -12,8 +13,8 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 function scale(values: number[], lo: number, hi: number, allowLog: boolean) {
-  const min = Math.min(...values);
-  const max = Math.max(...values);
+  const min = minOf(values);
+  const max = maxOf(values);
   const log = allowLog && min > 0 && max / min > 20;
   const f = log ? Math.log10 : (v: number) => v;
   const a = f(min);

@@ -149,8 +149,9 @@ function simulateRun(
   const c: Lowering = {
     g, model, hw, plan, topo: topologyOf(hw, K), cost: new DeviceCost(hw, precision), K, simulated, B: p.batchPerWorker,
     valueBytes: valueBytes(precision),
-    weightsReady: Array.from({ length: K }, () => new Array(model.layers.length).fill(-1)),
-    stale: Array.from({ length: K }, () => new Array(model.layers.length).fill(-1)),
+    // Per simulated worker: on the fast path one stands for all K (a million rows of layers took gigabytes).
+    weightsReady: Array.from({ length: simulated }, () => new Array(model.layers.length).fill(-1)),
+    stale: Array.from({ length: simulated }, () => new Array(model.layers.length).fill(-1)),
   };
   const async = plan.segments.some((s) => s.segment.parallelism === 'data' && s.segment.sync === 'async-parameter-server');
   // Steps before the measured ones. Asynchronous plans: the transient, then a pair of steps that

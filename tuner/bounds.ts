@@ -16,6 +16,7 @@ import { buckets, DEFAULT_BUCKET_BYTES } from '../simulator/strategies/data';
 import { MIXING } from '../simulator/strategies/model';
 import { stageLayersOf } from '../simulator/strategies/pipeline';
 import { buildTopology } from '../simulator/topology/build';
+import { maxOf, minOf } from '../simulator/extremes';
 
 const finite = (x: number) => (Number.isFinite(x) ? x : 0);
 
@@ -50,7 +51,7 @@ export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: Res
       const bs = buckets({ model }, [...seg.layers].reverse(), s.bucketBytes ?? DEFAULT_BUCKET_BYTES);
       const bytes = bs.map((b) => b.reduce((a, i) => a + model.layers[i].weightBytes, 0));
       if (!bytes.length || (s.overlap !== false && seg !== firstData)) continue;
-      const k = s.overlap === false ? bytes.indexOf(Math.max(...bytes)) : bytes.length - 1;
+      const k = s.overlap === false ? bytes.indexOf(maxOf(bytes)) : bytes.length - 1;
       // Other buckets' updates may run while this collective is in flight; its own cannot.
       stall = Math.max(stall, time(sync, bytes[k]) + bs[k].reduce((a, i) => a + cost.update(model.layers[i].parameters), 0));
     } else if (s.parallelism === 'model') {
@@ -60,7 +61,7 @@ export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: Res
     } else {
       const M = s.microBatches ?? 1;
       const stages = stageLayersOf(model, s, seg.layers, K);
-      t += Math.max(...stages.map((st) => st.reduce((a, i) => a + M * (cost.forward(model.layers[i], B / M) + cost.backward(model.layers[i], B / M)), 0) + cost.update(st.reduce((a, i) => a + model.layers[i].parameters, 0))));
+      t += maxOf(stages.map((st) => st.reduce((a, i) => a + M * (cost.forward(model.layers[i], B / M) + cost.backward(model.layers[i], B / M)), 0) + cost.update(st.reduce((a, i) => a + model.layers[i].parameters, 0))));
     }
   }
   return t + stall;
@@ -80,7 +81,7 @@ function modelChainBound(model: AnalyzedModel, plan: ResolvedPlan, cost: DeviceC
   const hasData = plan.segments.some((x) => x.segment.parallelism === 'data');
   const vb = valueBytes(plan.plan.precision ?? 'fp32') / 4;
   const exchange = (first.parallelism === 'model' && first.exchange) || 'all-gather';
-  const minFc = Math.min(...segs.map((x) => (x.segment.parallelism === 'model' && x.segment.fcBatch) || plan.stepSamples));
+  const minFc = minOf(segs.map((x) => (x.segment.parallelism === 'model' && x.segment.fcBatch) || plan.stepSamples));
   const rounds = !hasData ? [B] : exchange === 'all-gather' || K === 1 ? [K * B] : Array(K).fill(B);
   const inBytes = layers[0].inputBytes * vb;
   let t = 0;

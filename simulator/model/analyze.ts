@@ -4,6 +4,7 @@ import { fail, ok, problem, Problem, Result } from '../errors';
 import { parseWith, readJsonFile } from '../validate';
 import { layerKind, elements, Shape } from './layers';
 import { Layer, Model } from './schema';
+import { minOf } from '../extremes';
 
 /** Bytes of one fp32 value; activations, weights and gradients are fp32 unless a plan says `mixed`. */
 export const FP32_BYTES = 4;
@@ -75,7 +76,7 @@ function topologicalOrder(model: Model, edges: number[][]): Result<number[]> {
   const ready = new Set<number>();
   indegree.forEach((d, i) => d === 0 && ready.add(i));
   while (ready.size) {
-    const i = Math.min(...ready);
+    const i = minOf(ready);
     ready.delete(i);
     order.push(i);
     for (const c of consumers[i]) if (--indegree[c] === 0) ready.add(c);
