@@ -20,13 +20,39 @@ import { maxOf, minOf } from '../simulator/extremes';
 
 const finite = (x: number) => (Number.isFinite(x) ? x : 0);
 
+/**
+ * Collective bounds by network, worker count, collective and size. A model segment's bound asks
+ * for two collectives per layer per round: on a model of thousands of layers, tens of thousands of
+ * candidates asked the same questions again (each answer building a pattern and its cache key),
+ * and that was most of a tune's time.
+ */
+const collectiveBounds = new WeakMap<Hardware['network'], Map<number, Map<string, Map<number, number>>>>();
+const MAX_KEPT_BOUNDS = 200_000;
+
+/** Bounds known for this network and worker count, by collective name, then by bytes (number keys: no string per lookup). */
+function boundsFor(hw: Hardware, K: number): Map<string, Map<number, number>> {
+  let byK = collectiveBounds.get(hw.network);
+  if (!byK) collectiveBounds.set(hw.network, (byK = new Map()));
+  let m = byK.get(K);
+  if (!m) byK.set(K, (m = new Map()));
+  return m;
+}
+
 export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan): number {
   const cost = new DeviceCost(hw, plan.plan.precision ?? 'fp32');
   const K = plan.plan.workers;
   const B = plan.plan.batchPerWorker;
   const ranks = Array.from({ length: K }, (_, i) => i);
   const topo = K > 1 ? buildTopology(hw.network, K) : undefined;
-  const time = (name: string, bytes: number, rs = ranks) => (topo && rs.length > 1 ? finite(collective(name).time(topo, rs, bytes, roundBound)) : 0);
+  const known = boundsFor(hw, K);
+  const time = (name: string, bytes: number): number => {
+    if (!topo) return 0;
+    let bySize = known.get(name);
+    if (!bySize || bySize.size > MAX_KEPT_BOUNDS) known.set(name, (bySize = new Map()));
+    let t = bySize.get(bytes);
+    if (t === undefined) bySize.set(bytes, (t = finite(collective(name).time(topo, ranks, bytes, roundBound))));
+    return t;
+  };
   let t = 0;
   // At most one gradient synchronisation is sure to stall the step (see below): the largest of
   // the candidates, added once after the loop.

@@ -88,8 +88,8 @@ interface Case {
 }
 
 function generate(r: Rng, i: number): Case {
-  const model = r.next() < 0.6 ? mutate(r.pick(MODELS), r) : r.pick(MODELS);
-  const hardware = r.next() < 0.6 ? mutate(r.pick(HARDWARE), r) : r.pick(HARDWARE);
+  const model = r.next() < 0.4 ? mutate(r.pick(MODELS), r) : r.pick(MODELS);
+  const hardware = r.next() < 0.4 ? mutate(r.pick(HARDWARE), r) : r.pick(HARDWARE);
   const m = tempFile(`m${i}.json`, fileText(model, r));
   const h = tempFile(`h${i}.json`, fileText(hardware, r));
   const opt = (name: string, normal: string) => [name, r.next() < 0.3 ? r.pick(ARG_VALUES) : normal];
