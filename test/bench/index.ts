@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   for (const [name, file, fn] of [
     ['tuner', 'tuner.bench.js', 'benchTuner'],
     ['runtime', 'runtime.bench.js', 'benchRuntime'],
+    ['scale (issue 15: sizes that crashed or hung; wall time and peak memory of each)', 'scale.bench.js', 'benchScale'],
   ] as const) {
     const path = join(__dirname, file);
     if (!existsSync(path)) continue;
