@@ -140,8 +140,10 @@ export async function withRetry<T>(endpoint: string, op: string, f: () => Promis
       if (e instanceof S3Unreachable || e instanceof S3Failure) throw e;
       const why = retryable(e);
       if (!why) {
-        const denied = (e as SdkError)?.$metadata?.httpStatusCode === 403;
-        throw new S3Failure(endpoint, op, denied ? `access denied (HTTP 403) to ${report.credentials ?? 'these credentials'}: ${describeError(e)}` : describeError(e), e);
+        const err = e as SdkError;
+        const code = err?.code ?? (err?.name && err.name !== 'Error' ? err.name : undefined);
+        const denied = err?.$metadata?.httpStatusCode === 403;
+        throw new S3Failure(endpoint, op, denied ? `access denied (HTTP 403${code && code !== 'Unknown' ? `, ${code}` : ''}) to ${report.credentials ?? 'the credentials used'}` : describeError(e), e);
       }
       const elapsed = (performance.now() - t0) / 1000;
       const delay = Math.random() * Math.min(p.maxDelaySeconds, p.firstDelaySeconds * 2 ** (attempt - 1));

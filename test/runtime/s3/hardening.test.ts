@@ -48,7 +48,7 @@ test("a run's server accepts only its own random credentials: s3rver's well-know
     expect(Array.from((await own.get('k'))!)).toEqual([7]);
     const err = (await wellKnown.get('k').catch((e: Error) => e)) as Error;
     expect(err).toBeInstanceOf(S3Failure);
-    expect(err.message).toContain('access denied (HTTP 403)');
+    expect(err.message).toContain('access denied (HTTP 403, AccessDenied) to ');
     expect(err.message).toContain('the credentials given for this store (access key id S3RVER)');
     expect(err.message).not.toContain('S3RVER-secret');
   } finally {
