@@ -12,7 +12,7 @@ const efficiencyValue = z.number({ error: 'must be a number in (0, 1]' }).gt(0, 
 const bandwidth = within(PHYSICAL.bandwidthBytesPerSecond, 'B/s');
 const flops = within(PHYSICAL.flops, 'FLOP/s');
 /** A name that becomes part of a key or path (tune --store writes plans/<model>--<hardware>--….json). */
-export const safeName = z.string().superRefine((s, ctx) => {
+export const safeName = z.string().min(1, { error: 'must be a non-empty string', abort: true }).superRefine((s, ctx) => {
   const p = segmentProblem(s);
   if (p) ctx.addIssue({ code: 'custom', message: p });
 });

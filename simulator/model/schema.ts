@@ -88,7 +88,7 @@ export type LayerType = Layer['type'];
 export const Model = z.object({
   $schema: z.string().optional(),
   // Becomes part of keys and paths (tune --store writes plans/<model>--<hardware>--….json).
-  name: z.string().superRefine((s, ctx) => {
+  name: z.string().min(1, { error: 'must be a non-empty string', abort: true }).superRefine((s, ctx) => {
     const p = segmentProblem(s);
     if (p) ctx.addIssue({ code: 'custom', message: p });
   }),
