@@ -5,14 +5,14 @@ import { table, fixed } from './table';
 
 const ms = (s: number) => fixed(s * 1e3, 2);
 
-export function formatResult(model: string, hardware: string, r: SimulationResult): string {
+export function formatResult(model: string, hardware: string, r: SimulationResult, dataset?: string): string {
   const head = `${model} on ${hardware}: ${describePlan(r.plan)}`;
   const m = r.memory;
   const mem = `memory per worker: ${fixed(m.totalBytes / 1e9, 2)} GB of ${fixed(m.capacityBytes / 1e9, 2)} GB (weights ${fixed(m.weightsBytes / 1e9, 2)}, gradients ${fixed(m.gradientsBytes / 1e9, 2)}, optimizer ${fixed(m.optimizerBytes / 1e9, 2)}, activations ${fixed(m.activationsBytes / 1e9, 2)})`;
   if (!r.feasible) return `${head}\nINFEASIBLE: ${r.reason}\n${mem}`;
   const b = r.breakdown;
   const rows: (string | number)[][] = [
-    ['step time', `${ms(r.stepTimeSeconds)} ms`],
+    ['step time', `${ms(r.stepTimeSeconds)} ms${r.band ? ` (mean over stragglers; p10–p90 ${ms(r.band.p10Seconds)}–${ms(r.band.p90Seconds)} ms, p50 ${ms(r.band.p50Seconds)})` : ''}`],
     ['samples/s', fixed(r.samplesPerSecond, 1)],
     ['speedup', `${fixed(r.speedup, 2)}x on ${r.plan.workers}`],
     ['efficiency', `${fixed(r.efficiency * 100, 1)}%`],
@@ -24,7 +24,9 @@ export function formatResult(model: string, hardware: string, r: SimulationResul
   ];
   if (r.cost) {
     rows.push(['$ per step', `${r.cost.dollarsPerStep.toPrecision(3)} (compute ${r.cost.computeDollarsPerStep.toPrecision(3)}, requests ${r.cost.requestDollarsPerStep.toPrecision(3)})`]);
-    rows.push(['$ per epoch', `${r.cost.dollarsPerEpoch.toFixed(2)} (${(r.cost.secondsPerEpoch / 3600).toFixed(2)} h)`]);
+    // Per epoch only of a data set the model names; otherwise per sample.
+    if (r.cost.dollarsPerEpoch !== undefined) rows.push([`$ per epoch${dataset ? ` of ${dataset}` : ''}`, `${r.cost.dollarsPerEpoch.toFixed(2)} (${(r.cost.secondsPerEpoch! / 3600).toFixed(2)} h)`]);
+    else rows.push(['$ per sample', `${r.cost.dollarsPerSample.toPrecision(3)} (the model names no data set: no per-epoch figures)`]);
   }
   const note = r.unsettled ? `\nnote: ${r.unsettled}` : '';
   return `${head}\n\n${table(['', 'per step (average worker)'], rows)}\n${mem}${note}`;

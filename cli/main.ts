@@ -10,13 +10,14 @@ import { register as run } from './commands/run';
 import { register as calibrate } from './commands/calibrate';
 import { register as validate } from './commands/validate';
 import { register as worker } from './commands/worker';
+import { register as report } from './commands/report';
 
 export function buildProgram(): Command {
   const program = new Command('trainplan')
     .description('Simulate, tune and run parallel neural network training plans')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const reg of [inspect, simulate, sweep, tune, run, calibrate, validate, worker, schemas]) reg(program);
+  for (const reg of [inspect, simulate, sweep, tune, run, calibrate, validate, report, worker, schemas]) reg(program);
   program.commands.forEach((c) => c.exitOverride());
   return program;
 }

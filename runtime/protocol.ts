@@ -34,6 +34,10 @@ export interface TrainTask {
   progress: MessagePort;
   fault?: FaultSpec;
   collectWeights: boolean;
+  /** Validation loss and accuracy every this many steps and after the last (models with a real data set). */
+  evaluateEvery?: number;
+  /** End the run at the first validation that reaches the model's training.target. */
+  stopAtTarget?: boolean;
 }
 
 export interface StepRecord {
@@ -49,6 +53,10 @@ export interface StepRecord {
   bytesSent: number;
   /** Live tensors on this worker after the step (constant from step to step unless something leaks). */
   tensors: number;
+  /** Squared gradient norms of the data-parallel part before and after the all-reduce (noise scale). */
+  gradients?: { smallSquares: number; largeSquares: number };
+  /** Held-out loss and accuracy after this step, where it was evaluated. */
+  validation?: { loss: number; accuracy: number };
 }
 
 export interface ReadyMessage {

@@ -17,6 +17,11 @@ import { runOnProcesses } from './processes/spawn';
 import { openStoreSession } from './s3/session';
 import { s3SpecProblems } from './transports/s3';
 import { runMemoryNeed, runMemoryProblems } from './memory-check';
+import { NoiseScaleEstimator, NoiseScaleReport } from './noise-scale';
+import { stepsToTarget, ValidationPoint } from './validation';
+import { dataSourceFor } from './model/datasets';
+import { headOf } from './model/network';
+import type { Target } from '../simulator/model/training';
 
 export interface RunOptions {
   steps: number;
@@ -31,6 +36,10 @@ export interface RunOptions {
   /** Return every trained weight, whole (for tests that compare plans). */
   collectWeights?: boolean;
   fault?: FaultSpec;
+  /** Validation loss and accuracy every this many steps (models whose training.dataset has a loader). */
+  evaluateEvery?: number;
+  /** End the run when validation reaches the model's training.target (needs evaluateEvery). */
+  stopAtTarget?: boolean;
   /** Each worker a process of its own (`trainplan worker`) sharing only the store: --transport s3 only. */
   processes?: boolean;
   /** Test hook, with `processes`: SIGKILL worker `rank` once it has started step `step`. */
@@ -66,6 +75,13 @@ export interface RunResult {
   notes: string[];
   setupSeconds: number;
   weights?: Record<string, { shape: number[]; data: Float32Array }>;
+  /** The gradient noise scale measured from the workers' gradients (data plans on 2 or more workers). */
+  noiseScale?: NoiseScaleReport;
+  /** Held-out loss and accuracy, where evaluated. */
+  validation?: ValidationPoint[];
+  target?: Target;
+  /** Steps to the model's target (interpolated between evaluations), when reached. */
+  stepsToTarget?: number;
 }
 
 export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options: RunOptions): Promise<RunResult> {
@@ -88,6 +104,16 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
   if (kind.name === 's3') storeProblems.push(...s3SpecProblems(options.transport));
   if (options.processes && kind.name !== 's3') storeProblems.push(problem('processes', 'worker processes share nothing but an object store: run them with --transport s3'));
   if (storeProblems.length) throw new UserError(storeProblems);
+  if (options.evaluateEvery !== undefined) {
+    if (!model.model.training?.dataset?.loader) throw new UserError([problem('evaluate-every', `validation needs a real data set: model ${model.model.name} has no training.dataset.loader`)]);
+    if (plan.family !== 'single' && plan.family !== 'data') throw new UserError([problem('evaluate-every', `validation runs on plans whose workers hold the whole model (single, data), not ${plan.family}`)]);
+  }
+  // A data set that cannot be read is the user's input: one line here, not a worker's failure.
+  try {
+    dataSourceFor(model.model, options.seed, model.layers[headOf(model).logitsLayer].outputShape[0]);
+  } catch (e) {
+    throw new UserError([problem('training.dataset', (e as Error).message)]);
+  }
 
   const records: StepRecord[][] = Array.from({ length: workers }, () => []);
   let setupSeconds = 0;
@@ -113,7 +139,7 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
     const tasks = Array.from({ length: workers }, (_, rank) => ({
       kind: 'train' as const, rank, workers, model: model.model, plan: plan.plan, steps: options.steps, seed: options.seed,
       learningRate: options.learningRate, momentum: options.momentum, backend, transport: { kind: kind.name, setup },
-      fault: options.fault, collectWeights: !!options.collectWeights,
+      fault: options.fault, collectWeights: !!options.collectWeights, evaluateEvery: options.evaluateEvery, stopAtTarget: options.stopAtTarget,
     }));
     if (!stopSignalOf(signal))
       results = options.processes ? await runOnProcesses(tasks, progress, { kill: options.kill, signal }) : await runOnWorkers<TrainedMessage>(tasks, progress, signal);
@@ -130,12 +156,15 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
   }
   if (left) throw new Error(`the run finished, but its objects could not be deleted: ${left}`);
 
-  const warmup = Math.min(options.warmupSteps ?? defaultWarmup(options.steps), options.steps - 1);
+  // A run that stopped at its target has fewer steps than asked for.
+  const stepsRun = records[0].filter(Boolean).length;
+  const warmup = Math.min(options.warmupSteps ?? defaultWarmup(stepsRun), stepsRun - 1);
   const measured = measure(records, plan.stepSamples, warmup);
+  const statistics = trainingStatistics(records, plan, model.model.training?.target);
   return {
     model: model.model.name, plan: plan.plan, family: plan.family, backend,
     transport: { ...options.transport, ...(session.embedded ? { embedded: true } : {}), ...(options.processes ? { processes: true } : {}) },
-    steps: options.steps, seed: options.seed, stepSamples: plan.stepSamples, measured,
+    steps: stepsRun, seed: options.seed, stepSamples: plan.stepSamples, measured, ...statistics,
     finalLoss: measured.steps[measured.steps.length - 1].loss, losses: measured.steps.map((s) => s.loss),
     weightsL2: Math.sqrt(results.reduce((a, r) => a + r.squares, 0)),
     notes: support.notes, setupSeconds,
@@ -155,6 +184,32 @@ export function assembleWeights(results: TrainedMessage[]): Record<string, { sha
       }
       out[key] ??= { shape: w.shape, data: new Float32Array(w.shape.reduce((a, b) => a * b, 1)) };
       placeAlong(out[key].data, w.shape, w.splitAxis!, w.range, w.data);
+    }
+  }
+  return out;
+}
+
+/** The noise scale from every step's gradient norms, and the validation curve and steps to the target. */
+function trainingStatistics(records: StepRecord[][], plan: ResolvedPlan, target: Target | undefined): Pick<RunResult, 'noiseScale' | 'validation' | 'target' | 'stepsToTarget'> {
+  const out: Pick<RunResult, 'noiseScale' | 'validation' | 'target' | 'stepsToTarget'> = {};
+  if (records[0].some((r) => r.gradients)) {
+    const est = new NoiseScaleEstimator();
+    records[0].forEach((r0, t) => {
+      const all = records.map((w) => w[t].gradients);
+      if (!r0.gradients || all.some((g) => !g)) return;
+      est.add({
+        smallBatch: plan.plan.batchPerWorker, smallSquares: all.reduce((a, g) => a + g!.smallSquares, 0) / all.length,
+        largeBatch: plan.stepSamples, largeSquares: r0.gradients.largeSquares,
+      });
+    });
+    out.noiseScale = est.report();
+  }
+  const curve = records[0].filter((r) => r.validation).map((r) => ({ step: r.step, samples: (r.step + 1) * plan.stepSamples, ...r.validation! }));
+  if (curve.length) {
+    out.validation = curve;
+    if (target) {
+      out.target = target;
+      out.stepsToTarget = stepsToTarget(target, curve);
     }
   }
   return out;

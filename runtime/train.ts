@@ -11,6 +11,8 @@ import { rankOrderRing } from './collectives/ring';
 import { ComputeClock, executorFor } from './executors/executor';
 import './executors';
 import { headOf } from './model/network';
+import { dataSourceFor } from './model/datasets';
+import { reached } from './validation';
 import type { Message, ParamSlice, TrainedMessage, TrainTask } from './protocol';
 import { transportKind } from './transports';
 
@@ -30,10 +32,16 @@ export async function train(task: TrainTask): Promise<TrainedMessage> {
     const factory = executorFor(plan.family);
     if (!factory) throw new Error(`no executor for ${plan.family} plans`);
     const logits = model.layers[headOf(model).logitsLayer];
+    const classes = logits.outputShape[0];
+    const data = dataSourceFor(task.model, task.seed, classes);
     const exec = factory({
       rank, workers, model, plan, transport, ring: rankOrderRing(rank, workers), seed: task.seed,
-      learningRate: task.learningRate, momentum: task.momentum, classes: logits.outputShape[0], compute,
+      learningRate: task.learningRate, momentum: task.momentum, classes, compute, data,
     });
+    const target = task.model.training?.target;
+    // Every worker evaluates the same weights (replicas are bit-identical after the all-reduce), so
+    // all of them see the target reached at the same step and stop together without a message.
+    const evaluateAt = (step: number) => !!task.evaluateEvery && !!data.validation && !!exec.evaluate && ((step + 1) % task.evaluateEvery === 0 || step === task.steps - 1);
     await barrier(transport, 'ready');
     post({ kind: 'ready', rank, backend: backend.name, setupSeconds: now() - t0 });
 
@@ -50,6 +58,12 @@ export async function train(task: TrainTask): Promise<TrainedMessage> {
       const s1 = now();
       const st1 = transport.stats();
       const computeSeconds = compute.seconds - c0;
+      let validation: { loss: number; accuracy: number } | undefined;
+      if (evaluateAt(step)) {
+        const v = exec.evaluate!(data.validation!);
+        const n = data.validation!.labels.length;
+        validation = { loss: v.lossSum / n, accuracy: v.correct / n };
+      }
       const waitingSeconds = st1.waitSeconds - st0.waitSeconds;
       post({
         kind: 'step', rank,
@@ -58,8 +72,11 @@ export async function train(task: TrainTask): Promise<TrainedMessage> {
           // Whatever the step spent neither computing nor waiting for a peer went to moving data.
           communicationSeconds: Math.max(0, s1 - s0 - computeSeconds - waitingSeconds),
           lossSum, bytesSent: st1.bytesSent - st0.bytesSent, tensors: tf.memory().numTensors,
+          ...(exec.lastGradients?.() ? { gradients: exec.lastGradients()! } : {}),
+          ...(validation ? { validation } : {}),
         },
       });
+      if (validation && task.stopAtTarget && target && reached(target, validation)) break;
     }
     step = null;
     const parts = exec.parts();

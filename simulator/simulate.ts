@@ -17,9 +17,11 @@ import { dataBackward, dataForward } from './strategies/data';
 import { modelSegments } from './strategies/model';
 import { pipelineStep } from './strategies/pipeline';
 import { buildTopology, withObjectStore } from './topology/build';
+import { achievedNetwork } from './collectives/achieved';
 import type { Topology } from './topology/topology';
 import { costOf, Cost } from './cost/price';
 import { nonFiniteFigures } from './finite';
+import { drawFactors, expectedStep, monteCarloBand } from './stragglers';
 
 export interface SimulateOptions {
   /**
@@ -33,8 +35,23 @@ export interface SimulateOptions {
   keepTimeline?: boolean;
   /** Step time of the single-worker baseline, when the caller already knows it. */
   baselineStepSeconds?: number;
-  /** Data set size for dollarsPerEpoch (default ImageNet-1k's 1,281,167 training images). */
+  /** Data set size for the per-epoch figures (default: the model's training.dataset; none without one). */
   datasetSamples?: number;
+  /**
+   * Straggler samples (docs/fidelity.md): where the device has `variability`, the step is
+   * evaluated at this many quantiles of the slowest worker's compute factor, giving its mean and
+   * a p10–p90 band (default SIMULATE_DEFAULTS.samples; 1: the mean only, no band).
+   */
+  samples?: number;
+  /** Seed of the random draws where draws are made (the full per-worker Monte Carlo); default 1. */
+  seed?: number;
+  /**
+   * How stragglers are simulated (docs/fidelity.md): 'order-statistics' (default) simulates the
+   * step at quantiles of the slowest worker's factor; 'monte-carlo' draws every worker's factor
+   * every step (seeded), simulates every worker over `samples` measured steps and reports their
+   * spread — the check of the first, exact for the model, and a full simulation.
+   */
+  stragglers?: 'order-statistics' | 'monte-carlo';
 }
 
 // The first step starts from idle; the steady state is measured after it. A synchronous plan's
@@ -43,7 +60,7 @@ export interface SimulateOptions {
 // overlap get unmeasured steps after the measured one (see `tail`). An asynchronous parameter
 // server's stale weights settle geometrically, over a few steps or a few dozen, and then its
 // steps alternate between two lengths: it is simulated until two pairs of steps agree.
-export const SIMULATE_DEFAULTS = { measuredSteps: 1, fast: true, datasetSamples: 1_281_167 };
+export const SIMULATE_DEFAULTS = { measuredSteps: 1, fast: true, samples: 3, seed: 1 };
 /**
  * Most steps one simulation averages. Every simulated step is a copy of the task graph (~230 KB
  * for AlexNet-OWT on 8 workers, more for bigger plans), and steps after the first repeat to 1e-13:
@@ -53,11 +70,31 @@ export const MAX_MEASURED_STEPS = 1000;
 /** Steps before the steady state: synchronous plans; asynchronous ones' first guess (doubled as needed). */
 const TRANSIENT = { sync: 1, async: 3 };
 
+/** Spread of the step time over the workers' compute variability (docs/fidelity.md). */
+export interface StepBand {
+  meanSeconds: number;
+  p10Seconds: number;
+  p50Seconds: number;
+  p90Seconds: number;
+  /** Quantiles of the slowest worker's factor at which the step was simulated. */
+  samples: number;
+  /** The step with every worker at its mean speed (no variability). */
+  deterministicSeconds: number;
+}
+
 export interface Feasible {
   feasible: true;
   plan: ResolvedPlan['plan'];
   family: ResolvedPlan['family'];
+  /**
+   * Steady-state step time. Where the device has compute variability it is the EXPECTED step
+   * (the mean over the slowest worker's draws, = band.meanSeconds when there is a band), as a
+   * measured average would be; otherwise the deterministic step. Speedup, throughput and cost
+   * follow it.
+   */
   stepTimeSeconds: number;
+  /** Present when the device has variability and samples > 1. */
+  band?: StepBand;
   samplesPerStep: number;
   samplesPerSecond: number;
   speedup: number;
@@ -127,8 +164,19 @@ function simulateRun(
     ...options,
     measuredSteps: Math.min(MAX_MEASURED_STEPS, Math.max(1, Math.round(options.measuredSteps ?? SIMULATE_DEFAULTS.measuredSteps))),
     fast: options.fast ?? SIMULATE_DEFAULTS.fast,
-    datasetSamples: options.datasetSamples ?? SIMULATE_DEFAULTS.datasetSamples,
+    datasetSamples: options.datasetSamples ?? model.model.training?.dataset?.trainSamples,
+    samples: Math.max(1, Math.round(options.samples ?? SIMULATE_DEFAULTS.samples)),
+    seed: options.seed ?? SIMULATE_DEFAULTS.seed,
   };
+  const cv = hw.device.variability?.computeCv ?? 0;
+  const asyncPlan = plan.segments.some((s) => s.segment.parallelism === 'data' && s.segment.sync === 'async-parameter-server');
+  // The Monte Carlo check simulates every worker over `samples` measured steps (not for
+  // asynchronous plans, whose settling check needs steps that repeat).
+  const monteCarlo = cv > 0 && options.stragglers === 'monte-carlo' && !asyncPlan;
+  if (monteCarlo) {
+    o.fast = false;
+    o.measuredSteps = Math.max(o.measuredSteps, o.samples);
+  }
   const p = plan.plan;
   const memory = memoryPerWorker(model, plan, hw.device.memoryBytes);
   if (!memory.fits)
@@ -187,7 +235,9 @@ function simulateRun(
     g.dispose();
     return simulate(model, hw, plan, { ...options, fast: false });
   }
-  const timeline = runGraph(g, c.topo, simulated);
+  const slowdown = hw.device.interference?.computeSlowdown ?? 0;
+  if (monteCarlo) drawFactors(g, cv, o.seed, simulated, total);
+  const timeline = runGraph(g, c.topo, simulated, slowdown);
   const spans = stepSpans(g, timeline, total);
   const reach = stepReach(spans);
   if (reach > tail && tail < MAX_TAIL) {
@@ -214,8 +264,19 @@ function simulateRun(
   // starts cold. Averaged over steps, that adds (cold start + checkpoint) per life's useful work.
   const f = hw.functions;
   const restart = f ? f.coldStartSeconds + (f.checkpointSeconds ?? 0) : 0;
-  const restartPerStep = f && K > 0 ? (runningStep * restart) / Math.max(f.maxDurationSeconds - restart, 1e-9) : 0;
-  const stepTime = runningStep + restartPerStep;
+  const restartShare = f && K > 0 ? restart / Math.max(f.maxDurationSeconds - restart, 1e-9) : 0;
+  const restartPerStep = runningStep * restartShare;
+  let stepTime = runningStep + restartPerStep;
+  // Stragglers: the expected step and its band over the workers' compute variability.
+  let band: StepBand | undefined;
+  const window = { total, from: unmeasured - 1, last, measured, factor: 1 + restartShare };
+  if (monteCarlo) band = monteCarloBand(ends, window);
+  else if (cv > 0) {
+    // An asynchronous worker waits for no other: its own factor, not the slowest of N.
+    const s = expectedStep(g, c.topo, simulated, slowdown, window, asyncPlan ? 1 : K, cv, o.samples);
+    if (s.band) band = { ...s.band, deterministicSeconds: stepTime };
+    stepTime = s.seconds ?? stepTime;
+  }
   const samples = plan.stepSamples;
   const baseline = o.baselineStepSeconds ?? (K === 1 && plan.family === 'single' ? stepTime : baselineStep(model, hw, p.batchPerWorker, precision));
   const speedup = (samples / stepTime) / (p.batchPerWorker / baseline);
@@ -232,7 +293,8 @@ function simulateRun(
     memory,
     cost: costOf(hw, plan, stepTime, g, last, o.datasetSamples),
     bytesPerStep,
-    restartSecondsPerStep: restartPerStep,
+    restartSecondsPerStep: stepTime * restartShare / (1 + restartShare),
+    ...(band ? { band } : {}),
     simulatedWorkers: simulated,
     events: timeline.events,
     ...(unsettled ? { unsettled } : {}),
@@ -244,9 +306,9 @@ function simulateRun(
 
 const storeTopologies = new WeakMap<Hardware, Map<number, Topology>>();
 
-/** The hardware's network, with its object store attached when it has one. */
+/** The hardware's network at the rates its collectives achieve, with its object store attached when it has one. */
 export function topologyOf(hw: Hardware, K: number): Topology {
-  const base = buildTopology(hw.network, K);
+  const base = buildTopology(achievedNetwork(hw), K);
   if (!hw.objectStore) return base;
   let m = storeTopologies.get(hw);
   if (!m) storeTopologies.set(hw, (m = new Map()));
@@ -277,7 +339,8 @@ export function baselineStep(model: AnalyzedModel, hw: Hardware, batch: number, 
   if (!single.ok) throw new Error('single plan failed to resolve');
   single.value.plan.precision = precision;
   // Memory is not checked for the baseline: a speedup is defined even when one device cannot hold the batch.
-  const r = simulate(model, { ...hw, device: { ...hw.device, memoryBytes: Infinity }, workers: Math.max(1, hw.workers) }, single.value);
+  // One worker waits for no other: its expected step is the deterministic one (samples 1).
+  const r = simulate(model, { ...hw, device: { ...hw.device, memoryBytes: Infinity }, workers: Math.max(1, hw.workers) }, single.value, { samples: 1 });
   if (!r.feasible) throw new Error(r.reason);
   m.set(key, r.stepTimeSeconds);
   return r.stepTimeSeconds;

@@ -10,12 +10,14 @@ import { stepTimeLowerBound } from './bounds';
 import type { Evaluator } from './evaluator';
 import { InlineEvaluator } from './evaluator';
 import { dominated, paretoFrontier } from './frontier';
-import { Objective, score, Score, value, workerSecondPrice } from './objective';
+import { Objective, score, Score, Statistics, targetSamples, toAccuracy, value, workerSecondPrice } from './objective';
 import { MemoryResults, ResultsLog } from './results';
 import { candidates, Family, SpaceOptions } from './space';
 
 export interface TuneOptions extends SpaceOptions {
   objective?: Objective;
+  /** Noise scale (and E_min) for the accuracy objectives; scores carry samples to the target when given. */
+  statistics?: Statistics;
   evaluator?: Evaluator;
   results?: ResultsLog;
   /** Distinguishes results of other inputs in a shared log (e.g. a digest of model and hardware). */
@@ -40,6 +42,8 @@ export interface TuneResult {
   /** Families whose every candidate was infeasible, with one reason. */
   infeasibleFamilies: Partial<Record<Family, string>>;
   frontier: Scored[];
+  /** The best plan (by the objective) at each global batch scored, by batch: what the explanation compares. */
+  byGlobalBatch: Map<number, Scored>;
   candidates: number;
   evaluated: number;
   fromLog: number;
@@ -53,18 +57,22 @@ export const planKey = (plan: Plan, inputsKey = ''): string => `${inputsKey}|${J
 
 export async function tune(model: AnalyzedModel, hw: Hardware, o: TuneOptions = {}): Promise<TuneResult> {
   const objective = o.objective ?? 'throughput';
+  if (toAccuracy(objective) && !o.statistics) throw new Error(`the ${objective} objective needs a noise scale`);
+  const stats = o.statistics;
   const evaluator = o.evaluator ?? new InlineEvaluator(model, hw);
   const results = o.results ?? new MemoryResults();
   const price = workerSecondPrice(hw);
   const all = [...candidates(model, hw, o)].map((c, i) => {
     const lb = stepTimeLowerBound(model, hw, c.plan) / c.plan.stepSamples;
-    return { ...c, i, bound: { secondsPerSample: lb, costPerSample: lb * c.plan.plan.workers * price } as Score };
+    const samples = targetSamples(stats, c.plan.stepSamples);
+    return { ...c, i, bound: { secondsPerSample: lb, costPerSample: lb * c.plan.plan.workers * price, ...(samples !== undefined ? { samplesToTarget: samples } : {}) } as Score };
   });
   all.sort((a, b) => value(a.bound, objective) - value(b.bound, objective) || a.i - b.i);
 
   const families: TuneResult['families'] = {};
   const infeasibleFamilies: TuneResult['infeasibleFamilies'] = {};
   const scored: Scored[] = [];
+  const byGlobalBatch = new Map<number, Scored>();
   let evaluated = 0;
   let fromLog = 0;
   let pruned = 0;
@@ -76,8 +84,10 @@ export async function tune(model: AnalyzedModel, hw: Hardware, o: TuneOptions = 
       infeasibleFamilies[c.family] ??= r.reason;
       return;
     }
-    const s: Scored = { plan: c.plan.plan, family: c.family, result: r, score: score(hw, r) };
+    const s: Scored = { plan: c.plan.plan, family: c.family, result: r, score: score(hw, r, stats) };
     scored.push(s);
+    const atBatch = byGlobalBatch.get(r.samplesPerStep);
+    if (!atBatch || value(s.score, objective) < value(atBatch.score, objective)) byGlobalBatch.set(r.samplesPerStep, s);
     const cur = families[c.family];
     if (!cur || value(s.score, objective) < value(cur.score, objective)) families[c.family] = s;
   };
@@ -86,7 +96,7 @@ export async function tune(model: AnalyzedModel, hw: Hardware, o: TuneOptions = 
     if (o.exhaustive) return false;
     const best = families[c.family];
     const beatsFamily = !best || value(c.bound, objective) < value(best.score, objective);
-    return !beatsFamily && dominated(scored.map((s) => s.score), c.bound);
+    return !beatsFamily && dominated(scored.map((s) => s.score), c.bound, objective);
   };
 
   let k = 0;
@@ -121,7 +131,7 @@ export async function tune(model: AnalyzedModel, hw: Hardware, o: TuneOptions = 
   if (!o.evaluator) await evaluator.close();
   const ranked = Object.values(families).sort((a, b) => value(a!.score, objective) - value(b!.score, objective));
   return {
-    best: ranked[0], families, infeasibleFamilies, frontier: paretoFrontier(scored), candidates: all.length,
+    best: ranked[0], families, infeasibleFamilies, frontier: paretoFrontier(scored, objective), byGlobalBatch, candidates: all.length,
     evaluated, fromLog, pruned, infeasible, interrupted, objective,
   };
 }

@@ -17,12 +17,16 @@ import { need, Output } from '../io';
 import { progressBar } from '../progress';
 import { fixed, si, table } from '../table';
 import { MINI_OWT_FILE } from '../../runtime/paths';
+import { calibrateNoiseScale } from '../noise-calibration';
 
 export function register(program: Command): void {
   program
     .command('calibrate')
     .description('microbenchmark the local workers and write a hardware file')
-    .requiredOption('--out <file>', 'hardware file to write')
+    .option('--out <file>', 'hardware file to write (with --noise-scale: the model file, default --model)')
+    .option('--noise-scale', 'measure the gradient noise scale of --model (data-parallel, --workers × --batch, --steps) and write it into its training section')
+    .option('--model <file>', 'with --noise-scale: the model file')
+    .option('--steps <n>', 'with --noise-scale: training steps (default 200)', int('steps'))
     .option('--backend <name>', 'TensorFlow.js backend (default: the fastest present)')
     .option('--workers <n>', 'worker threads benchmarked together (default: CPU cores)', int('workers'), CALIBRATE_DEFAULTS.workers)
     .option('--models <files>', 'comma-separated model files whose layers to time (default: mini-owt)')
@@ -32,7 +36,16 @@ export function register(program: Command): void {
     .option('--s3-endpoint <url>', 'with --transport s3: the endpoint (default: AWS_ENDPOINT_URL, else an embedded server on loopback)')
     .option('--bucket <name>', 'with --transport s3: the bucket to measure in (default trainplan)')
     .option('--json', 'print the hardware file instead of a table')
-    .action(async (o: { out: string; backend?: string; workers: number; models?: string; batch: number; repeats: number; transport: string; s3Endpoint?: string; bucket?: string; json?: boolean }) => {
+    .action(async (o: { out: string; noiseScale?: boolean; model?: string; steps?: number; backend?: string; workers: number; models?: string; batch: number; repeats: number; transport: string; s3Endpoint?: string; bucket?: string; json?: boolean }) => {
+      if (o.noiseScale) {
+        const bar = progressBar('steps', !!o.json);
+        const c = await calibrateNoiseScale({ model: o.model, out: o.out, workers: o.workers, batch: o.batch, steps: o.steps, backend: o.backend }, (d, t) => bar.update(d, t));
+        bar.stop();
+        new Output(!!o.json).emit(c.model, () => `${c.model.name}: gradient noise scale ${c.noiseScale.toFixed(0)} samples over ${c.steps} steps; wrote training.noiseScale of ${c.file}`);
+        return;
+      }
+      if (!o.out) throw new UserError([problem('--out', 'required: the hardware file to write')]);
+      if (o.model || o.steps) throw new UserError([problem(o.model ? '--model' : '--steps', 'only applies with --noise-scale')]);
       if (o.transport !== 's3' && (o.s3Endpoint || o.bucket)) throw new UserError([problem(o.s3Endpoint ? '--s3-endpoint' : '--bucket', 'only applies with --transport s3')]);
       if (o.transport === 's3' && existsSync(o.out)) {
         const hw = need(loadHardware(o.out), o.out);

@@ -15,6 +15,7 @@ import { bucketProblem } from '../../simulator/names';
 import { progressBar } from '../progress';
 import { onStopSignals } from '../signals';
 import { fixed, si, table } from '../table';
+import { learningRateFor, trainingLines, writeLossPlot } from '../training-report';
 
 export interface RunArgs {
   model: string;
@@ -37,8 +38,11 @@ export interface RunArgs {
   sync?: string;
   processes?: boolean;
   warmup?: number;
-  lr: number;
+  lr?: number;
   momentum: number;
+  evaluateEvery?: number;
+  untilTarget?: boolean;
+  plot?: string;
   json?: boolean;
   injectFault?: string;
 }
@@ -102,6 +106,7 @@ export function formatRun(r: RunResult): string {
       (r.transport.kind === 's3' ? ` (${r.transport.embedded ? 'embedded server' : (r.transport.endpoint as string | undefined) ?? 'AWS'}${r.transport.processes ? ', one process per worker' : ''}${syncOf(r) ? `, ${syncOf(r)}` : ''})` : ''),
     `step time ${fixed(m.stepSeconds, 4)} s (mean of steps ${m.warmupSteps + 1}–${r.steps}, ${m.warmupSteps} warm-up), ${fixed(m.samplesPerSecond, 1)} samples/s`,
     `final loss ${fixed(r.finalLoss, 4)}, weights L2 ${fixed(r.weightsL2, 4)}`,
+    ...trainingLines(r),
     ...r.notes.map((n) => `note: ${n}`),
     '',
     table(['worker', 'step s', 'compute s', 'communication s', 'waiting s', 'sent/step'],
@@ -118,7 +123,10 @@ export function register(program: Command): void {
     .option('--steps <n>', 'training steps', int('steps'), RUN_DEFAULTS.steps)
     .option('--seed <n>', 'seed of weights, data and dropout', count('seed'), RUN_DEFAULTS.seed)
     .option('--warmup <n>', 'steps left out of the steady state (default 1–2)', count('warmup'))
-    .option('--lr <x>', 'learning rate', positive('lr'), RUN_DEFAULTS.learningRate)
+    .option('--lr <x>', `learning rate (default: the model's training.learningRate rule at the plan's batch, else ${RUN_DEFAULTS.learningRate})`, positive('lr'))
+    .option('--evaluate-every <n>', 'validation loss and accuracy every n steps (models whose training.dataset has a loader)', int('evaluate-every'))
+    .option('--until-target', "stop when validation reaches the model's training.target (with --evaluate-every; --steps is the most)")
+    .option('--plot <file>', 'write an SVG of the loss curves')
     .option('--momentum <x>', 'SGD momentum', nonNegative('momentum'), RUN_DEFAULTS.momentum)
     .option('--sync <s>', `how data-parallel gradients are summed (with --strategy): ${Object.keys(RUNTIME_SYNCS).join(', ')} (default: ring-allreduce; s3-allreduce with --transport s3)`)
     .option('--processes', 'with --transport s3: every worker a process of its own, sharing only the store');
@@ -130,16 +138,20 @@ export function register(program: Command): void {
       const plan = resolveRunPlan(o, model);
       checkFault(o.injectFault, plan.plan.workers, o.steps);
       const transport = transportSpec(o);
+      if (o.untilTarget && !(o.evaluateEvery && model.model.training?.target)) throw new UserError([problem('--until-target', 'needs --evaluate-every and a model with training.target')]);
+      const { lr } = learningRateFor(model.model, plan.stepSamples, o.lr, RUN_DEFAULTS.learningRate);
       const bar = progressBar('steps', !!o.json);
       const stop = onStopSignals();
       try {
         const r = await runPlan(model, plan, {
-          steps: o.steps, seed: o.seed, learningRate: o.lr, momentum: o.momentum, backend: o.backend, transport,
+          steps: o.steps, seed: o.seed, learningRate: lr, momentum: o.momentum, backend: o.backend, transport,
+          evaluateEvery: o.evaluateEvery, stopAtTarget: o.untilTarget,
           warmupSteps: o.warmup, fault: o.injectFault as FaultSpec | undefined, processes: o.processes,
           onProgress: (e) => e.kind === 'step' && bar.update(e.stepsDone, e.steps), signal: stop.signal,
         });
         bar.stop();
         const { weights: _w, ...doc } = r;
+        if (o.plot) writeLossPlot(o.plot, r);
         new Output(!!o.json).emit(doc, () => formatRun(r));
       } finally {
         bar.stop();

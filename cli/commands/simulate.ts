@@ -5,9 +5,17 @@ import { basename } from 'node:path';
 import { traceDocument, writeTrace } from '../../simulator/trace';
 import { openStore } from '../../runtime/store';
 import { MAX_MEASURED_STEPS, simulate, topologyOf } from '../../simulator/simulate';
-import { int, loadInputs, planOptions, PlanArgs } from '../inputs';
+import { count, int, loadInputs, planOptions, PlanArgs } from '../inputs';
 import { Output } from '../io';
 import { formatResult } from '../format';
+import { writeReport } from '../../report';
+import { commandLine, REPORT_HELP, reportWritten } from '../report-option';
+import { problem, UserError } from '../../simulator/errors';
+
+function stragglersOption(v: string): 'order-statistics' | 'monte-carlo' {
+  if (v === 'order-statistics' || v === 'monte-carlo') return v;
+  throw new UserError([problem('--stragglers', `must be order-statistics or monte-carlo, got "${v}"`)]);
+}
 
 export function register(program: Command): void {
   planOptions(
@@ -17,10 +25,14 @@ export function register(program: Command): void {
     .option('--measured-steps <n>', `steps averaged once the steps repeat (default 1, at most ${MAX_MEASURED_STEPS}; asynchronous plans: rounded up to a pair)`, int('measured-steps', MAX_MEASURED_STEPS))
     .option('--store <dir|s3://bucket/prefix>', 'with --trace: keep the trace there (traces/<name>) instead of a local file')
     .option('--s3-endpoint <url>', 'S3 API endpoint of an s3:// store (default: AWS_ENDPOINT_URL, then Amazon S3)')
+    .option('--samples <k>', 'where the device has variability: quantiles of the slowest worker simulated for the mean and p10–p90 band (default 3; 1: the mean only)', int('samples'))
+    .option('--seed <n>', 'seed of the random draws (the full simulation with every worker drawn: --stragglers monte-carlo)', count('seed'))
+    .option('--stragglers <method>', 'order-statistics (default) or monte-carlo (every worker\'s compute drawn every step, --samples steps)', stragglersOption)
     .option('--json', 'one JSON document instead of a table')
-    .action(async (o: PlanArgs & { trace?: string; measuredSteps?: number; store?: string; s3Endpoint?: string; json?: boolean }) => {
+    .option('--report <file>', REPORT_HELP)
+    .action(async (o: PlanArgs & { trace?: string; measuredSteps?: number; store?: string; s3Endpoint?: string; json?: boolean; report?: string; samples?: number; seed?: number; stragglers?: 'order-statistics' | 'monte-carlo' }) => {
       const { model, hardware, plan } = loadInputs(o);
-      const r = simulate(model, hardware, plan, { keepTimeline: !!o.trace, measuredSteps: o.measuredSteps, fast: !o.trace });
+      const r = simulate(model, hardware, plan, { keepTimeline: !!o.trace, measuredSteps: o.measuredSteps, fast: !o.trace, samples: o.samples, seed: o.seed, stragglers: o.stragglers });
       if (o.trace && r.feasible && r.timeline) {
         const topo = topologyOf(hardware, plan.plan.workers);
         if (o.store) {
@@ -30,6 +42,7 @@ export function register(program: Command): void {
         } else writeTrace(o.trace, r.timeline.graph, r.timeline.timeline, r.timeline.workers, topo);
       }
       const { timeline: _t, ...doc } = r as typeof r & { timeline?: unknown };
-      new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, ...doc }, () => formatResult(model.model.name, hardware.name, r));
+      if (o.report) process.stderr.write(reportWritten(o.report, writeReport(o.report, { command: commandLine(), model, hardware, plan }).bytes) + '\n');
+      new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, ...doc }, () => formatResult(model.model.name, hardware.name, r, model.model.training?.dataset?.name));
     });
 }

@@ -8,6 +8,16 @@ import { Output } from '../io';
 import { chart, writeChart } from '../plot';
 import { progressBar } from '../progress';
 import { table, fixed } from '../table';
+import { accuracyInputs, accuracyOptions } from '../accuracy';
+import { TargetFigures, toTargetAt } from '../../simulator/statistics/to-target';
+import { describeTarget } from '../../simulator/model/training';
+import { writeReport } from '../../report';
+import { commandLine, REPORT_HELP, reportWritten } from '../report-option';
+
+/** Axis titles of the --plot chart, with units. */
+const PLOT_AXES: Record<(typeof AXES)[number], string> = {
+  workers: 'workers', bandwidth: 'network bandwidth per worker (bytes/s)', density: 'compute density (FLOP/s per byte/s)', batch: 'batch per worker (samples)',
+};
 
 /** Default values of each axis, around the hardware's own figure. */
 function defaults(axis: string, hwWorkers: number, bw: number, dens: number): number[] {
@@ -19,7 +29,7 @@ function defaults(axis: string, hwWorkers: number, bw: number, dens: number): nu
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('sweep')
     .description('simulate strategies over workers, bandwidth, compute density or batch size')
     .requiredOption('--model <file>', 'model file')
@@ -29,10 +39,16 @@ export function register(program: Command): void {
     .option('--strategies <list>', 'comma-separated strategies', 'data,hybrid')
     .option('--workers <n>', 'workers when not sweeping them (default: the hardware\'s, at most 8)', int('workers'))
     .option('--batch <n>', 'batch per worker when not sweeping it', int('batch'), 128)
-    .option('--plot <file>', 'write an SVG chart of speedup (one line per strategy, with the ideal)')
+    .option('--plot <file>', 'write an SVG chart of speedup (one line per strategy, with the ideal); over batch with a noise scale: steps, samples and time to the target')
     .option('--json', 'one JSON document instead of a table')
-    .action((o: { model: string; hardware: string; over: (typeof AXES)[number]; values?: string; strategies: string; workers?: number; batch: number; plot?: string; json?: boolean }) => {
+    .option('--report <file>', REPORT_HELP);
+  accuracyOptions(cmd)
+    .action((o: { model: string; hardware: string; over: (typeof AXES)[number]; values?: string; strategies: string; workers?: number; batch: number; plot?: string; json?: boolean; report?: string; noiseScale?: number; target?: string }) => {
       const { model, hardware } = loadModelHardware(o);
+      // Over batch, with a noise scale (flag or model), the sweep also says what each batch costs to the target.
+      const accuracy = o.over === 'batch' || o.noiseScale !== undefined || o.target !== undefined ? accuracyInputs(model.model, o, false) : undefined;
+      if (accuracy?.statistics && o.over !== 'batch') throw new UserError([problem('--noise-scale', 'applies with --over batch')]);
+      const stats = accuracy?.statistics;
       const strategies = o.strategies.split(',').map((s) => s.trim()).filter(Boolean);
       const bad = strategies.filter((s) => !(STRATEGIES as readonly string[]).includes(s));
       if (bad.length) throw new UserError(bad.map((s) => problem('--strategies', `unknown strategy "${s}" (one of ${STRATEGIES.join(', ')})`)));
@@ -42,12 +58,31 @@ export function register(program: Command): void {
       const bar = progressBar('sweep', !!o.json);
       const points = sweep(model, hardware, o.over, values, strategies, { workers, batchPerWorker: o.batch }, (d, t) => bar.update(d, t));
       bar.stop();
-      if (o.plot) {
+      const toTarget = stats ? points.map((p) => (p.feasible ? toTargetAt(p.samplesPerStep!, p.samplesPerSecond!, stats) : undefined)) : undefined;
+      if (o.plot && toTarget) {
+        // Three figures of different units on one chart: each relative to its value at the smallest batch.
+        const s = strategies[0];
+        const idx = points.map((p, i) => i).filter((i) => points[i].strategy === s && toTarget[i]);
+        const first = toTarget[idx[0]]!;
+        const line = (name: string, f: (t: TargetFigures) => number) => ({ name, points: idx.map((i) => [points[i].x, f(toTarget[i]!) / f(first)] as [number, number]) });
+        writeChart(o.plot, chart(`${model.model.name} on ${hardware.name} (${s}, ${workers} workers): to the target, B_noise ${Math.round(stats!.noiseScale)}`, 'batch per worker', `relative to batch ${points[idx[0]].x}`,
+          [line('steps', (t) => t.steps), line('samples', (t) => t.samples), line('time', (t) => t.seconds)]));
+      } else if (o.plot) {
         const series = strategies.map((s) => ({ name: s, points: points.filter((p) => p.strategy === s && p.feasible).map((p) => [p.x, p.speedup!] as [number, number]) }));
         series.push({ name: 'ideal', points: values.map((x) => [x, o.over === 'workers' ? x : workers] as [number, number]), dashed: true } as never);
-        writeChart(o.plot, chart(`${model.model.name} on ${hardware.name}: speedup over ${o.over}`, o.over === 'density' ? 'compute density (FLOP/s per byte/s)' : o.over, 'speedup', series));
+        writeChart(o.plot, chart(`${model.model.name} on ${hardware.name}: speedup over ${o.over}`, PLOT_AXES[o.over], 'speedup over 1 worker (×)', series, {
+          marks: o.over === 'density' ? [{ x: density(hardware), label: `this hardware: ${density(hardware).toPrecision(3)}` }] : o.over === 'bandwidth' ? [{ x: networkBandwidth(hardware), label: 'this hardware' }] : [],
+        }));
       }
-      new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, axis: o.over, workers: o.over === 'workers' ? undefined : workers, densityOfHardware: density(hardware), points }, () => {
+      if (o.report) process.stderr.write(reportWritten(o.report, writeReport(o.report, { command: commandLine(), model, hardware, sweep: { axis: o.over, points, workers: o.over === 'workers' ? undefined : workers } }).bytes) + '\n');
+      const docPoints = toTarget ? points.map((p, i) => ({ ...p, ...(toTarget[i] ? { toTarget: toTarget[i] } : {}) })) : points;
+      new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, axis: o.over, workers: o.over === 'workers' ? undefined : workers, densityOfHardware: density(hardware), ...(stats ? { noiseScale: stats.noiseScale, minSamples: stats.minSamples, target: accuracy?.target } : {}), points: docPoints }, () => {
+        if (toTarget) {
+          const unit = stats!.minSamples !== undefined ? '' : ' (× E_min)';
+          const rows = points.map((p, i) => [String(p.x), p.strategy, p.samplesPerStep ?? '—', p.feasible ? fixed(p.samplesPerSecond!, 0) : 'infeasible', toTarget[i] ? toTarget[i]!.steps.toPrecision(4) : '', toTarget[i] ? toTarget[i]!.samples.toPrecision(4) : '', toTarget[i] ? toTarget[i]!.seconds.toPrecision(4) : '']);
+          return `${model.model.name} on ${hardware.name}, ${workers} workers: to ${accuracy?.target ? describeTarget(accuracy.target) : 'the target'} at noise scale ${Math.round(stats!.noiseScale)} (from ${accuracy?.noiseScaleFrom})\n\n` +
+            table(['batch/worker', 'strategy', 'global batch', 'samples/s', `steps${unit}`, `samples${unit}`, `seconds${unit}`], rows) + (o.plot ? `\n\nplot: ${o.plot}` : '');
+        }
         const xs = [...new Set(points.map((p) => p.x))];
         const label = (x: number) => (o.over === 'bandwidth' ? `${(x / 1e9).toPrecision(3)} GB/s` : o.over === 'density' ? x.toPrecision(3) : String(x));
         const rows = xs.map((x) => [label(x), ...strategies.map((s) => {

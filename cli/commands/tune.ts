@@ -8,6 +8,8 @@ import { describePlan } from '../../simulator/plan/describe';
 import { problem, UserError } from '../../simulator/errors';
 import { SYNCS } from '../../simulator/plan/schema';
 import { writeAtomic } from '../../simulator/trace';
+import { OBJECTIVES, toAccuracy, type Objective } from '../../tuner/objective';
+import { accuracyInputs, accuracyOptions, accuracyReport } from '../accuracy';
 import { costUnit, explain, FileResults, inputsDigest, InlineEvaluator, MemoryResults, PoolEvaluator, StoreResults, tune, TUNER_DEFAULTS } from '../../tuner';
 import { openStore, Store } from '../../runtime/store';
 import type { Family } from '../../tuner';
@@ -17,6 +19,8 @@ import { Output } from '../io';
 import { progressBar } from '../progress';
 import { table, fixed } from '../table';
 import { formatResult } from '../format';
+import { writeReport } from '../../report';
+import { commandLine, reportWritten } from '../report-option';
 
 interface TuneArgs {
   model: string;
@@ -25,7 +29,9 @@ interface TuneArgs {
   maxWorkers?: number;
   batch?: number;
   maxGlobalBatch?: number;
-  objective: 'throughput' | 'cost';
+  objective: Objective;
+  noiseScale?: number;
+  target?: string;
   out?: string;
   threads?: number;
   syncs?: string;
@@ -33,12 +39,13 @@ interface TuneArgs {
   store?: string;
   s3Endpoint?: string;
   json?: boolean;
+  report?: string;
 }
 
 const list = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('tune')
     .description('search workers, batch per worker and layer splits for the best plan')
     .requiredOption('--model <file>', 'model file')
@@ -47,7 +54,7 @@ export function register(program: Command): void {
     .option('--max-workers <n>', 'try 1, 2, 4, … up to n workers (default: all the hardware has)', int('max-workers'))
     .option('--batch <n>', 'exactly this batch per worker', int('batch'))
     .option('--max-global-batch <n>', `largest workers × batch to try (default ${TUNER_DEFAULTS.maxGlobalBatch}, after Goyal et al. 2017)`, int('max-global-batch'))
-    .addOption(new Option('--objective <o>', 'what to minimise per sample').choices(['throughput', 'cost']).default('throughput'))
+    .addOption(new Option('--objective <o>', 'what to minimise: per sample, or to the target accuracy (with a noise scale; docs/time-to-accuracy.md)').choices([...OBJECTIVES]).default('throughput'))
     .option('--out <file>', 'write the best plan here (and keep scored plans in <file>.results.jsonl to resume)')
     .option('--threads <n>', 'worker threads scoring plans (default: the cores but one, at most 4; 1 scores in this thread)', int('threads'))
     .option('--syncs <list>', `gradient synchronisations to try (default: all synchronous ones: ${SYNCS.filter((s) => s !== 'async-parameter-server').join(', ')})`)
@@ -55,8 +62,11 @@ export function register(program: Command): void {
     .option('--store <dir|s3://bucket/prefix>', 'keep scored plans (to resume) and the best plan here instead of beside --out')
     .option('--s3-endpoint <url>', 'S3 API endpoint of an s3:// store (default: AWS_ENDPOINT_URL, then Amazon S3)')
     .option('--json', 'one JSON document instead of tables')
+    .option('--report <file>', 'also write a self-contained HTML report: the frontier, the best plan\'s timeline, each family\'s best (see docs/report.md)');
+  accuracyOptions(cmd)
     .action(async (o: TuneArgs) => {
       const { model, hardware } = loadModelHardware(o);
+      const accuracy = toAccuracy(o.objective) || o.noiseScale !== undefined ? accuracyInputs(model.model, o, toAccuracy(o.objective)) : undefined;
       if (o.workers && o.maxWorkers) throw new UserError([problem('--workers', 'give --workers or --max-workers, not both')]);
       if ((o.workers ?? 0) > hardware.workers) throw new UserError([problem('--workers', `hardware ${hardware.name} has ${hardware.workers} workers`)]);
       const syncs = list(o.syncs);
@@ -79,11 +89,16 @@ export function register(program: Command): void {
       process.once('SIGINT', onSigint);
       const bar = progressBar('tune', !!o.json);
       let r;
+      let fastest;
       try {
-        r = await tune(model, hardware, {
-          workers: o.workers, maxWorkers: o.maxWorkers, batch: o.batch, maxGlobalBatch: o.maxGlobalBatch, syncs: syncs as never, families,
-          objective: o.objective, evaluator, results: log, inputsKey, signal: abort.signal, onProgress: (d, t) => bar.update(d, t),
-        });
+        const space = {
+          // Under the accuracy objectives the statistics limit the batch, not a fixed cap.
+          workers: o.workers, maxWorkers: o.maxWorkers, batch: o.batch, maxGlobalBatch: o.maxGlobalBatch ?? (toAccuracy(o.objective) ? Infinity : undefined), syncs: syncs as never, families,
+          evaluator, results: log, inputsKey, signal: abort.signal,
+        };
+        r = await tune(model, hardware, { ...space, objective: o.objective, statistics: accuracy?.statistics, onProgress: (d, t) => bar.update(d, t) });
+        // What the throughput objective picks in the same space, for the explanation (its plans mostly come from the log).
+        if (toAccuracy(o.objective) && !r.interrupted) fastest = (await tune(model, hardware, { ...space, objective: 'throughput' })).best;
       } finally {
         bar.stop();
         process.off('SIGINT', onSigint);
@@ -105,21 +120,25 @@ export function register(program: Command): void {
       }
       const unit = costUnit(hardware);
       const why = explain(r);
+      const acc = accuracy?.statistics ? accuracyReport(model.model, accuracy, r, fastest, unit) : undefined;
       const { timeline: _t, ...best } = r.best.result as typeof r.best.result & { timeline?: unknown };
       const doc = {
         model: model.model.name, hardware: hardware.name, objective: r.objective,
-        best, plan: r.best.plan,
+        best, plan: r.best.plan, ...(acc ? { accuracy: acc.doc } : {}),
         evaluated: r.evaluated, fromLog: r.fromLog, pruned: r.pruned, candidates: r.candidates, infeasible: r.infeasible,
         families: Object.fromEntries(Object.entries(r.families).map(([f, s]) => [f, { plan: s!.plan, stepTimeSeconds: s!.result.stepTimeSeconds, samplesPerSecond: s!.result.samplesPerSecond, speedup: s!.result.speedup, breakdown: s!.result.breakdown, why: why.find((w) => w.family === f)?.reason }])),
         costUnit: unit,
+        infeasibleFamilies: r.infeasibleFamilies,
         frontier: r.frontier.map((s) => ({ plan: s.plan, family: s.family, secondsPerSample: s.score.secondsPerSample, costPerSample: s.score.costPerSample, samplesPerSecond: s.result.samplesPerSecond, ...(s.result.cost ? { dollarsPerEpoch: s.result.cost.dollarsPerEpoch, secondsPerEpoch: s.result.cost.secondsPerEpoch } : {}) })),
       };
+      if (o.report) process.stderr.write(reportWritten(o.report, writeReport(o.report, { command: commandLine(), model, hardware, tune: doc }).bytes) + '\n');
       new Output(!!o.json).emit(doc, () => {
         const famRows = why.map((w) => [w.family, w.plan ? describePlan(w.plan.plan) : '—', w.plan ? fixed(w.plan.result.samplesPerSecond, 0) : '—', w.slowdown ? `${fixed(w.slowdown, 2)}x slower` : '', w.reason]);
         const frontRows = r.frontier.slice(0, 12).map((s) => [describePlan(s.plan), fixed(s.result.samplesPerSecond, 0), (s.score.costPerSample * (unit === 'dollars' ? 1e6 : 1e3)).toPrecision(3)]);
         return [
           `best plan (${r.objective}):`,
-          formatResult(model.model.name, hardware.name, r.best!.result),
+          formatResult(model.model.name, hardware.name, r.best!.result, model.model.training?.dataset?.name),
+          ...(acc ? ['', ...acc.lines] : []),
           '',
           'best of each other family, and why it loses:',
           table(['family', 'plan', 'samples/s', 'vs best', 'why'], famRows),

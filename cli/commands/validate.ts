@@ -18,6 +18,8 @@ import { progressBar } from '../progress';
 import { fixed, si, table } from '../table';
 import { RUNTIME_SYNCS, Sync } from '../../runtime/collectives/sync';
 import { openStore } from '../../runtime/store';
+import { writeReport } from '../../report';
+import { commandLine, reportWritten } from '../report-option';
 
 function list<T>(name: string, parse: (s: string) => T) {
   return (v: string): T[] => {
@@ -68,7 +70,8 @@ export function register(program: Command): void {
     .option('--store <dir|s3://bucket/prefix>', 'keep the report (JSON) there, under reports/')
     .option('--plot <file>', 'write a predicted-vs-measured scatter plot (SVG)')
     .option('--json', 'one JSON document instead of a table')
-    .action(async (o: { model: string; hardware?: string; strategies: string[]; workers: number[]; bandwidths: (number | null)[]; latency: number; batch: number; steps?: number; seed: number; backend?: string; transport: 'memory' | 's3'; s3Endpoint?: string; bucket?: string; syncs?: Sync[]; processes?: boolean; store?: string; plot?: string; json?: boolean }, cmd: Command) => {
+    .option('--report <file>', 'also write a self-contained HTML report: predicted against measured, error per row (see docs/report.md)')
+    .action(async (o: { model: string; hardware?: string; strategies: string[]; workers: number[]; bandwidths: (number | null)[]; latency: number; batch: number; steps?: number; seed: number; backend?: string; transport: 'memory' | 's3'; s3Endpoint?: string; bucket?: string; syncs?: Sync[]; processes?: boolean; store?: string; plot?: string; json?: boolean; report?: string }, cmd: Command) => {
       const model = need(loadModel(o.model), o.model);
       if (o.transport !== 's3') {
         const s3Only = ([['s3Endpoint', '--s3-endpoint'], ['bucket', '--bucket'], ['syncs', '--syncs'], ['processes', '--processes']] as const).filter(([k]) => o[k] !== undefined);
@@ -100,6 +103,7 @@ export function register(program: Command): void {
         const series = o.strategies.map((s) => ({ name: s, points: r.rows.filter((x) => x.strategy === s && x.predictedStepSeconds !== null).map((x) => [x.predictedStepSeconds!, x.measuredStepSeconds] as [number, number]) })).filter((s) => s.points.length);
         writeChart(o.plot, chart(`${r.model}: predicted vs measured step time (${r.backend})`, 'predicted step time (s)', 'measured step time (s)', series, { scatter: true, diagonal: true }));
       }
+      if (o.report) process.stderr.write(reportWritten(o.report, writeReport(o.report, { command: commandLine(), model, validate: r }).bytes) + '\n');
       const pct = (e: number) => `${fixed(e * 100, 1)}%`;
       const bySync = Object.entries(r.medianAbsErrorBySync);
       new Output(!!o.json).emit(r, () => [

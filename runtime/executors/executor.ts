@@ -4,6 +4,7 @@
 import type { AnalyzedModel } from '../../simulator/model/analyze';
 import type { ResolvedPlan } from '../../simulator/plan/resolve';
 import type { Ring } from '../collectives/ring';
+import type { Batch, DataSource } from '../model/data';
 import type { Part } from '../model/network';
 import type { Transport } from '../transports/transport';
 
@@ -32,6 +33,16 @@ export interface ExecutorContext {
   momentum: number;
   classes: number;
   compute: ComputeClock;
+  /** The samples: the model's data set, or synthetic ones (runtime/model/datasets.ts). */
+  data: DataSource;
+}
+
+/** This worker's squared norms of the data-parallel gradient before and after the all-reduce (runtime/noise-scale.ts). */
+export interface StepGradients {
+  /** |G_b|² of this worker's own b samples (its mean gradient). */
+  smallSquares: number;
+  /** |G_B|² of the mean over the step's B samples. */
+  largeSquares: number;
 }
 
 export interface Executor {
@@ -39,6 +50,10 @@ export interface Executor {
   prepare(step: number): void;
   /** One training step; resolves with this worker's share of the step's summed loss. */
   step(step: number): Promise<number>;
+  /** Squared gradient norms of the last step, where the plan's data parallelism gives them (whole-model data plans). */
+  lastGradients?(): StepGradients | undefined;
+  /** Summed loss and correct predictions on `batch`, without training; only executors holding the whole model. */
+  evaluate?(batch: Batch): { lossSum: number; correct: number };
   /** The parts of the network this worker holds (for weights and their norm). */
   parts(): Part[];
   dispose(): void;

@@ -8,7 +8,7 @@ import type { PipelineSegment } from '../../simulator/plan/schema';
 import { stageLayersOf } from '../../simulator/strategies/pipeline';
 import { broadcastRecv } from '../collectives/direct';
 import { bytesOf } from '../transports/transport';
-import { Batch, syntheticBatch } from '../model/data';
+import type { Batch } from '../model/data';
 import { softmaxCrossEntropy } from '../model/loss';
 import { headOf, Part } from '../model/network';
 import { Sgd } from '../model/optimizer';
@@ -43,7 +43,7 @@ export class PipelineExecutor implements Executor {
   prepare(step: number): void {
     const B = this.ctx.plan.plan.batchPerWorker;
     this.samples = range(B, step * this.ctx.plan.stepSamples);
-    this.batch = this.ctx.rank === 0 || this.ctx.rank === this.stages.length - 1 ? syntheticBatch(this.ctx.seed, this.samples, this.ctx.model.model.input, this.ctx.classes) : null;
+    this.batch = this.ctx.rank === 0 || this.ctx.rank === this.stages.length - 1 ? this.ctx.data.batch(this.samples) : null;
   }
 
   async step(step: number): Promise<number> {

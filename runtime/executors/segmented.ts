@@ -13,7 +13,8 @@ import { elements } from '../../simulator/model/layers';
 import type { DataSegment, ModelSegment } from '../../simulator/plan/schema';
 import { allGatherV, broadcastRecv, broadcastSend, reduceScatterV, releaseFloats } from '../collectives/direct';
 import { allReduceBy, Sync } from '../collectives/sync';
-import { Batch, syntheticBatch, syntheticLabels } from '../model/data';
+import type { Batch } from '../model/data';
+import { squaredNorm } from '../noise-scale';
 import { layerImpl } from '../model/layers';
 import { sliceChannels } from '../model/layers/kind';
 import { joinChannels, splitChannels } from '../model/slice';
@@ -21,7 +22,7 @@ import { softmaxCrossEntropy } from '../model/loss';
 import { headOf, Part } from '../model/network';
 import { Sgd } from '../model/optimizer';
 import { record, Recorded } from '../model/tape';
-import { Executor, ExecutorContext, registerExecutor } from './executor';
+import { Executor, ExecutorContext, registerExecutor, StepGradients } from './executor';
 import { exchangeRounds, Round, roundRows, updateChunks } from './rounds';
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
@@ -42,6 +43,7 @@ export class SegmentedExecutor implements Executor {
   /** Model-part gradients accumulated since its last update, by variable id. */
   private readonly acc = new Map<number, tf.Tensor>();
   private sinceUpdate = 0;
+  private gradients: StepGradients | undefined;
 
   constructor(private readonly ctx: ExecutorContext) {
     const { model, plan, seed, rank, workers } = ctx;
@@ -73,7 +75,7 @@ export class SegmentedExecutor implements Executor {
     // worker sees the same B samples.
     const first = step * this.stepSamples + (this.data ? this.ctx.rank * B : 0);
     this.samples = range(B, first);
-    this.batch = syntheticBatch(this.ctx.seed, this.samples, this.ctx.model.model.input, this.ctx.classes);
+    this.batch = this.ctx.data.batch(this.samples);
   }
 
   async step(step: number): Promise<number> {
@@ -99,12 +101,40 @@ export class SegmentedExecutor implements Executor {
     const { lossSum, dlogits } = this.c.time(() => softmaxCrossEntropy(rec.y as tf.Tensor2D, batch.labels, 1 / this.stepSamples));
     const grads = this.c.time(() => rec.backward(dlogits, data.variables));
     this.c.time(() => tf.dispose([x, rec.y, dlogits]));
-    await this.reduceAndApply(data, this.dataSgd, grads, data.variables.map(() => true), `s${step}/g`, this.dataSync);
+    await this.reduceAndApply(data, this.dataSgd, grads, data.variables.map(() => true), `s${step}/g`, this.dataSync, true);
     return lossSum;
   }
 
+  lastGradients(): StepGradients | undefined {
+    return this.gradients;
+  }
+
+  /** Loss and accuracy of the whole model (data plans: every replica holds it) on held-out samples, in chunks. */
+  evaluate(batch: Batch): { lossSum: number; correct: number } {
+    if (this.split || !this.data) throw new Error('validation needs a plan whose workers hold the whole model (single or data)');
+    const data = this.data;
+    const input = this.ctx.model.model.input;
+    const per = input.reduce((a, b) => a * b, 1);
+    const n = batch.labels.length;
+    let lossSum = 0;
+    let correct = 0;
+    for (let first = 0; first < n; first += 500) {
+      const count = Math.min(500, n - first);
+      tf.tidy(() => {
+        const x = tf.tensor(batch.x.subarray(first * per, (first + count) * per), [count, ...input]);
+        const logits = data.forward(x, { training: false, seed: this.ctx.seed, step: -1, samples: [] }) as tf.Tensor2D;
+        const labels = batch.labels.subarray(first, first + count);
+        const logp = tf.sub(logits, tf.logSumExp(logits, 1, true));
+        lossSum -= tf.sum(tf.mul(tf.oneHot(tf.tensor1d(labels, 'int32'), logits.shape[1]), logp)).dataSync()[0];
+        const predicted = tf.argMax(logits, 1).dataSync();
+        predicted.forEach((p, i) => (correct += p === labels[i] ? 1 : 0));
+      });
+    }
+    return { lossSum, correct };
+  }
+
   /** Sums the chosen gradients over all workers (`sync`: ring all-reduce unless the plan says otherwise), then takes an SGD step. */
-  private async reduceAndApply(part: Part, sgd: Sgd, grads: (tf.Tensor | null)[], reduce: boolean[], tag: string, sync: Sync = 'ring-allreduce'): Promise<void> {
+  private async reduceAndApply(part: Part, sgd: Sgd, grads: (tf.Tensor | null)[], reduce: boolean[], tag: string, sync: Sync = 'ring-allreduce', measureNoise = false): Promise<void> {
     const vars = part.variables;
     const gs = this.c.time(() => grads.map((g, i) => g ?? tf.zerosLike(vars[i])));
     if (this.ctx.workers > 1 && reduce.some((x) => x)) {
@@ -118,7 +148,13 @@ export class SegmentedExecutor implements Executor {
         }
         return out;
       });
+      // The gradients are of the loss summed over this worker's samples / the step's K·b: ×K gives
+      // this worker's own mean gradient. Before and after the all-reduce: the two batch sizes of
+      // the noise-scale estimate, for the cost of two passes over a buffer already on the host.
+      const K = this.ctx.workers;
+      const small = measureNoise ? squaredNorm(flat) * K * K : 0;
       await allReduceBy(sync, this.ctx.transport, this.ctx.ring, flat, tag);
+      if (measureNoise) this.gradients = { smallSquares: small, largeSquares: squaredNorm(flat) };
       this.c.time(() => {
         let off = 0;
         for (const i of idx) {
@@ -185,7 +221,7 @@ export class SegmentedExecutor implements Executor {
         const parts = await Promise.all(round.map((p) => (p.owner === rank ? Promise.resolve(aHost!.subarray(p.first * feat, (p.first + p.count) * feat)) : broadcastRecv(t, p.owner, `s${step}/x${j}`))));
         rows = parts.length === 1 ? parts[0] : concatFloats(parts);
         samples = round.flatMap((p) => range(p.count, step * N + p.owner * B + p.first));
-        labels = syntheticLabels(seed, samples, classes);
+        labels = this.ctx.data.labels(samples);
       }
       const received = aHost && round.length > 0 ? rows : null;
       const R = roundRows(round);

@@ -24,3 +24,57 @@ export function syntheticBatch(seed: number, samples: readonly number[], inputSh
 export function syntheticLabels(seed: number, samples: readonly number[], classes: number): Int32Array {
   return Int32Array.from(samples, (s) => new Rng(streamKey(seed, 'data', s)).int(classes));
 }
+
+/**
+ * Where a run's samples come from. Sample s is a global index over the whole run (step × samples
+ * per step + position), so every plan sees the same samples in the same steps.
+ */
+export interface DataSource {
+  batch(samples: readonly number[]): Batch;
+  labels(samples: readonly number[]): Int32Array;
+  /** Held-out samples (real data sets only). */
+  validation?: Batch;
+}
+
+export function syntheticSource(seed: number, inputShape: readonly number[], classes: number): DataSource {
+  return { batch: (s) => syntheticBatch(seed, s, inputShape, classes), labels: (s) => syntheticLabels(seed, s, classes) };
+}
+
+/**
+ * A labelled training set read in epochs: epoch e visits every image once in an order shuffled by
+ * (seed, e) (Fisher–Yates), and sample s is image order_e[s mod n] with e = ⌊s / n⌋.
+ */
+export function shuffledSource(seed: number, train: { x: Float32Array; labels: Int32Array; count: number }, validation?: Batch): DataSource {
+  const n = train.count;
+  const per = train.x.length / n;
+  const orders = new Map<number, Uint32Array>();
+  const order = (epoch: number) => {
+    let o = orders.get(epoch);
+    if (!o) {
+      o = Uint32Array.from({ length: n }, (_, i) => i);
+      const rng = new Rng(streamKey(seed, 'epoch', epoch));
+      for (let i = n - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [o[i], o[j]] = [o[j], o[i]];
+      }
+      if (orders.size > 2) orders.delete(orders.keys().next().value!);
+      orders.set(epoch, o);
+    }
+    return o;
+  };
+  const image = (s: number) => order(Math.floor(s / n))[s % n];
+  return {
+    batch(samples) {
+      const x = new Float32Array(samples.length * per);
+      const labels = new Int32Array(samples.length);
+      samples.forEach((s, i) => {
+        const k = image(s);
+        x.set(train.x.subarray(k * per, (k + 1) * per), i * per);
+        labels[i] = train.labels[k];
+      });
+      return { x, labels };
+    },
+    labels: (samples) => Int32Array.from(samples, (s) => train.labels[image(s)]),
+    validation,
+  };
+}

@@ -8,12 +8,13 @@ export interface Cost {
   computeDollarsPerStep: number;
   requestDollarsPerStep: number;
   dollarsPerSample: number;
-  dollarsPerEpoch: number;
-  secondsPerEpoch: number;
+  /** Per epoch of the model's data set; absent when the model names none (figures are per sample). */
+  dollarsPerEpoch?: number;
+  secondsPerEpoch?: number;
 }
 
 /** Dollars for one step (`step`: which step of `g` to count requests in) and per epoch. */
-export function costOf(hw: Hardware, plan: ResolvedPlan, stepSeconds: number, g: TaskGraph, step: number, datasetSamples: number): Cost | undefined {
+export function costOf(hw: Hardware, plan: ResolvedPlan, stepSeconds: number, g: TaskGraph, step: number, datasetSamples: number | undefined): Cost | undefined {
   const price = hw.price;
   if (!price) return undefined;
   const K = plan.plan.workers;
@@ -31,9 +32,9 @@ export function costOf(hw: Hardware, plan: ResolvedPlan, stepSeconds: number, g:
       requests += label.includes(' s3 put') ? store.putDollarsPerRequest : label.includes(' s3 get') ? store.getDollarsPerRequest : 0;
     }
   const total = compute + requests;
-  const steps = datasetSamples / plan.stepSamples;
+  const steps = datasetSamples === undefined ? undefined : datasetSamples / plan.stepSamples;
   return {
-    dollarsPerStep: total, computeDollarsPerStep: compute, requestDollarsPerStep: requests,
-    dollarsPerSample: total / plan.stepSamples, dollarsPerEpoch: total * steps, secondsPerEpoch: stepSeconds * steps,
+    dollarsPerStep: total, computeDollarsPerStep: compute, requestDollarsPerStep: requests, dollarsPerSample: total / plan.stepSamples,
+    ...(steps !== undefined ? { dollarsPerEpoch: total * steps, secondsPerEpoch: stepSeconds * steps } : {}),
   };
 }

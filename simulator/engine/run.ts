@@ -2,7 +2,7 @@
 // worker, transfers as latency then a max-min fair flow.
 import { Engine } from './engine';
 import { FlowNetwork, RateMemo } from './flows';
-import { COMPUTE, DELAY, type TaskGraph } from './graph';
+import { COMM, COMPUTE, DELAY, TRANSFER, type TaskGraph } from './graph';
 import type { Topology } from '../topology/topology';
 
 export interface Timeline {
@@ -39,8 +39,14 @@ function scratch(total: number): (size: number) => Int32Array {
   return (size) => pool.subarray(used, (used += size));
 }
 
-export function runGraph(graph: TaskGraph, topology: Topology, workers: number): Timeline {
-  const { kinds, where, dst, amount, messages, depStart, depList } = graph;
+/**
+ * `slowdown` (device.interference.computeSlowdown): while a worker has communication in flight
+ * (a transfer it sends or receives, or a closed-form collective standing for it), its compute
+ * progresses at 1 / (1 + slowdown) of its rate. 0: compute never waits on communication's
+ * resources, and no event is added.
+ */
+export function runGraph(graph: TaskGraph, topology: Topology, workers: number, slowdown = 0): Timeline {
+  const { kinds, where, dst, amount, messages, depStart, depList, cats } = graph;
   const n = graph.size;
   const edges = depStart[n];
   const take = scratch(5 * n + 1 + edges + 4 * workers + 1);
@@ -78,7 +84,36 @@ export function runGraph(graph: TaskGraph, topology: Topology, workers: number):
   const received = new Array<number>(workers + 1).fill(0);
 
   const engine = new Engine();
+  // Interference: communication in flight per worker, and the running compute task's work left
+  // (seconds at full rate) since `since`; `due` is the time its completion is scheduled for (an
+  // event for any other time is stale: the rate changed after it was scheduled).
+  const slowed = slowdown > 0;
+  const inFlight = slowed ? new Int32Array(workers) : undefined;
+  const left = slowed ? new Float64Array(workers) : undefined;
+  const since = slowed ? new Float64Array(workers) : undefined;
+  const due = slowed ? new Float64Array(workers).fill(NaN) : undefined;
+  const running = slowed ? new Int32Array(workers).fill(-1) : undefined;
+  const factor = (w: number): number => (inFlight![w] > 0 ? 1 + slowdown : 1);
+  const commCount = (id: number, delta: number): void => {
+    const k = kinds[id];
+    const touch = (w: number) => {
+      if (w < 0 || w >= workers) return;
+      const before = inFlight![w];
+      if (busy[w] && running![w] >= 0) left![w] -= (engine.now - since![w]) / factor(w);
+      inFlight![w] = before + delta;
+      if (busy[w] && running![w] >= 0 && (before === 0) !== (inFlight![w] === 0)) {
+        since![w] = engine.now;
+        due![w] = engine.now + Math.max(0, left![w]) * factor(w);
+        engine.schedule(due![w], computeDone, running![w]);
+      } else if (busy[w] && running![w] >= 0) since![w] = engine.now;
+    };
+    if (k === TRANSFER) {
+      touch(where[id]);
+      touch(dst[id]);
+    } else if (k === DELAY && cats[id] === COMM) touch(where[id]);
+  };
   const finish = (id: number): void => {
+    if (slowed && kinds[id] !== COMPUTE && (kinds[id] === TRANSFER || cats[id] === COMM)) commCount(id, -1);
     end[id] = engine.now;
     for (let k = firstDependent[id]; k < firstDependent[id + 1]; k++) {
       const c = dependents[k];
@@ -87,6 +122,11 @@ export function runGraph(graph: TaskGraph, topology: Topology, workers: number):
   };
   const computeDone = engine.on((id) => {
     const w = where[id];
+    if (slowed) {
+      if (running![w] !== id || engine.now !== due![w]) return; // stale: rescheduled at a new rate
+      running![w] = -1;
+      due![w] = NaN;
+    }
     busy[w] = 0;
     finish(id);
     runStream(w);
@@ -104,7 +144,13 @@ export function runGraph(graph: TaskGraph, topology: Topology, workers: number):
     head[w]++;
     busy[w] = 1;
     start[id] = engine.now;
-    engine.schedule(engine.now + amount[id], computeDone, id);
+    if (slowed) {
+      running![w] = id;
+      left![w] = amount[id];
+      since![w] = engine.now;
+      due![w] = engine.now + amount[id] * factor(w);
+      engine.schedule(due![w], computeDone, id);
+    } else engine.schedule(engine.now + amount[id], computeDone, id);
   };
   const release = (id: number): void => {
     const k = kinds[id];
@@ -114,6 +160,7 @@ export function runGraph(graph: TaskGraph, topology: Topology, workers: number):
       return;
     }
     start[id] = engine.now;
+    if (slowed && (k === TRANSFER || cats[id] === COMM)) commCount(id, +1);
     if (k === DELAY) {
       if (amount[id] === 0) finish(id);
       else engine.schedule(engine.now + amount[id], delayDone, id);

@@ -10,6 +10,12 @@ export function parseHardware(data: unknown): Result<Hardware> {
   const hw = h.value;
   if (hw.network.topology === 'hierarchical' && hw.workers % hw.network.groupSize !== 0 && hw.workers > hw.network.groupSize)
     problems.push(problem('network.groupSize', `must divide workers (${hw.workers}) when there is more than one group`));
+  if (hw.network.topology === 'hierarchical' && hw.network.portsPerGroup !== undefined && hw.network.groupSize % hw.network.portsPerGroup !== 0)
+    problems.push(problem('network.portsPerGroup', `must divide groupSize (${hw.network.groupSize}): each port serves as many workers`));
+  const levels = hw.network.topology === 'hierarchical' ? 2 : 1;
+  const fractions = hw.collectives?.bandwidthFraction;
+  if (fractions && fractions.length !== levels)
+    problems.push(problem('collectives.bandwidthFraction', `must have ${levels} entr${levels === 1 ? 'y' : 'ies'}, one per network level (${hw.network.topology})`));
   return problems.length ? { ok: false, problems } : ok(hw);
 }
 

@@ -44,10 +44,31 @@ export const Device = z.strictObject({
    * collectives work in place, as NCCL does in GPU memory.
    */
   hostCopyBytesPerSecond: bandwidth.optional(),
+  /**
+   * Run-to-run spread of one worker's compute time in a step (docs/fidelity.md): `computeCv` is
+   * its coefficient of variation. A synchronous step waits for the slowest of N workers, so the
+   * expected step grows with N; `simulate --samples` reports the mean and a p10–p90 band.
+   * `trainplan calibrate` writes it from the spread it measures.
+   */
+  variability: z.strictObject({ computeCv: nonNegative, source }).optional(),
+  /**
+   * Compute slowed while this worker's communication runs: collective kernels take SMs and
+   * memory bandwidth on a GPU, copies take cores on a CPU. A compute task progresses at
+   * 1 / (1 + computeSlowdown) of its rate for as long as a collective of its worker is in flight.
+   */
+  interference: z.strictObject({ computeSlowdown: nonNegative, source }).optional(),
 });
 export type Device = z.infer<typeof Device>;
 
-const link = { bandwidthBytesPerSecond: bandwidth, latencySeconds: duration() };
+/**
+ * What carries a network level's collectives (docs/fidelity.md): sets the fraction of the link
+ * rate and the launch cost a collective library achieves on it when the file has no
+ * `collectives` block saying so itself (simulator/collectives/transports.ts, each with its source).
+ */
+export const Transport = z.enum(['nvlink', 'pcie', 'infiniband', 'roce', 'ethernet-tcp'], { error: 'must be one of nvlink, pcie, infiniband, roce, ethernet-tcp' });
+export type Transport = z.infer<typeof Transport>;
+
+const link = { bandwidthBytesPerSecond: bandwidth, latencySeconds: duration(), transport: Transport.optional() };
 export const Level = z.strictObject({ ...link, name: z.string().optional() });
 
 export const Network = z.discriminatedUnion(
@@ -62,6 +83,12 @@ export const Network = z.discriminatedUnion(
     z.strictObject({ topology: z.literal('pcie-pairs'), ...link, uplinkBandwidthBytesPerSecond: bandwidth.optional(), rootBandwidthBytesPerSecond: bandwidth.optional(), source }),
     z.strictObject({
       topology: z.literal('hierarchical'), groupSize: posInt,
+      /**
+       * Ports into the level-1 fabric per group, shared by its workers (a node's NICs): level 1's
+       * bandwidth is per port. Absent: one port per worker (a NIC per GPU, as DGX H100). A node of
+       * 8 GPUs behind one 100 Gb/s NIC is `portsPerGroup: 1` with the NIC's rate.
+       */
+      portsPerGroup: posInt.optional(),
       levels: z.array(Level).length(2, { error: 'must have exactly two levels (inside a group, between groups)' }), source,
     }),
   ],
@@ -102,6 +129,28 @@ export const Price = z
     error: 'needs dollarsPerWorkerHour or dollarsPerGBSecond',
   });
 
+/**
+ * Collectives as the libraries achieve them (docs/fidelity.md): NCCL, Gloo or MPI reach a
+ * fraction of the link rate, and every call pays a fixed cost before the first byte moves.
+ */
+export const Collectives = z.strictObject({
+  source,
+  /**
+   * Achieved bus bandwidth of a large collective as a fraction of each network level's link
+   * bandwidth, one entry per level (flat networks: one; hierarchical: inside a group, between
+   * groups). Applied to every transfer on that level (the transport, not only all-reduce).
+   */
+  bandwidthFraction: z.array(efficiencyValue).min(1).max(2).optional(),
+  /**
+   * Fixed time of one collective call before its first transfer (kernel launch, the library's
+   * set-up, a framework's negotiation of which tensors are ready, e.g. Horovod's cycle).
+   * With the per-transfer latency of the network this is the α of α–β: the message size at
+   * which half the bandwidth is reached follows from it.
+   */
+  launchSeconds: nonNegative.optional(),
+});
+export type Collectives = z.infer<typeof Collectives>;
+
 export const Hardware = z.strictObject({
   $schema: z.string().optional(),
   name: safeName,
@@ -113,5 +162,6 @@ export const Hardware = z.strictObject({
   objectStore: ObjectStore.optional(),
   functions: Functions.optional(),
   price: Price.optional(),
+  collectives: Collectives.optional(),
 });
 export type Hardware = z.infer<typeof Hardware>;

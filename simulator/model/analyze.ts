@@ -5,6 +5,7 @@ import { parseWith, readJsonFile } from '../validate';
 import { layerKind, elements, Shape } from './layers';
 import { Layer, Model } from './schema';
 import { minOf } from '../extremes';
+import { trainingProblems } from './training';
 
 /** Bytes of one fp32 value; activations, weights and gradients are fp32 unless a plan says `mixed`. */
 export const FP32_BYTES = 4;
@@ -141,7 +142,9 @@ export function analyzeModel(model: Model): Result<AnalyzedModel> {
 
 export function parseModel(data: unknown): Result<AnalyzedModel> {
   const m = parseWith(Model, data);
-  return m.ok ? analyzeModel(m.value) : m;
+  if (!m.ok) return m;
+  const training = trainingProblems(m.value.training, m.value.classes);
+  return training.length ? { ok: false, problems: training } : analyzeModel(m.value);
 }
 
 export function loadModel(file: string): Result<AnalyzedModel> {

@@ -2,6 +2,7 @@
 // The TypeScript types are derived from the zod schemas so validation and types never drift.
 import { z } from 'zod';
 import { segmentProblem } from '../names';
+import { Training } from './training';
 
 export const posInt = z
   .number({ error: 'must be a positive integer' })
@@ -102,5 +103,7 @@ export const Model = z.object({
   published: z
     .object({ parameters: z.number().positive().optional(), forwardFlops: z.number().positive().optional(), source: z.string() })
     .optional(),
+  /** Data set, target and training statistics (simulator/model/training.ts; docs/time-to-accuracy.md). */
+  training: Training.optional(),
 });
 export type Model = z.infer<typeof Model>;

@@ -4,6 +4,7 @@
 // device has a hostCopyBytesPerSecond (a framework without in-place collectives).
 import { collective } from '../collectives';
 import type { Lowering } from './context';
+import { launchSeconds } from '../collectives/achieved';
 
 /** Bytes a rank packs before and unpacks after a collective of `bytes` over N ranks (root: index 0). */
 function hostBytes(name: string, bytes: number, n: number, index: number): { pack: number; unpack: number } {
@@ -36,11 +37,16 @@ export function runCollective(c: Lowering, name: string, ranks: number[], bytes:
       const seconds = c.cost.hostCopy(hostBytes(name, bytes, n, i)[kind]);
       return seconds > 0 ? c.g.compute(w, seconds, [tasks[i]], `${kind} ${label}`, 'comm') : tasks[i];
     });
-  const packed = hostWork('pack', local, ready);
+  let packed = hostWork('pack', local, ready);
+  // Each call's fixed cost (launch, set-up, negotiation) before its first transfer.
+  const launch = n > 1 ? launchSeconds(c.hw) : 0;
   let done: number[];
   if (local.length === 1 && n > 1) {
     // Symmetric fast path: every rank does what rank 0 does; the network part is a closed form.
-    done = [c.g.delay(0, collective(name).time(c.topo, ranks, bytes), [packed[0]], label)];
-  } else done = n === 1 ? packed : collective(name).lower(c.g, c.topo, ranks, bytes, packed, label);
+    done = [c.g.delay(0, launch + collective(name).time(c.topo, ranks, bytes), [packed[0]], label)];
+  } else {
+    if (launch > 0) packed = packed.map((t, i) => c.g.delay(local[i], launch, [t], `${label} launch`));
+    done = n === 1 ? packed : collective(name).lower(c.g, c.topo, ranks, bytes, packed, label);
+  }
   return hostWork('unpack', ranks.slice(0, done.length), done);
 }

@@ -64,17 +64,25 @@ function tree(n: number, bw: number, latency: number, fanout: number, uplink: nu
   };
 }
 
-/** Groups on a fast fabric (level 0); every worker also has its own port into the slower level-1 fabric. */
-function hierarchical(n: number, groupSize: number, l0: { bandwidthBytesPerSecond: number; latencySeconds: number }, l1: { bandwidthBytesPerSecond: number; latencySeconds: number }): Topology {
+/**
+ * Groups on a fast fabric (level 0) and a slower level-1 fabric between groups, reached through
+ * `ports` ports per group (default: one per worker), each shared by the workers it serves: a
+ * node's NIC carries every flow its GPUs send to other nodes.
+ */
+function hierarchical(n: number, groupSize: number, l0: { bandwidthBytesPerSecond: number; latencySeconds: number }, l1: { bandwidthBytesPerSecond: number; latencySeconds: number }, ports = groupSize): Topology {
   const inner = star(n, l0.bandwidthBytesPerSecond, l0.latencySeconds, 'l0.');
-  const outer = star(n, l1.bandwidthBytesPerSecond, l1.latencySeconds, 'l1.');
   const ls = new LinkSet();
-  for (const l of [...inner.links, ...outer.links]) ls.add(l.name, l.bandwidthBytesPerSecond);
-  const shift = inner.links.length;
+  for (const l of inner.links) ls.add(l.name, l.bandwidthBytesPerSecond);
   const grp = (i: number) => Math.floor(i / groupSize);
+  const perPort = groupSize / ports;
+  // Worker i's port: its group's (local index / workers per port)-th.
+  const portOf = (i: number) => (ports === groupSize ? i : grp(i) * ports + Math.floor((i % groupSize) / perPort));
+  const portCount = ports === groupSize ? n : Math.ceil(n / groupSize) * ports;
+  const up = range(portCount).map((p) => ls.add(`l1.p${p}.up`, l1.bandwidthBytesPerSecond));
+  const down = range(portCount).map((p) => ls.add(`l1.p${p}.down`, l1.bandwidthBytesPerSecond));
   return {
     workers: n, links: ls.links,
-    route: (s, d) => (grp(s) === grp(d) ? inner.route(s, d) : outer.route(s, d).map((l) => l + shift)),
+    route: (s, d) => (s === d ? [] : grp(s) === grp(d) ? inner.route(s, d) : [up[portOf(s)], down[portOf(d)]]),
     latency: (s, d) => (s === d ? 0 : grp(s) === grp(d) ? l0.latencySeconds : l1.latencySeconds),
     groups: () => chunks(n, groupSize),
   };
@@ -136,6 +144,6 @@ function makeTopology(network: Network, workers: number): Topology {
     case 'pcie-pairs':
       return tree(workers, network.bandwidthBytesPerSecond, network.latencySeconds, 2, network.uplinkBandwidthBytesPerSecond ?? network.bandwidthBytesPerSecond, network.rootBandwidthBytesPerSecond);
     case 'hierarchical':
-      return hierarchical(workers, network.groupSize, network.levels[0], network.levels[1]);
+      return hierarchical(workers, network.groupSize, network.levels[0], network.levels[1], network.portsPerGroup);
   }
 }

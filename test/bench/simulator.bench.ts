@@ -4,7 +4,8 @@
 import { loadHardware } from '../../simulator/hardware/load';
 import { loadModel } from '../../simulator/model/analyze';
 import { strategyResolved } from '../../simulator/plan/shorthand';
-import { simulate } from '../../simulator/simulate';
+import { simulate, SIMULATE_DEFAULTS } from '../../simulator/simulate';
+import type { Hardware } from '../../simulator/hardware/schema';
 import { join } from 'node:path';
 import { perSecond } from './timing';
 
@@ -41,5 +42,20 @@ export function benchSimulator(): string[] {
     const full = 1 / perSecond(() => simulate(resnet, h100, p, { fast: false }), 1).perSecond;
     out.push(`  ${workers} workers: full event simulation ${(full * 1e3).toFixed(1)} ms vs symmetric fast path ${(fast * 1e3).toFixed(2)} ms — ratio ${(full / fast).toFixed(0)}×`);
   }
+  out.push(...benchBand(alex, k20, hybrid, resnet, h100));
   return out;
+}
+
+/** The cost of a banded simulation (stragglers at the default samples) relative to a plain one. */
+function benchBand(alex: Parameters<typeof simulate>[0], k20: Hardware, hybrid: Parameters<typeof simulate>[2], resnet: Parameters<typeof simulate>[0], h100: Hardware): string[] {
+  const varied = (hw: Hardware): Hardware => ({ ...hw, device: { ...hw.device, variability: { computeCv: 0.02, source: 'bench fixture' } } });
+  const cases: [string, Parameters<typeof simulate>[0], Hardware, Parameters<typeof simulate>[2]][] = [
+    ['alexnet-owt hybrid 8×128 on k20-pcie2-2014', alex, k20, hybrid],
+    ['resnet50 data parallel 1,024 workers on h100-ib', resnet, h100, must(strategyResolved('data', resnet, { workers: 1024, batchPerWorker: 32, topology: 'hierarchical' }))],
+  ];
+  return cases.map(([name, model, hw, p]) => {
+    const plain = perSecond(() => simulate(model, hw, p), 1).perSecond;
+    const banded = perSecond(() => simulate(model, varied(hw), p), 1).perSecond;
+    return `band (stragglers, ${SIMULATE_DEFAULTS.samples} samples) vs plain, ${name}: ${(plain / banded).toFixed(2)}× the plain simulation's time (target ≤ 5×)`;
+  });
 }

@@ -51,3 +51,17 @@ test('sweep over workers prints a table with one column per strategy', async () 
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/workers\s+data\s+hybrid\s+pipeline/);
 });
+
+test('simulate on hardware with variability: the band in the table and the JSON; --samples and --stragglers checked', async () => {
+  const k80 = ['--model', modelPath('resnet50'), '--hardware', hardwarePath('p2-k80-10gbe'), '--strategy', 'data', '--workers', '16', '--batch', '64'];
+  const table = await runCli('simulate', ...k80, '--samples', '5');
+  expect(table.code).toBe(0);
+  expect(table.stdout).toMatch(/mean over stragglers; p10–p90 [\d.]+–[\d.]+ ms/);
+  const doc = JSON.parse((await runCli('simulate', ...k80, '--json')).stdout);
+  expect(doc.band.samples).toBe(3);
+  expect(doc.band.p10Seconds).toBeLessThan(doc.band.p90Seconds);
+  expect(doc.stepTimeSeconds).toBe(doc.band.meanSeconds);
+  const bad = await runCli('simulate', ...k80, '--stragglers', 'sometimes');
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/--stragglers: must be order-statistics or monte-carlo/);
+});

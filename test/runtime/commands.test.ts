@@ -59,8 +59,9 @@ test('calibrate writes a valid hardware file and leaves no temporary file', asyn
 test('validate runs and simulates each case and reports predicted, measured and error', async () => {
   expect(existsSync(hardwareFile)).toBe(true);
   const plot = join(tempDir(), 'v.svg');
+  const report = join(tempDir(), 'v.html');
   const r = await runCli('validate', '--model', mini, '--hardware', hardwareFile, '--strategies', 'single,data', '--workers', '2', '--bandwidths', 'memory,1e8',
-    '--batch', '8', '--steps', '2', '--plot', plot, '--json');
+    '--batch', '8', '--steps', '2', '--plot', plot, '--report', report, '--json');
   expect(r.code).toBe(0);
   const doc = JSON.parse(r.stdout);
   expect(doc.rows.map((x: { strategy: string; bandwidth: number | null }) => `${x.strategy}/${x.bandwidth}`)).toEqual(['single/null', 'data/null', 'data/100000000']);
@@ -72,4 +73,8 @@ test('validate runs and simulates each case and reports predicted, measured and 
   expect(doc.medianAbsError).toBeGreaterThanOrEqual(0);
   expect(doc.backend).toBe('wasm');
   expect(readFileSync(plot, 'utf8')).toMatch(/^<svg/);
+  // The report holds the same rows (the browser tests in test/report open such reports).
+  const html = readFileSync(report, 'utf8');
+  expect(html).toContain('data-section="validate"');
+  expect(html).toContain(`"measuredStepSeconds":${doc.rows[0].measuredStepSeconds}`);
 });

@@ -1,0 +1,175 @@
+// Stragglers (docs/fidelity.md). Each worker's compute time in a step is its deterministic time
+// times a factor X with mean 1 and coefficient of variation `cv` (device.variability.computeCv),
+// drawn afresh every step. X is taken log-normal: positive, right-skewed as measured step times
+// are, and fixed by its mean and cv alone.
+//
+// A synchronous step waits for the slowest worker at every synchronisation, so with every
+// worker's compute scaled by its own X the step lasts about as long as with every worker scaled
+// by M = max of the N factors: T(M), where T(m) is the simulated step with compute × m. T is
+// increasing in m, so the q-quantile of the step is T at the q-quantile of M, and that is known
+// in closed form (order statistics): P(M ≤ x) = P(X ≤ x)^N, so M's q-quantile is X's
+// q^(1/N)-quantile. A band for 1,024 workers costs a few simulations of one worker, not 1,024.
+// test/simulator/stragglers.test.ts checks it against the full simulation with per-worker draws.
+import { probit } from 'simple-statistics';
+import { xoroshiro128plus, unsafeUniformIntDistribution } from 'pure-rand';
+import { COMPUTE, type TaskGraph } from './engine/graph';
+import { runGraph } from './engine/run';
+import { stepSpans } from './metrics';
+import type { Topology } from './topology/topology';
+
+/** Log-normal parameters (of ln X) for mean 1 and coefficient of variation cv. */
+function logNormal(cv: number): { mu: number; sigma: number } {
+  const s2 = Math.log(1 + cv * cv);
+  return { mu: -s2 / 2, sigma: Math.sqrt(s2) };
+}
+
+/** The q-quantile of one worker's compute factor X. */
+export function factorQuantile(q: number, cv: number): number {
+  if (cv === 0) return 1;
+  const { mu, sigma } = logNormal(cv);
+  return Math.exp(mu + sigma * probit(Math.min(Math.max(q, 1e-12), 1 - 1e-12)));
+}
+
+/** The q-quantile of the slowest of `workers` independent factors. */
+export function slowestQuantile(q: number, workers: number, cv: number): number {
+  return factorQuantile(Math.pow(q, 1 / Math.max(1, workers)), cv);
+}
+
+/** Quantile grid the mean is integrated on (midpoints: exact for any smooth integrand to O(1/n²)). */
+const GRID = 512;
+
+/** E[max of `workers` factors], by the midpoint rule over its quantile function. */
+export function expectedSlowest(workers: number, cv: number): number {
+  if (cv === 0 || workers <= 1) return 1; // (one factor's mean is 1 by construction)
+  let s = 0;
+  for (let i = 0; i < GRID; i++) s += slowestQuantile((i + 0.5) / GRID, workers, cv);
+  return s / GRID;
+}
+
+/** Quantiles of the slowest factor at which the step is simulated: p10 … p90, evenly spaced. */
+export function sampleQuantiles(samples: number): number[] {
+  if (samples <= 1) return [];
+  return Array.from({ length: samples }, (_, i) => 0.1 + (0.8 * i) / (samples - 1));
+}
+
+export interface Band {
+  meanSeconds: number;
+  p10Seconds: number;
+  p50Seconds: number;
+  p90Seconds: number;
+  samples: number;
+}
+
+/**
+ * The step's mean and p10/p50/p90 from `step(m)` (the step with compute × m) evaluated at
+ * `samples` quantiles of the slowest factor. Between the evaluated points T is interpolated
+ * linearly in m (and extrapolated along the end segments), and the mean integrates that over
+ * M's whole distribution: T is close to linear in m (piecewise linear where the critical path
+ * changes), so three points give the mean to well under the band's width.
+ */
+export function stragglerBand(step: (factor: number) => number, workers: number, cv: number, samples: number): Band {
+  const qs = sampleQuantiles(samples);
+  const ms = qs.map((q) => slowestQuantile(q, workers, cv));
+  const ts = ms.map(step);
+  const at = (m: number): number => {
+    let i = 1;
+    while (i < ms.length - 1 && m > ms[i]) i++;
+    const [m0, m1, t0, t1] = [ms[i - 1], ms[i], ts[i - 1], ts[i]];
+    return m1 > m0 ? t0 + ((t1 - t0) * (m - m0)) / (m1 - m0) : t0;
+  };
+  let mean = 0;
+  for (let i = 0; i < GRID; i++) mean += at(slowestQuantile((i + 0.5) / GRID, workers, cv));
+  mean /= GRID;
+  return { meanSeconds: mean, p10Seconds: at(slowestQuantile(0.1, workers, cv)), p50Seconds: at(slowestQuantile(0.5, workers, cv)), p90Seconds: at(slowestQuantile(0.9, workers, cv)), samples };
+}
+
+/**
+ * Seeded draws of compute factors for the full simulation (the Monte Carlo check of the
+ * order statistics): `next()` gives one log-normal factor; the same seed, the same sequence.
+ */
+export function factorDraws(cv: number, seed: number): { next(): number } {
+  const rng = xoroshiro128plus(seed | 0);
+  const { mu, sigma } = logNormal(cv);
+  const uniform = () => (unsafeUniformIntDistribution(0, 0x3fffffff, rng) + 0.5) / 0x40000000;
+  return { next: () => (cv === 0 ? 1 : Math.exp(mu + sigma * probit(uniform()))) };
+}
+
+/** Quantile of sorted values, linear between order statistics. */
+export function empiricalQuantile(sorted: number[], q: number): number {
+  if (sorted.length === 1) return sorted[0];
+  const x = q * (sorted.length - 1);
+  const i = Math.floor(x);
+  return i + 1 < sorted.length ? sorted[i] + (sorted[i + 1] - sorted[i]) * (x - i) : sorted[i];
+}
+
+/**
+ * Where a step is measured in a simulated run: from the end of step `from` to the end of step
+ * `last`, over `measured` steps of `total` simulated, times `factor` (the functions' restarts).
+ */
+export interface StepWindow {
+  total: number;
+  from: number;
+  last: number;
+  measured: number;
+  factor: number;
+}
+
+/**
+ * The step time with every compute task × `factor`, for the lowered graph `g` (only compute
+ * amounts change between evaluations); `restore` puts the amounts back.
+ */
+function stepAtFactor(g: TaskGraph, topo: Topology, workers: number, slowdown: number, w: StepWindow): { at: (factor: number) => number; restore: () => void } {
+  const ids: number[] = [];
+  for (let i = 0; i < g.size; i++) if (g.kinds[i] === COMPUTE) ids.push(i);
+  const base = Float64Array.from(ids, (i) => g.amount[i]);
+  const scale = (factor: number) => {
+    const amount = g.amount;
+    for (let k = 0; k < ids.length; k++) amount[ids[k]] = base[k] * factor;
+  };
+  return {
+    at: (factor) => {
+      scale(factor);
+      const ends = stepSpans(g, runGraph(g, topo, workers, slowdown), w.total).ends;
+      return ((ends[w.last] - ends[w.from]) / w.measured) * w.factor;
+    },
+    restore: () => scale(1),
+  };
+}
+
+/**
+ * The expected step over the slowest of N workers (`seconds`; undefined: the deterministic step
+ * stands) and, for samples > 1, its band. Leaves `g` as it was.
+ */
+export function expectedStep(
+  g: TaskGraph, topo: Topology, workers: number, slowdown: number, w: StepWindow, N: number, cv: number, samples: number,
+): { seconds?: number; band?: Band } {
+  const { at, restore } = stepAtFactor(g, topo, workers, slowdown, w);
+  try {
+    if (samples > 1) {
+      const band = stragglerBand(at, N, cv, samples);
+      return { seconds: band.meanSeconds, band };
+    }
+    const m = expectedSlowest(N, cv);
+    return Math.abs(m - 1) > 1e-12 ? { seconds: at(m) } : {};
+  } finally {
+    restore();
+  }
+}
+
+/** Every worker's compute in every step × its own seeded draw (the Monte Carlo check). */
+export function drawFactors(g: TaskGraph, cv: number, seed: number, workers: number, steps: number): void {
+  const draws = factorDraws(cv, seed);
+  const factor = Array.from({ length: steps * workers }, () => draws.next());
+  const amount = g.amount;
+  for (let i = 0; i < g.size; i++) if (g.kinds[i] === COMPUTE) amount[i] *= factor[g.steps[i] * workers + g.where[i]];
+}
+
+/** The Monte Carlo band: the spread of the measured steps' lengths (no variability-free step: NaN). */
+export function monteCarloBand(ends: ArrayLike<number>, w: StepWindow): Band & { deterministicSeconds: number } {
+  const lengths = Array.from({ length: w.measured }, (_, k) => (ends[w.from + 1 + k] - ends[w.from + k]) * w.factor).sort((a, b) => a - b);
+  return {
+    meanSeconds: ((ends[w.last] - ends[w.from]) / w.measured) * w.factor,
+    p10Seconds: empiricalQuantile(lengths, 0.1), p50Seconds: empiricalQuantile(lengths, 0.5), p90Seconds: empiricalQuantile(lengths, 0.9),
+    samples: w.measured, deterministicSeconds: NaN,
+  };
+}
