@@ -16,8 +16,10 @@ export function nonFiniteFigures(r: Feasible): string[] {
   };
   // The timeline is the engine's working state, and a device's capacity may be Infinity on purpose
   // (the speedup baseline is simulated with unbounded memory): neither is a reported figure.
-  const { timeline: _t, plan: _p, memory, ...figures } = r;
+  const { timeline: _t, plan: _p, memory, band, ...figures } = r;
   walk(figures, '');
+  // A Monte Carlo band has no deterministic step (stragglers.ts monteCarloBand leaves it NaN: not applicable).
+  if (band) walk(Number.isNaN(band.deterministicSeconds) ? { ...band, deterministicSeconds: 0 } : band, 'band');
   walk({ ...memory, capacityBytes: 0 }, 'memory');
   return bad;
 }
