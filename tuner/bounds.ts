@@ -83,7 +83,7 @@ export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: Res
     } else if (s.parallelism === 'model') {
       // Only the first model segment is counted: the simulator runs all of them as one chain.
       if (seg !== plan.segments.find((x) => x.segment.parallelism === 'model')) continue;
-      t += modelChainBound(model, plan, cost, time);
+      t += chainBoundOf(model, hw, plan, () => modelChainBound(model, plan, cost, time));
     } else {
       const M = s.microBatches ?? 1;
       const stages = stageLayersOf(model, s, seg.layers, K);
@@ -93,6 +93,24 @@ export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: Res
   return t + stall;
 }
 
+
+/**
+ * The model chain's bound depends on the model segments, workers, batch and precision, not on the
+ * data segment's synchronisation: hybrid candidates that differ only there (a dozen per boundary)
+ * share it. On a deep model each costs layers × rounds.
+ */
+const chainBounds = new WeakMap<AnalyzedModel, WeakMap<Hardware, Map<string, number>>>();
+function chainBoundOf(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, compute: () => number): number {
+  let byHw = chainBounds.get(model);
+  if (!byHw) chainBounds.set(model, (byHw = new WeakMap()));
+  let m = byHw.get(hw);
+  if (!m || m.size > MAX_KEPT_BOUNDS) byHw.set(hw, (m = new Map()));
+  const p = plan.plan;
+  const key = JSON.stringify([p.workers, p.batchPerWorker, p.precision, plan.stepSamples, plan.segments.map((x) => (x.segment.parallelism === 'data' ? ['data', x.first, x.last] : [x.segment, x.first, x.last]))]);
+  let t = m.get(key);
+  if (t === undefined) m.set(key, (t = compute()));
+  return t;
+}
 
 /**
  * The model segments' compute over the same rounds the simulator uses, plus every collective
