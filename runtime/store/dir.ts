@@ -12,6 +12,10 @@ let seq = 0;
 
 /** Temporary files this process is writing: removed if it exits before renaming them. */
 const inFlight = new Set<string>();
+/** The writes themselves, so a signal can let them finish. */
+const writing = new Set<Promise<void>>();
+/** Set once a signal ends the process: no new write starts (its file could outlive the exit). */
+let stopping = false;
 let exitHook = false;
 function removeInFlight(): void {
   for (const f of inFlight) {
@@ -33,8 +37,14 @@ function track(tmp: string): void {
       if (process.listenerCount(sig) === 0)
         process.once(sig, () => {
           if (process.listenerCount(sig) > 0) return removeInFlight(); // someone else took over: let them end the process
-          removeInFlight();
-          process.exit(code);
+          // A write's open() may still be queued in libuv's thread pool, to create the file after an
+          // unlink now: let the writes in flight finish (they take milliseconds), then remove what is left.
+          stopping = true;
+          const settle = new Promise((r) => setTimeout(r, 1000).unref());
+          void Promise.race([Promise.allSettled([...writing]), settle]).then(() => {
+            removeInFlight();
+            process.exit(code);
+          });
         });
   }
   inFlight.add(tmp);
@@ -66,16 +76,25 @@ export class DirStore implements Store {
   async write(name: string, text: string): Promise<void> {
     const file = this.path(name);
     await mkdir(dirname(file), { recursive: true });
+    if (stopping) throw new Error(`store ${this.where}: the process is ending`);
     const tmp = `${file}.${process.pid}.${seq++}${TMP_SUFFIX}`;
     track(tmp);
+    const done = (async () => {
+      try {
+        await writeFile(tmp, text);
+        await rename(tmp, file);
+      } catch (e) {
+        await unlink(tmp).catch(() => undefined);
+        throw e;
+      } finally {
+        inFlight.delete(tmp);
+      }
+    })();
+    writing.add(done);
     try {
-      await writeFile(tmp, text);
-      await rename(tmp, file);
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw e;
+      await done;
     } finally {
-      inFlight.delete(tmp);
+      writing.delete(done);
     }
   }
 

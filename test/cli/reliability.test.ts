@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EXIT_INFEASIBLE } from '../../cli/io';
 import { runCli, tempDir, tempFile } from '../helpers/cli';
 import { hardwarePath, modelPath } from '../helpers/scenarios';
 
@@ -90,7 +91,7 @@ describe('extreme hardware figures: refused by range, never a NaN step time', ()
   test('a price that overflows the cost makes the plan infeasible with a reason, not a feasible null', async () => {
     const h = { ...structuredClone(k20), price: { source: 'test fixture', dollarsPerWorkerHour: 1e308 } };
     const r = await sim(modelPath('alexnet-owt'), tempFile('h.json', h), '--json');
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(EXIT_INFEASIBLE);
     const doc = JSON.parse(r.stdout);
     expect(doc.feasible).toBe(false);
     expect(doc.reason).toMatch(/figures overflow a double \(cost\.\w+ = Infinity/);
