@@ -56,11 +56,11 @@ function mutate(doc: unknown, r: Rng): unknown {
     const key = p[p.length - 1];
     if (parent === undefined || parent === null || typeof parent !== 'object') continue;
     const op = r.int(10);
-    if (op < 6) parent[key] = r.pick(EXTREMES);
+    if (op < 6) parent[key] = structuredClone(r.pick(EXTREMES));
     else if (op < 8) {
       if (Array.isArray(parent)) parent.splice(Number(key), 1);
       else delete parent[key];
-    } else if (op < 9) parent[`unknown${r.int(9)}`] = r.pick(EXTREMES);
+    } else if (op < 9) parent[`unknown${r.int(9)}`] = structuredClone(r.pick(EXTREMES));
     else if (typeof parent[key] === 'number') parent[key] = parent[key] * r.pick([1e-300, 1e300, -1, 0]);
   }
   return d;
