@@ -30,13 +30,16 @@ export interface PlanArgs {
 export const BATCH_HELP = 'samples per worker per step (batchPerWorker): with data-parallel layers each worker\'s share, so the step has workers × n; in model and pipeline plans every worker sees all n';
 
 // Option parsers: each names its option in the one-line error.
-export const int = (name: string) => (v: string) => {
-  const n = Number(v);
+// Counts are decimal digits only: Number() would read "0x10" as 16, "1e3" as 1000 and " 7" as 7.
+const DECIMAL = /^\d{1,15}$/;
+export const int = (name: string, max = Number.MAX_SAFE_INTEGER) => (v: string) => {
+  const n = DECIMAL.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n <= 0) throw new UserError([problem(`--${name}`, `must be a positive integer, got "${v}"`)]);
+  if (n > max) throw new UserError([problem(`--${name}`, `must be at most ${max}, got ${v}`)]);
   return n;
 };
 export const count = (name: string) => (v: string) => {
-  const n = Number(v);
+  const n = DECIMAL.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < 0) throw new UserError([problem(`--${name}`, `must be a non-negative integer, got "${v}"`)]);
   return n;
 };
@@ -63,6 +66,15 @@ export function fault(v: string): FaultSpec {
   const m = /^(\d+):(\d+)(?::(throw|exit))?$/.exec(v);
   if (!m) throw new UserError([problem('--inject-fault', `must be rank:step[:throw|exit], got "${v}"`)]);
   return { rank: Number(m[1]), step: Number(m[2]), kind: (m[3] as FaultSpec['kind']) ?? 'throw' };
+}
+
+/** A fault must name a worker and a step the run has, or it would be silently ignored. */
+export function checkFault(f: FaultSpec | undefined, workers: number, steps: number): void {
+  if (!f) return;
+  const problems = [];
+  if (f.rank >= workers) problems.push(problem('--inject-fault', `rank ${f.rank} is not a worker of this plan (0 to ${workers - 1})`));
+  if (f.step >= steps) problems.push(problem('--inject-fault', `step ${f.step} is not a step of this run (0 to ${steps - 1})`));
+  if (problems.length) throw new UserError(problems);
 }
 
 /** How a command is given its plan: a plan file, or a --strategy shorthand and its parameters. */

@@ -2,6 +2,7 @@
 // README). Commands throw UserError for the user's mistakes, Infeasible when the input is valid but
 // no plan of it fits the hardware, Interrupted when a signal stopped them after keeping their work.
 import { UserError, formatProblem, Result } from '../simulator/errors';
+import { Interrupted as RunInterrupted } from '../runtime/errors';
 
 /** The command did what was asked. */
 export const EXIT_OK = 0;
@@ -56,6 +57,10 @@ export function reportError(e: unknown): number {
   if (e instanceof Interrupted) {
     process.stderr.write(`${e.message}\n`);
     return EXIT_SIGNAL[e.signal];
+  }
+  if (e instanceof RunInterrupted) {
+    process.stderr.write(`trainplan: ${e.message}\n`);
+    return e.exitCode;
   }
   const err = e as { code?: string; message?: string };
   if (err?.code?.startsWith('commander.')) return EXIT_BAD_INPUT;

@@ -5,6 +5,7 @@
 // (the ideal, the diagonal) are drawn first and thin, so data is never hidden under them.
 // (The HTML report, `--report`, draws the same data interactively: see report/.)
 import { writeAtomic } from '../simulator/trace';
+import { maxOf, minOf } from '../simulator/extremes';
 
 export interface Series {
   name: string;
@@ -26,8 +27,8 @@ interface Scale {
 }
 
 function scale(values: number[], lo: number, hi: number, allowLog: boolean): Scale {
-  const min = Math.min(...values);
-  const max = Math.max(...values);
+  const min = minOf(values);
+  const max = maxOf(values);
   const log = allowLog && min > 0 && max / min > 20;
   const f = log ? Math.log10 : (v: number) => v;
   const a = f(min);

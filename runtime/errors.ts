@@ -14,3 +14,25 @@ export class StepFailure extends Error {
     this.name = 'StepFailure';
   }
 }
+
+/** Exit statuses of a process ended by a signal, by the shell's convention (128 + the signal's number). */
+export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+export type StopSignal = keyof typeof SIGNAL_EXIT;
+
+/** A run stopped by SIGINT or SIGTERM, after its workers were stopped and what it stored deleted. */
+export class Interrupted extends Error {
+  constructor(readonly signal: StopSignal, readonly leftBehind: string[] = []) {
+    super(`interrupted by ${signal}: workers stopped${leftBehind.length ? `; could not delete ${leftBehind.join(', ')}` : ', temporary files and stored objects deleted'}`);
+    this.name = 'Interrupted';
+  }
+
+  get exitCode(): number {
+    return SIGNAL_EXIT[this.signal];
+  }
+}
+
+/** The signal an AbortSignal was aborted with (its reason), when it was one of ours. */
+export function stopSignalOf(signal: AbortSignal | undefined): StopSignal | undefined {
+  const r = signal?.aborted ? signal.reason : undefined;
+  return r === 'SIGINT' || r === 'SIGTERM' ? r : undefined;
+}

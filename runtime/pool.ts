@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import Piscina from 'piscina';
-import { RunError } from './errors';
+import { Interrupted, RunError, stopSignalOf } from './errors';
 import type { FailedMessage, Message, Task } from './protocol';
 
 /**
@@ -19,9 +19,15 @@ const FAILURE_SETTLE_MS = 100;
 
 type WithoutPort<T> = T extends unknown ? Omit<T, 'progress'> : never;
 
-export async function runOnWorkers<R extends Message>(tasks: WithoutPort<Task>[], onMessage: (m: Message) => void = () => {}): Promise<R[]> {
+/**
+ * `signal`: aborted with reason "SIGINT" or "SIGTERM", the threads are terminated at once and
+ * Interrupted is thrown (the caller deletes what the run stored).
+ */
+export async function runOnWorkers<R extends Message>(tasks: WithoutPort<Task>[], onMessage: (m: Message) => void = () => {}, signal?: AbortSignal): Promise<R[]> {
   const k = tasks.length;
   const pool = new Piscina({ filename: workerFile(), minThreads: k, maxThreads: k, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
+  const stop = () => void pool.destroy();
+  signal?.addEventListener('abort', stop, { once: true });
   const channels = tasks.map(() => new MessageChannel());
   const failed: FailedMessage[] = [];
   const lastStep = new Map<number, number>();
@@ -44,6 +50,8 @@ export async function runOnWorkers<R extends Message>(tasks: WithoutPort<Task>[]
     await Promise.all(drained);
     return results;
   } catch {
+    const sig = stopSignalOf(signal);
+    if (sig) throw new Interrupted(sig);
     await new Promise((r) => setTimeout(r, FAILURE_SETTLE_MS));
     const root = failed[0];
     if (root) throw new RunError(root.rank, root.step, root.message);
@@ -53,6 +61,7 @@ export async function runOnWorkers<R extends Message>(tasks: WithoutPort<Task>[]
     const done = lastStep.get(rank);
     throw new RunError(rank, done === undefined ? 0 : done + 1, `its thread ended (${f.error.message})`);
   } finally {
+    signal?.removeEventListener('abort', stop);
     for (const c of channels) c.port1.close();
     await pool.destroy();
   }

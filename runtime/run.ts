@@ -8,12 +8,15 @@ import { SGD_DEFAULTS } from './model/optimizer';
 import { defaultWarmup, measure, Measured } from './measure';
 import { placeAlong } from './model/slice';
 import { runOnWorkers } from './pool';
+import { Interrupted, stopSignalOf } from './errors';
 import type { FaultSpec, Message, StepRecord, TrainedMessage } from './protocol';
 import { runtimeSupport } from './support';
 import { transportKind, TransportSpec } from './transports';
 import { RUNTIME_SYNCS } from './collectives/sync';
 import { runOnProcesses } from './processes/spawn';
 import { openStoreSession } from './s3/session';
+import { s3SpecProblems } from './transports/s3';
+import { runMemoryNeed, runMemoryProblems } from './memory-check';
 import { NoiseScaleEstimator, NoiseScaleReport } from './noise-scale';
 import { stepsToTarget, ValidationPoint } from './validation';
 import { dataSourceFor } from './model/datasets';
@@ -42,6 +45,8 @@ export interface RunOptions {
   /** Test hook, with `processes`: SIGKILL worker `rank` once it has started step `step`. */
   kill?: { rank: number; step: number };
   onProgress?: (e: { kind: 'ready'; backend: string } | { kind: 'step'; stepsDone: number; steps: number }) => void;
+  /** Aborted with reason "SIGINT" or "SIGTERM": workers stop, what the run made is deleted, and Interrupted is thrown. */
+  signal?: AbortSignal;
 }
 
 export const RUN_DEFAULTS = {
@@ -86,6 +91,8 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
   const chosen = await chooseBackend(options.backend);
   if (!chosen.ok) throw new UserError([problem('backend', chosen.reason)]);
   const backend = chosen.backend.name;
+  const memory = runMemoryProblems(runMemoryNeed(model, plan, chosen.backend));
+  if (memory.length) throw new UserError(memory);
   const workers = plan.plan.workers;
   const kind = transportKind(options.transport.kind);
   if (!kind) throw new UserError([problem('transport', `unknown transport "${options.transport.kind}"`)]);
@@ -93,6 +100,8 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
     const sync = s.segment.parallelism === 'data' ? s.segment.sync : undefined;
     return sync && RUNTIME_SYNCS[sync]?.needsBoard && workers > 1 && kind.name !== 's3' ? [problem(`segments[${i}].sync`, `${sync} synchronises through an object store: run it with --transport s3`)] : [];
   });
+  // Names that become keys are checked before anything starts (an embedded server would create the bucket's directory).
+  if (kind.name === 's3') storeProblems.push(...s3SpecProblems(options.transport));
   if (options.processes && kind.name !== 's3') storeProblems.push(problem('processes', 'worker processes share nothing but an object store: run them with --transport s3'));
   if (storeProblems.length) throw new UserError(storeProblems);
   if (options.evaluateEvery !== undefined) {
@@ -120,9 +129,11 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
     }
   };
   // The s3 transport's store: the endpoint given, or an embedded server for this run.
+  const signal = options.signal;
   const session = await openStoreSession(options.transport);
   let setup: unknown;
-  let results: TrainedMessage[];
+  let results: TrainedMessage[] = [];
+  let failure: unknown;
   try {
     setup = kind.setup(workers, session.spec);
     const tasks = Array.from({ length: workers }, (_, rank) => ({
@@ -130,10 +141,20 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
       learningRate: options.learningRate, momentum: options.momentum, backend, transport: { kind: kind.name, setup },
       fault: options.fault, collectWeights: !!options.collectWeights, evaluateEvery: options.evaluateEvery, stopAtTarget: options.stopAtTarget,
     }));
-    results = options.processes ? await runOnProcesses(tasks, progress, { kill: options.kill }) : await runOnWorkers<TrainedMessage>(tasks, progress);
-  } finally {
-    await session.close(setup);
+    if (!stopSignalOf(signal))
+      results = options.processes ? await runOnProcesses(tasks, progress, { kill: options.kill, signal }) : await runOnWorkers<TrainedMessage>(tasks, progress, signal);
+  } catch (e) {
+    failure = e;
   }
+  // A signal wins over whatever failure it caused (children killed by the same Ctrl-C, a torn-down pool).
+  const sig = stopSignalOf(signal);
+  const left = await session.close(setup, { quick: !!sig });
+  if (sig) throw new Interrupted(sig, left ? [left] : []);
+  if (failure) {
+    if (left && failure instanceof Error) failure.message += `; its objects could not be deleted: ${left}`;
+    throw failure;
+  }
+  if (left) throw new Error(`the run finished, but its objects could not be deleted: ${left}`);
 
   // A run that stopped at its target has fewer steps than asked for.
   const stepsRun = records[0].filter(Boolean).length;

@@ -3,6 +3,7 @@
 // stand in for slower networks, and the simulated network is given the same figures. On the s3
 // transport, data-parallel plans synchronise through the store (each of `syncs`), and the simulated
 // hardware gets the store's measured objectStore block.
+import type { S3Config } from './s3/client';
 import type { Hardware } from '../simulator/hardware/schema';
 import type { AnalyzedModel } from '../simulator/model/analyze';
 import { ShorthandOptions, strategyResolved } from '../simulator/plan/shorthand';
@@ -186,7 +187,7 @@ export async function validate(model: AnalyzedModel, hardware: Hardware | ((work
         const spec = session.spec;
         // From a worker thread, as the runs' workers reach the store.
         storeCal = await calibrateObjectStoreInThread(
-          { endpoint: spec.endpoint as string | undefined, bucket: (spec.bucket as string | undefined) ?? 'trainplan', createBucket: spec.createBucket as boolean | undefined },
+          { endpoint: spec.endpoint as string | undefined, bucket: (spec.bucket as string | undefined) ?? 'trainplan', createBucket: spec.createBucket as boolean | undefined, credentials: spec.credentials as S3Config['credentials'] },
           { clients: Math.max(...cases.map((c) => c.workers)), describe: session.embedded ? 'the embedded s3rver on loopback' : undefined },
         );
       }

@@ -20,6 +20,7 @@ import { buildTopology, withObjectStore } from './topology/build';
 import { achievedNetwork } from './collectives/achieved';
 import type { Topology } from './topology/topology';
 import { costOf, Cost } from './cost/price';
+import { nonFiniteFigures } from './finite';
 import { composed, isTransformer } from './parallel/layout';
 import { FlopRates, simulateComposedPlan } from './parallel/result';
 import { drawFactors, expectedStep, monteCarloBand } from './stragglers';
@@ -62,6 +63,12 @@ export interface SimulateOptions {
 // server's stale weights settle geometrically, over a few steps or a few dozen, and then its
 // steps alternate between two lengths: it is simulated until two pairs of steps agree.
 export const SIMULATE_DEFAULTS = { measuredSteps: 1, fast: true, samples: 3, seed: 1 };
+/**
+ * Most steps one simulation averages. Every simulated step is a copy of the task graph (~230 KB
+ * for AlexNet-OWT on 8 workers, more for bigger plans), and steps after the first repeat to 1e-13:
+ * a thousand already averages far below any figure's precision, while a million hung for minutes.
+ */
+export const MAX_MEASURED_STEPS = 1000;
 /** Steps before the steady state: synchronous plans; asynchronous ones' first guess (doubled as needed). */
 const TRANSIENT = { sync: 1, async: 3 };
 
@@ -133,8 +140,10 @@ export function symmetric(plan: ResolvedPlan, hw: Hardware): boolean {
 
 export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, options: SimulateOptions = {}): SimulationResult {
   // Transformers and plans with tensor, pipeline, ZeRO, recomputation or micro-batch fields: simulator/parallel.
-  if (composed(plan.plan) || isTransformer(model)) return simulateComposedPlan(model, hw, plan, options);
-  return simulateRun(model, hw, plan, options, { tail: 0, asyncTransient: TRANSIENT.async });
+  const r = composed(plan.plan) || isTransformer(model) ? simulateComposedPlan(model, hw, plan, options) : simulateRun(model, hw, plan, options, { tail: 0, asyncTransient: TRANSIENT.async });
+  const bad = r.feasible ? nonFiniteFigures(r) : [];
+  if (!bad.length) return r;
+  return { feasible: false, plan: r.plan, family: r.family, memory: r.memory, reason: `the figures overflow a double (${bad.slice(0, 3).join(', ')}): hardware or plan values out of physical range` };
 }
 
 /** Longest run of following steps a step may overlap that is simulated for it (see `tail`). */
@@ -158,7 +167,7 @@ function simulateRun(
   const { tail } = run;
   const o = {
     ...options,
-    measuredSteps: Math.max(1, Math.round(options.measuredSteps ?? SIMULATE_DEFAULTS.measuredSteps)),
+    measuredSteps: Math.min(MAX_MEASURED_STEPS, Math.max(1, Math.round(options.measuredSteps ?? SIMULATE_DEFAULTS.measuredSteps))),
     fast: options.fast ?? SIMULATE_DEFAULTS.fast,
     datasetSamples: options.datasetSamples ?? model.model.training?.dataset?.trainSamples,
     samples: Math.max(1, Math.round(options.samples ?? SIMULATE_DEFAULTS.samples)),
@@ -193,8 +202,9 @@ function simulateRun(
   const c: Lowering = {
     g, model, hw, plan, topo: topologyOf(hw, K), cost: new DeviceCost(hw, precision), K, simulated, B: p.batchPerWorker,
     valueBytes: valueBytes(precision),
-    weightsReady: Array.from({ length: K }, () => new Array(model.layers.length).fill(-1)),
-    stale: Array.from({ length: K }, () => new Array(model.layers.length).fill(-1)),
+    // Per simulated worker: on the fast path one stands for all K (a million rows of layers took gigabytes).
+    weightsReady: Array.from({ length: simulated }, () => new Array(model.layers.length).fill(-1)),
+    stale: Array.from({ length: simulated }, () => new Array(model.layers.length).fill(-1)),
   };
   const async = plan.segments.some((s) => s.segment.parallelism === 'data' && s.segment.sync === 'async-parameter-server');
   // Steps before the measured ones. Asynchronous plans: the transient, then a pair of steps that
@@ -335,8 +345,10 @@ export function baselineStep(model: AnalyzedModel, hw: Hardware, batch: number, 
   single.value.plan.precision = precision;
   // Memory is not checked for the baseline: a speedup is defined even when one device cannot hold the batch.
   // One worker waits for no other: its expected step is the deterministic one (samples 1).
-  const r = simulate(model, { ...hw, device: { ...hw.device, memoryBytes: Infinity }, workers: Math.max(1, hw.workers) }, single.value, { baselineStepSeconds: NaN, samples: 1 });
-  if (!r.feasible) throw new Error(r.reason);
-  m.set(key, r.stepTimeSeconds);
-  return r.stepTimeSeconds;
+  const r = simulate(model, { ...hw, device: { ...hw.device, memoryBytes: Infinity }, workers: Math.max(1, hw.workers) }, single.value, { samples: 1 });
+  // Memory is unbounded here, so only figures that overflow make the baseline infeasible: then the
+  // plan's speedup is NaN, and simulate() reports the plan infeasible for it (finite.ts), not a crash.
+  const step = r.feasible ? r.stepTimeSeconds : NaN;
+  m.set(key, step);
+  return step;
 }

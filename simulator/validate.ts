@@ -22,7 +22,8 @@ export function parseWith<T>(schema: ZodType<T>, data: unknown): Result<T> {
 
 export function parseJsonText(text: string): Result<unknown> {
   try {
-    return ok(JSON.parse(text));
+    // Editors on Windows save UTF-8 with a byte-order mark, which JSON.parse refuses (RFC 8259 §8.1 lets a parser ignore it).
+    return ok(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
   } catch (e) {
     return fail(problem('', `not valid JSON: ${jsonErrorLine(text, (e as Error).message)}`));
   }

@@ -16,8 +16,27 @@ import { buckets, DEFAULT_BUCKET_BYTES } from '../simulator/strategies/data';
 import { MIXING } from '../simulator/strategies/model';
 import { stageLayersOf } from '../simulator/strategies/pipeline';
 import { buildTopology } from '../simulator/topology/build';
+import { maxOf, minOf } from '../simulator/extremes';
 
 const finite = (x: number) => (Number.isFinite(x) ? x : 0);
+
+/**
+ * Collective bounds by network, worker count, collective and size. A model segment's bound asks
+ * for two collectives per layer per round: on a model of thousands of layers, tens of thousands of
+ * candidates asked the same questions again (each answer building a pattern and its cache key),
+ * and that was most of a tune's time.
+ */
+const collectiveBounds = new WeakMap<Hardware['network'], Map<number, Map<string, Map<number, number>>>>();
+const MAX_KEPT_BOUNDS = 200_000;
+
+/** Bounds known for this network and worker count, by collective name, then by bytes (number keys: no string per lookup). */
+function boundsFor(hw: Hardware, K: number): Map<string, Map<number, number>> {
+  let byK = collectiveBounds.get(hw.network);
+  if (!byK) collectiveBounds.set(hw.network, (byK = new Map()));
+  let m = byK.get(K);
+  if (!m) byK.set(K, (m = new Map()));
+  return m;
+}
 
 export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan): number {
   const cost = new DeviceCost(hw, plan.plan.precision ?? 'fp32');
@@ -25,7 +44,15 @@ export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: Res
   const B = plan.plan.batchPerWorker;
   const ranks = Array.from({ length: K }, (_, i) => i);
   const topo = K > 1 ? buildTopology(hw.network, K) : undefined;
-  const time = (name: string, bytes: number, rs = ranks) => (topo && rs.length > 1 ? finite(collective(name).time(topo, rs, bytes, roundBound)) : 0);
+  const known = boundsFor(hw, K);
+  const time = (name: string, bytes: number): number => {
+    if (!topo) return 0;
+    let bySize = known.get(name);
+    if (!bySize || bySize.size > MAX_KEPT_BOUNDS) known.set(name, (bySize = new Map()));
+    let t = bySize.get(bytes);
+    if (t === undefined) bySize.set(bytes, (t = finite(collective(name).time(topo, ranks, bytes, roundBound))));
+    return t;
+  };
   let t = 0;
   // At most one gradient synchronisation is sure to stall the step (see below): the largest of
   // the candidates, added once after the loop.
@@ -50,22 +77,40 @@ export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: Res
       const bs = buckets({ model }, [...seg.layers].reverse(), s.bucketBytes ?? DEFAULT_BUCKET_BYTES);
       const bytes = bs.map((b) => b.reduce((a, i) => a + model.layers[i].weightBytes, 0));
       if (!bytes.length || (s.overlap !== false && seg !== firstData)) continue;
-      const k = s.overlap === false ? bytes.indexOf(Math.max(...bytes)) : bytes.length - 1;
+      const k = s.overlap === false ? bytes.indexOf(maxOf(bytes)) : bytes.length - 1;
       // Other buckets' updates may run while this collective is in flight; its own cannot.
       stall = Math.max(stall, time(sync, bytes[k]) + bs[k].reduce((a, i) => a + cost.update(model.layers[i].parameters), 0));
     } else if (s.parallelism === 'model') {
       // Only the first model segment is counted: the simulator runs all of them as one chain.
       if (seg !== plan.segments.find((x) => x.segment.parallelism === 'model')) continue;
-      t += modelChainBound(model, plan, cost, time);
+      t += chainBoundOf(model, hw, plan, () => modelChainBound(model, plan, cost, time));
     } else {
       const M = s.microBatches ?? 1;
       const stages = stageLayersOf(model, s, seg.layers, K);
-      t += Math.max(...stages.map((st) => st.reduce((a, i) => a + M * (cost.forward(model.layers[i], B / M) + cost.backward(model.layers[i], B / M)), 0) + cost.update(st.reduce((a, i) => a + model.layers[i].parameters, 0))));
+      t += maxOf(stages.map((st) => st.reduce((a, i) => a + M * (cost.forward(model.layers[i], B / M) + cost.backward(model.layers[i], B / M)), 0) + cost.update(st.reduce((a, i) => a + model.layers[i].parameters, 0))));
     }
   }
   return t + stall;
 }
 
+
+/**
+ * The model chain's bound depends on the model segments, workers, batch and precision, not on the
+ * data segment's synchronisation: hybrid candidates that differ only there (a dozen per boundary)
+ * share it. On a deep model each costs layers × rounds.
+ */
+const chainBounds = new WeakMap<AnalyzedModel, WeakMap<Hardware, Map<string, number>>>();
+function chainBoundOf(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, compute: () => number): number {
+  let byHw = chainBounds.get(model);
+  if (!byHw) chainBounds.set(model, (byHw = new WeakMap()));
+  let m = byHw.get(hw);
+  if (!m || m.size > MAX_KEPT_BOUNDS) byHw.set(hw, (m = new Map()));
+  const p = plan.plan;
+  const key = JSON.stringify([p.workers, p.batchPerWorker, p.precision, plan.stepSamples, plan.segments.map((x) => (x.segment.parallelism === 'data' ? ['data', x.first, x.last] : [x.segment, x.first, x.last]))]);
+  let t = m.get(key);
+  if (t === undefined) m.set(key, (t = compute()));
+  return t;
+}
 
 /**
  * The model segments' compute over the same rounds the simulator uses, plus every collective
@@ -80,7 +125,7 @@ function modelChainBound(model: AnalyzedModel, plan: ResolvedPlan, cost: DeviceC
   const hasData = plan.segments.some((x) => x.segment.parallelism === 'data');
   const vb = valueBytes(plan.plan.precision ?? 'fp32') / 4;
   const exchange = (first.parallelism === 'model' && first.exchange) || 'all-gather';
-  const minFc = Math.min(...segs.map((x) => (x.segment.parallelism === 'model' && x.segment.fcBatch) || plan.stepSamples));
+  const minFc = minOf(segs.map((x) => (x.segment.parallelism === 'model' && x.segment.fcBatch) || plan.stepSamples));
   const rounds = !hasData ? [B] : exchange === 'all-gather' || K === 1 ? [K * B] : Array(K).fill(B);
   const inBytes = layers[0].inputBytes * vb;
   let t = 0;

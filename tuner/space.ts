@@ -10,6 +10,7 @@ import type { Plan, Segment } from '../simulator/plan/schema';
 import { SYNCS, EXCHANGES } from '../simulator/plan/schema';
 import { MAX_FULL_WORKERS } from '../simulator/simulate';
 import { pipelineBoundaries } from './partition';
+import { hybridSplits } from './splits';
 
 export type Family = ResolvedPlan['family'];
 
@@ -123,7 +124,7 @@ export function* candidates(model: AnalyzedModel, hw: Hardware, o: SpaceOptions 
           if (families.has('model') && starts[0] === 0)
             for (const fcBatch of fcBatches(B)) out.push(emit([{ layers: [first, last], parallelism: 'model', exchange: 'all-gather', fcBatch }], 'model'));
           if (families.has('hybrid'))
-            for (const b of starts.filter((s) => s > 0))
+            for (const b of hybridSplits(model, starts))
               for (const d of dataSegs(first, names[b - 1]))
                 for (const exchange of EXCHANGES)
                   for (const fcBatch of fcBatches(W * B)) out.push(emit([d, { layers: [names[b], last], parallelism: 'model', exchange, fcBatch }], 'hybrid'));

@@ -1,6 +1,7 @@
 // `trainplan calibrate --out F`: microbenchmarks the local workers and writes a hardware file;
 // `--transport s3` measures an S3 endpoint too (by default an embedded server) and writes its
 // objectStore block — into the existing file alone, when --out names a hardware file already.
+import type { S3Config } from '../../runtime/s3/client';
 import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { loadHardware } from '../../simulator/hardware/load';
@@ -107,7 +108,7 @@ async function measureStore(o: { workers: number; s3Endpoint?: string; bucket?: 
   try {
     const spec = session.spec;
     return await calibrateObjectStoreInThread(
-      { endpoint: spec.endpoint as string | undefined, bucket: (spec.bucket as string | undefined) ?? 'trainplan', createBucket: spec.createBucket as boolean | undefined },
+      { endpoint: spec.endpoint as string | undefined, bucket: (spec.bucket as string | undefined) ?? 'trainplan', createBucket: spec.createBucket as boolean | undefined, credentials: spec.credentials as S3Config['credentials'] },
       { clients: Math.max(2, o.workers), describe: session.embedded ? 'the embedded s3rver on loopback' : undefined },
     );
   } finally {

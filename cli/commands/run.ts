@@ -11,9 +11,11 @@ import type { FaultSpec } from '../../runtime/protocol';
 import { transportNames, TransportSpec } from '../../runtime/transports';
 import { S3_TRANSPORT_DEFAULTS } from '../../runtime/transports/s3';
 import { RUNTIME_SYNCS } from '../../runtime/collectives/sync';
-import { checkPlanFlags, count, fault, givenOn, int, nonNegative, planChoiceOptions, positive } from '../inputs';
+import { checkFault, checkPlanFlags, count, fault, givenOn, int, nonNegative, planChoiceOptions, positive } from '../inputs';
 import { need, Output } from '../io';
+import { bucketProblem } from '../../simulator/names';
 import { progressBar } from '../progress';
+import { onStopSignals } from '../signals';
 import { fixed, si, table } from '../table';
 import { learningRateFor, trainingLines, writeLossPlot } from '../training-report';
 
@@ -63,6 +65,8 @@ export function transportSpec(o: { transport: string; bandwidth?: number; latenc
   if (o.transport === 's3') {
     if (o.bandwidth !== undefined) throw new UserError([problem('--bandwidth', 'only applies with --transport shaped')]);
     if (o.latency !== undefined) throw new UserError([problem('--latency', 'only applies with --transport shaped')]);
+    const badBucket = o.bucket === undefined ? null : bucketProblem(o.bucket);
+    if (badBucket) throw new UserError([problem('--bucket', badBucket)]);
     return { kind: 's3', ...(o.s3Endpoint ? { endpoint: o.s3Endpoint } : {}), ...(o.bucket ? { bucket: o.bucket } : {}), ...(o.poll !== undefined ? { pollSeconds: o.poll } : {}) };
   }
   const s3Only = ([['s3Endpoint', '--s3-endpoint'], ['bucket', '--bucket'], ['poll', '--poll']] as const).filter(([k]) => o[k] !== undefined);
@@ -141,16 +145,18 @@ export function register(program: Command): void {
       checkPlanFlags(o, givenOn(cmd));
       const model = need(loadModel(o.model), o.model);
       const plan = resolveRunPlan(o, model);
+      checkFault(o.injectFault, plan.plan.workers, o.steps);
       const transport = transportSpec(o);
       if (o.untilTarget && !(o.evaluateEvery && model.model.training?.target)) throw new UserError([problem('--until-target', 'needs --evaluate-every and a model with training.target')]);
       const { lr } = learningRateFor(model.model, plan.stepSamples, o.lr, RUN_DEFAULTS.learningRate);
       const bar = progressBar('steps', !!o.json);
+      const stop = onStopSignals();
       try {
         const r = await runPlan(model, plan, {
           steps: o.steps, seed: o.seed, learningRate: lr, momentum: o.momentum, backend: o.backend, transport,
           evaluateEvery: o.evaluateEvery, stopAtTarget: o.untilTarget,
           warmupSteps: o.warmup, fault: o.injectFault as FaultSpec | undefined, processes: o.processes,
-          onProgress: (e) => e.kind === 'step' && bar.update(e.stepsDone, e.steps),
+          onProgress: (e) => e.kind === 'step' && bar.update(e.stepsDone, e.steps), signal: stop.signal,
         });
         bar.stop();
         const { weights: _w, ...doc } = r;
@@ -158,6 +164,7 @@ export function register(program: Command): void {
         new Output(!!o.json).emit({ ...doc, batch: batchSizes(r.plan) }, () => formatRun(r));
       } finally {
         bar.stop();
+        stop.dispose();
       }
     });
 }

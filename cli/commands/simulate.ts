@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { traceDocument, writeTrace } from '../../simulator/trace';
 import { openStore } from '../../runtime/store';
-import { simulate, topologyOf } from '../../simulator/simulate';
+import { MAX_MEASURED_STEPS, simulate, topologyOf } from '../../simulator/simulate';
 import { checkPlanFlags, count, givenOn, int, loadInputs, planOptions, PlanArgs } from '../inputs';
 import { Infeasible, Output } from '../io';
 import { formatResult } from '../format';
@@ -23,7 +23,7 @@ export function register(program: Command): void {
     program.command('simulate').description('simulate one plan: step time, speedup, breakdown, memory, cost'),
   )
     .option('--trace <file>', 'write the timeline in Chrome trace format (opens in Perfetto)')
-    .option('--measured-steps <n>', 'steps averaged once the steps repeat (default 1; asynchronous plans: rounded up to a pair)', int('measured-steps'))
+    .option('--measured-steps <n>', `steps averaged once the steps repeat (default 1, at most ${MAX_MEASURED_STEPS}; asynchronous plans: rounded up to a pair)`, int('measured-steps', MAX_MEASURED_STEPS))
     .option('--store <dir|s3://bucket/prefix>', 'with --trace: keep the trace there (traces/<name>) instead of a local file')
     .option('--s3-endpoint <url>', 'S3 API endpoint of an s3:// store (default: AWS_ENDPOINT_URL, then Amazon S3)')
     .option('--samples <k>', 'where the device has variability: quantiles of the slowest worker simulated for the mean and p10–p90 band (default 3; 1: the mean only)', int('samples'))

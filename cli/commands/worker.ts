@@ -9,8 +9,9 @@ import type { FaultSpec, Message } from '../../runtime/protocol';
 import { runWorker } from '../../runtime/processes/worker';
 import { RUN_DEFAULTS } from '../../runtime/run';
 import { S3_DEFAULTS } from '../../runtime/s3/object-store';
-import { fault, int, nonNegative } from '../inputs';
+import { checkFault, fault, int, nonNegative } from '../inputs';
 import { need } from '../io';
+import { bucketProblem, runIdProblem } from '../../simulator/names';
 
 interface WorkerArgs {
   model: string;
@@ -57,6 +58,11 @@ export function register(program: Command): void {
       const model = need(loadModel(o.model), o.model);
       const plan = need(loadPlan(o.plan, model), o.plan);
       if (!Number.isInteger(o.rank) || o.rank >= plan.plan.workers) throw new UserError([problem('--rank', `must be an integer from 0 to ${plan.plan.workers - 1}, got ${o.rank}`)]);
+      const badId = runIdProblem(o.runId);
+      if (badId) throw new UserError([problem('--run-id', badId)]);
+      const badBucket = bucketProblem(o.bucket);
+      if (badBucket) throw new UserError([problem('--bucket', badBucket)]);
+      checkFault(o.injectFault, plan.plan.workers, o.steps);
       // stdout carries the progress lines: anything a library prints goes to stderr instead.
       console.log = console.error;
       console.info = console.error;

@@ -18,6 +18,8 @@ export interface Backend {
   avoidKernels?: string[];
   /** Whether kernels run synchronously (times of synchronous calls are compute times). */
   synchronous: boolean;
+  /** Most bytes one worker's tensors may take on this backend (absent: only the host's memory bounds it). */
+  memoryLimitBytes?: number;
 }
 
 /** Whether a package can be loaded from here, without loading it. */
@@ -35,13 +37,14 @@ export function installed(pkg: string): boolean {
  * requires it by a literal name, so bundlers see it), after which tfjs knows it as `tfName`.
  */
 export function packageBackend(o: {
-  name: string; pkg: string; load: () => unknown; tfName?: string; preference: number; avoidKernels?: string[];
+  name: string; pkg: string; load: () => unknown; tfName?: string; preference: number; avoidKernels?: string[]; memoryLimitBytes?: number;
 }): Backend {
   return {
     name: o.name,
     preference: o.preference,
     synchronous: true,
     ...(o.avoidKernels ? { avoidKernels: o.avoidKernels } : {}),
+    ...(o.memoryLimitBytes ? { memoryLimitBytes: o.memoryLimitBytes } : {}),
     async probe() {
       return installed(o.pkg) ? { ok: true } : { ok: false, reason: `${o.pkg} is not installed` };
     },

@@ -8,4 +8,7 @@ import { registerBackend } from './registry';
 registerBackend(packageBackend({
   name: 'wasm', pkg: '@tensorflow/tfjs-backend-wasm', load: () => require('@tensorflow/tfjs-backend-wasm'), preference: 20,
   avoidKernels: ['Conv2DBackpropInput', 'Conv3DBackpropInputV2'],
+  // A wasm32 memory is at most 65,536 pages of 64 KiB (WebAssembly core spec, "Limits"): 4 GiB, in
+  // which every tensor of the worker lives; past it the module traps ("memory access out of bounds").
+  memoryLimitBytes: 2 ** 32,
 }));

@@ -7,7 +7,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunError } from '../errors';
+import { Interrupted, RunError, stopSignalOf } from '../errors';
 import { REPO_ROOT } from '../paths';
 import type { FailedMessage, Message, TrainedMessage, TrainTask } from '../protocol';
 import type { S3ObjectStore as S3ObjectStoreType } from '../s3/s3-objects';
@@ -20,6 +20,8 @@ export const CLI_ENTRY = join(REPO_ROOT, 'cli', 'trainplan.js');
 export interface ProcessRunOptions {
   /** Test hook: SIGKILL worker `rank` once it has started step `step` (it reported step − 1, or ready). */
   kill?: { rank: number; step: number };
+  /** Aborted (reason "SIGINT" or "SIGTERM"): the children are killed, the run's files and objects deleted, and Interrupted thrown. */
+  signal?: AbortSignal;
 }
 
 /** How long the others may take to report after a worker failed, before they are killed too (they usually block on its objects). */
@@ -46,7 +48,11 @@ function argsFor(t: Job, files: { model: string; plan: string }): string[] {
 function envFor(s: S3Setup): NodeJS.ProcessEnv {
   const env = { ...process.env };
   const c = s.store.credentials;
-  if (c) Object.assign(env, { AWS_ACCESS_KEY_ID: c.accessKeyId, AWS_SECRET_ACCESS_KEY: c.secretAccessKey, ...(c.sessionToken ? { AWS_SESSION_TOKEN: c.sessionToken } : {}) });
+  if (c) {
+    // Nothing of the user's own AWS identity may mix in (a session token would be sent with these keys).
+    for (const k of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete env[k];
+    Object.assign(env, { AWS_ACCESS_KEY_ID: c.accessKeyId, AWS_SECRET_ACCESS_KEY: c.secretAccessKey, ...(c.sessionToken ? { AWS_SESSION_TOKEN: c.sessionToken } : {}) });
+  }
   if (s.store.region) env.AWS_REGION = s.store.region;
   return env;
 }
@@ -74,6 +80,7 @@ export async function runOnProcesses(tasks: Job[], onMessage: (m: Message) => vo
   const failed: { first: Child | null } = { first: null };
   let noteFailure: () => void = () => {};
   const failure = new Promise<void>((resolve) => (noteFailure = resolve));
+  const stopped = new Promise<void>((resolve) => (o.signal?.aborted ? resolve() : o.signal?.addEventListener('abort', () => resolve(), { once: true })));
 
   const children: Child[] = tasks.map((t) => {
     const proc = spawn(process.execPath, argsFor(t, files), { stdio: ['ignore', 'pipe', 'pipe'], env: envFor(setup) });
@@ -111,7 +118,14 @@ export async function runOnProcesses(tasks: Job[], onMessage: (m: Message) => vo
   });
 
   try {
-    await Promise.race([Promise.all(children.map((c) => c.exit)), failure]);
+    await Promise.race([Promise.all(children.map((c) => c.exit)), failure, stopped]);
+    const sig = stopSignalOf(o.signal);
+    if (sig) {
+      // Workers are stateless between steps: nothing of theirs is worth waiting for.
+      for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+      await Promise.all(children.map((c) => c.exit));
+      throw new Interrupted(sig);
+    }
     const first = failed.first;
     if (first) {
       await new Promise((r) => setTimeout(r, FAILURE_SETTLE_MS));
@@ -130,8 +144,22 @@ export async function runOnProcesses(tasks: Job[], onMessage: (m: Message) => vo
     for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     // Whatever the run left: its exchange objects (a failed run never deleted them) and the results.
-    await Promise.all([deleteRun(store, setup.runId), store.list(resultsPrefix(setup.runId)).then((k) => store.delete(k))]).catch(() => undefined);
-    store.destroy();
+    try {
+      await deleteRunObjects(store, setup.runId);
+    } finally {
+      store.destroy();
+    }
+  }
+}
+
+/**
+ * Deletes the run's exchange objects and results. Twice: a child killed mid-PUT may have sent its
+ * whole body, and the store can make that object appear after the first listing.
+ */
+export async function deleteRunObjects(store: S3ObjectStoreType, runId: string): Promise<void> {
+  for (let pass = 0; pass < 2; pass++) {
+    await Promise.all([deleteRun(store, runId), store.list(resultsPrefix(runId)).then((k) => store.delete(k))]);
+    if (pass === 0) await new Promise((r) => setTimeout(r, 50));
   }
 }
 

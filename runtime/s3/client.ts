@@ -38,6 +38,19 @@ export function endpointOf(cfg: S3Config): string {
 const resolvedEndpoint = (cfg: S3Config): string | undefined => cfg.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
 const regionOf = (cfg: S3Config): string => cfg.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? S3_DEFAULTS.region;
 
+/**
+ * Which credentials a config signs with, for messages: never the secret, only where they come
+ * from and the access key id (AWS documents key ids as identifiers, not secrets), shortened.
+ */
+export function credentialsUsed(cfg: S3Config): string {
+  const id = (k: string) => `access key id ${k.length > 8 ? `${k.slice(0, 4)}…${k.slice(-4)}` : k}`;
+  if (cfg.credentials) return `the credentials given for this store (${id(cfg.credentials.accessKeyId)})`;
+  const env = process.env;
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) return `AWS_ACCESS_KEY_ID from the environment (${id(env.AWS_ACCESS_KEY_ID)})`;
+  if (resolvedEndpoint(cfg) !== undefined) return "s3rver's default keys (S3RVER)";
+  return `the AWS SDK's default chain (${env.AWS_PROFILE ? `profile ${env.AWS_PROFILE}` : 'shared config, SSO or an instance role'})`;
+}
+
 export function s3Client(cfg: S3Config): S3Client {
   // The SDK warns on every Node < 22 that releases after early 2027 will need it; the lock file pins
   // a release that supports Node 20 (DESIGN.md), so the warning would only clutter stderr.
@@ -107,6 +120,8 @@ export interface RetryReport {
   /** Called before each retry (for stats and progress). */
   onRetry?: (attempt: number, why: 'network' | 'throttled', error: unknown) => void;
   signal?: AbortSignal;
+  /** The credentials the requests sign with (credentialsUsed), named when the store denies access. */
+  credentials?: string;
 }
 
 /**
@@ -124,7 +139,12 @@ export async function withRetry<T>(endpoint: string, op: string, f: () => Promis
     } catch (e) {
       if (e instanceof S3Unreachable || e instanceof S3Failure) throw e;
       const why = retryable(e);
-      if (!why) throw new S3Failure(endpoint, op, describeError(e), e);
+      if (!why) {
+        const err = e as SdkError;
+        const code = err?.code ?? (err?.name && err.name !== 'Error' ? err.name : undefined);
+        const denied = err?.$metadata?.httpStatusCode === 403;
+        throw new S3Failure(endpoint, op, denied ? `access denied (HTTP 403${code && code !== 'Unknown' ? `, ${code}` : ''}) to ${report.credentials ?? 'the credentials used'}` : describeError(e), e);
+      }
       const elapsed = (performance.now() - t0) / 1000;
       const delay = Math.random() * Math.min(p.maxDelaySeconds, p.firstDelaySeconds * 2 ** (attempt - 1));
       if (report.signal?.aborted || elapsed + delay > p.totalSeconds) throw new S3Unreachable(endpoint, op, attempt, elapsed, why, describeError(e));
@@ -144,12 +164,12 @@ export function ensureBucket(client: S3Client, cfg: S3Config): Promise<void> {
   if (!ready) {
     ready = (async () => {
       try {
-        await withRetry(endpoint, `HEAD bucket ${cfg.bucket}`, () => client.send(new HeadBucketCommand({ Bucket: cfg.bucket })), cfg.retry);
+        await withRetry(endpoint, `HEAD bucket ${cfg.bucket}`, () => client.send(new HeadBucketCommand({ Bucket: cfg.bucket })), cfg.retry, { credentials: credentialsUsed(cfg) });
       } catch (e) {
         const status = ((e as S3Failure).cause as SdkError | undefined)?.$metadata?.httpStatusCode;
         if (!(e instanceof S3Failure) || status !== 404) throw e;
         if (!cfg.createBucket) throw new S3Failure(endpoint, `HEAD bucket ${cfg.bucket}`, `bucket ${cfg.bucket} does not exist`, e);
-        await withRetry(endpoint, `CREATE bucket ${cfg.bucket}`, () => client.send(new CreateBucketCommand({ Bucket: cfg.bucket })), cfg.retry).catch((err: S3Failure) => {
+        await withRetry(endpoint, `CREATE bucket ${cfg.bucket}`, () => client.send(new CreateBucketCommand({ Bucket: cfg.bucket })), cfg.retry, { credentials: credentialsUsed(cfg) }).catch((err: S3Failure) => {
           // Another worker made it first.
           if (!/BucketAlready(OwnedByYou|Exists)/.test(err.message)) throw err;
         });

@@ -3,7 +3,7 @@
 // and calibration all go through it.
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
-import { endpointOf, ensureBucket, RetryPolicy, s3Client, S3Config, withRetry } from './client';
+import { credentialsUsed, endpointOf, ensureBucket, RetryPolicy, s3Client, S3Config, withRetry } from './client';
 import { emptyCounts, ObjectStore, RequestCounts } from './object-store';
 
 /**
@@ -22,19 +22,21 @@ export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
   private readonly c = emptyCounts();
   private readonly retry: Partial<RetryPolicy>;
+  private readonly credentials: string;
 
   constructor(readonly config: S3Config) {
     this.client = s3Client(config);
     this.endpoint = endpointOf(config);
     this.where = `${this.endpoint}/${config.bucket}`;
     this.retry = config.retry ?? {};
+    this.credentials = credentialsUsed(config);
   }
 
   private async request<T>(op: string, f: () => Promise<T>): Promise<T> {
     await ensureBucket(this.client, this.config);
     const t0 = performance.now();
     try {
-      return await withRetry(this.endpoint, op, f, this.retry, { onRetry: () => this.c.retries++ });
+      return await withRetry(this.endpoint, op, f, this.retry, { onRetry: () => this.c.retries++, credentials: this.credentials });
     } finally {
       this.c.requestSeconds += (performance.now() - t0) / 1000;
     }

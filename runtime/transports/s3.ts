@@ -6,6 +6,8 @@
 // objects, and a run's objects are deleted when all its workers have closed their ends (a close
 // marker per worker; worker 0 waits for all of them, then deletes the run's prefix).
 import { randomBytes } from 'node:crypto';
+import { problem, Problem, UserError } from '../../simulator/errors';
+import { bucketProblem, runIdProblem } from '../../simulator/names';
 import type { Board } from '../collectives/board';
 import type { S3Config } from '../s3/client';
 import { emptyCounts, ObjectStore, RequestCounts, S3_DEFAULTS, sleep } from '../s3/object-store';
@@ -153,9 +155,16 @@ const num = (spec: TransportSpec, name: string): number | undefined => {
  * Options: endpoint, bucket, region, forcePathStyle, credentials, createBucket, retry (an
  * S3Config's fields); runId (default: a fresh one); pollSeconds; stallSeconds.
  */
+export function s3SpecProblems(spec: TransportSpec): Problem[] {
+  const bucket = bucketProblem((spec.bucket as string | undefined) ?? S3_DEFAULTS.bucket);
+  const runId = spec.runId === undefined ? null : runIdProblem(spec.runId as string);
+  return [...(bucket ? [problem('bucket', bucket)] : []), ...(runId ? [problem('runId', runId)] : [])];
+}
+
 export function s3Setup(spec: TransportSpec): S3Setup {
   const bucket = (spec.bucket as string | undefined) ?? S3_DEFAULTS.bucket;
-  if (typeof bucket !== 'string' || bucket.length < 3) throw new Error(`s3 transport: bucket must be a name of at least 3 characters, got ${JSON.stringify(bucket)}`);
+  const problems = s3SpecProblems(spec);
+  if (problems.length) throw new UserError(problems);
   const store: S3Config = {
     endpoint: spec.endpoint as string | undefined, bucket, region: spec.region as string | undefined,
     forcePathStyle: spec.forcePathStyle as boolean | undefined, credentials: spec.credentials as S3Config['credentials'],

@@ -5,6 +5,7 @@
 import { maxMinRates } from '../engine/flows';
 import type { TaskGraph } from '../engine/graph';
 import type { Topology } from '../topology/topology';
+import { maxOf, minOf } from '../extremes';
 
 export interface Collective {
   name: string;
@@ -63,8 +64,8 @@ export function patternCost(topo: Topology, pattern: Pattern | (() => Pattern), 
   if (pat.length > 0) {
     const rates = maxMinRates(topo.links, pat.map(([s, d]) => topo.route(s, d)));
     const lats = pat.map(([s, d]) => topo.latency(s, d));
-    const rate = Math.min(...rates);
-    const latency = Math.max(...lats);
+    const rate = minOf(rates);
+    const latency = maxOf(lats);
     const same = (xs: number[], v: number) => xs.every((x) => Math.abs(x - v) <= 1e-9 * Math.abs(v));
     out = { rate, latency, uniform: same(rates, rate) && same(lats, latency) };
   }

@@ -6,6 +6,7 @@ import type { TaskGraph } from '../engine/graph';
 import type { Topology } from '../topology/topology';
 import { Collective, registerCollective, ringPattern, roundTime } from './collective';
 import { ringAllReduce, ringSteps } from './ring';
+import { minOf } from '../extremes';
 
 function layout(topo: Topology, ranks: number[]): number[][] {
   const set = new Set(ranks);
@@ -26,7 +27,7 @@ export const hierarchicalAllReduce: Collective = {
   name: 'hierarchical-allreduce',
   lower(g, topo, ranks, bytes, ready, label) {
     const groups = layout(topo, ranks);
-    const gs = Math.min(...groups.map((x) => x.length));
+    const gs = minOf(groups.map((x) => x.length));
     // Unequal groups (a partial last node) have no peer for every local index: use one flat ring.
     if (groups.some((x) => x.length !== gs)) return ringAllReduce.lower(g, topo, ranks, bytes, ready, label);
     const readyOf = new Map(ranks.map((r, i) => [r, ready[i]]));

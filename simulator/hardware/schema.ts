@@ -3,43 +3,52 @@
 // unit in its name; every block carries a `source` saying where its figures come from.
 import { z } from 'zod';
 import { posInt } from '../model/schema';
+import { segmentProblem } from '../names';
+import { duration, PHYSICAL, within } from './ranges';
 
 const positive = z.number({ error: 'must be a positive number' }).positive({ error: 'must be a positive number' });
 const nonNegative = z.number({ error: 'must be a non-negative number' }).nonnegative({ error: 'must be a non-negative number' });
 const efficiencyValue = z.number({ error: 'must be a number in (0, 1]' }).gt(0, { error: 'must be a number in (0, 1]' }).max(1, { error: 'must be a number in (0, 1]' });
+const bandwidth = within(PHYSICAL.bandwidthBytesPerSecond, 'B/s');
+const flops = within(PHYSICAL.flops, 'FLOP/s');
+/** A name that becomes part of a key or path (tune --store writes plans/<model>--<hardware>--….json). */
+export const safeName = z.string().min(1, { error: 'must be a non-empty string', abort: true }).superRefine((s, ctx) => {
+  const p = segmentProblem(s);
+  if (p) ctx.addIssue({ code: 'custom', message: p });
+});
 const source = z.string({ error: 'must say where the figures come from' }).min(3, { error: 'must say where the figures come from' });
 
 export const Device = z.strictObject({
   name: z.string().min(1),
   source,
-  peakFlops: positive,
+  peakFlops: flops,
   /** Peaks at other precisions, e.g. { "fp16": 1.25e14 } for `precision: "mixed"` plans. */
-  peakFlopsByPrecision: z.record(z.string(), positive).optional(),
+  peakFlopsByPrecision: z.record(z.string(), flops).optional(),
   /**
    * Measured best matrix-multiply FLOP/s per data type (e.g. the maximum achievable matmul FLOPS
    * of a GEMM sweep); transformer layers' products run at this, bounded by memory bandwidth.
    */
-  matmulFlopsByPrecision: z.record(z.string(), positive).optional(),
-  memoryBytes: positive,
-  memoryBandwidthBytesPerSecond: positive.optional(),
+  matmulFlopsByPrecision: z.record(z.string(), flops).optional(),
+  memoryBytes: within(PHYSICAL.memoryBytes, 'B'),
+  memoryBandwidthBytesPerSecond: bandwidth.optional(),
   /** Fraction of peak reached per layer type; `default` for the rest. */
   efficiency: z.record(z.string(), efficiencyValue).refine((e) => 'default' in e, { error: 'must have a "default" entry' }),
   /** Fixed cost of launching one kernel/op, added to every compute task (seconds). */
-  opOverheadSeconds: nonNegative.optional(),
+  opOverheadSeconds: duration().optional(),
   /**
    * Fixed cost of one forward or one backward call of a layer, by layer type (`default` for the
    * rest), replacing opOverheadSeconds for layers. A framework's per-call work (dispatch, im2col
    * set-up, small-matrix inefficiency) makes time affine in FLOPs: t = overhead + FLOPs / (peak ×
    * efficiency). `trainplan calibrate` fits both from two batch sizes.
    */
-  callOverheadSeconds: z.record(z.string(), nonNegative).optional(),
+  callOverheadSeconds: z.record(z.string(), duration()).optional(),
   /**
    * Rate at which a worker copies tensors between its compute memory and the buffers a transport
    * sends from and receives into (packing, reshaping, summing what arrives), charged on the
    * worker's own stream for the bytes each collective makes it send and receive. Absent: the
    * collectives work in place, as NCCL does in GPU memory.
    */
-  hostCopyBytesPerSecond: positive.optional(),
+  hostCopyBytesPerSecond: bandwidth.optional(),
   /**
    * Small batches run less efficiently (fixed work per call and per row that a batch amortises).
    * With this block, `efficiency[type]` is the large-batch efficiency and a call over b samples
@@ -71,7 +80,7 @@ export type Device = z.infer<typeof Device>;
 export const Transport = z.enum(['nvlink', 'pcie', 'infiniband', 'roce', 'ethernet-tcp'], { error: 'must be one of nvlink, pcie, infiniband, roce, ethernet-tcp' });
 export type Transport = z.infer<typeof Transport>;
 
-const link = { bandwidthBytesPerSecond: positive, latencySeconds: nonNegative, transport: Transport.optional() };
+const link = { bandwidthBytesPerSecond: bandwidth, latencySeconds: duration(), transport: Transport.optional() };
 export const Level = z.strictObject({ ...link, name: z.string().optional() });
 
 export const Network = z.discriminatedUnion(
@@ -81,9 +90,9 @@ export const Network = z.discriminatedUnion(
     z.strictObject({ topology: z.literal('ring'), ...link, source }),
     /** Leaves in groups of `fanout` under a switch whose uplink to the root has `uplinkBandwidthBytesPerSecond`. */
     /** `rootBandwidthBytesPerSecond`: a shared root all traffic between groups crosses (absent: non-blocking root). */
-    z.strictObject({ topology: z.literal('tree'), ...link, fanout: posInt.optional(), uplinkBandwidthBytesPerSecond: positive.optional(), rootBandwidthBytesPerSecond: positive.optional(), source }),
+    z.strictObject({ topology: z.literal('tree'), ...link, fanout: posInt.optional(), uplinkBandwidthBytesPerSecond: bandwidth.optional(), rootBandwidthBytesPerSecond: bandwidth.optional(), source }),
     /** Pairs of devices behind one PCIe switch share one uplink to the root complex. */
-    z.strictObject({ topology: z.literal('pcie-pairs'), ...link, uplinkBandwidthBytesPerSecond: positive.optional(), rootBandwidthBytesPerSecond: positive.optional(), source }),
+    z.strictObject({ topology: z.literal('pcie-pairs'), ...link, uplinkBandwidthBytesPerSecond: bandwidth.optional(), rootBandwidthBytesPerSecond: bandwidth.optional(), source }),
     z.strictObject({
       topology: z.literal('hierarchical'), groupSize: posInt,
       /**
@@ -101,13 +110,13 @@ export type Network = z.infer<typeof Network>;
 
 export const ObjectStore = z.strictObject({
   source,
-  bandwidthBytesPerSecondPerWorker: positive,
-  requestLatencySeconds: nonNegative,
+  bandwidthBytesPerSecondPerWorker: bandwidth,
+  requestLatencySeconds: duration(),
   putDollarsPerRequest: nonNegative,
   getDollarsPerRequest: nonNegative,
-  aggregateBandwidthBytesPerSecond: positive.optional(),
+  aggregateBandwidthBytesPerSecond: bandwidth.optional(),
   /** How often a worker polls for an object it waits on (seconds). */
-  pollIntervalSeconds: nonNegative.optional(),
+  pollIntervalSeconds: duration().optional(),
 });
 export type ObjectStore = z.infer<typeof ObjectStore>;
 
@@ -115,10 +124,10 @@ export const Functions = z.strictObject({
   source,
   memoryMB: positive,
   vcpus: positive,
-  coldStartSeconds: nonNegative,
+  coldStartSeconds: duration(),
   maxDurationSeconds: positive,
   /** Time to checkpoint and re-invoke when a function reaches maxDurationSeconds. */
-  checkpointSeconds: nonNegative.optional(),
+  checkpointSeconds: duration().optional(),
 });
 
 export const Price = z
@@ -156,7 +165,7 @@ export type Collectives = z.infer<typeof Collectives>;
 
 export const Hardware = z.strictObject({
   $schema: z.string().optional(),
-  name: z.string().min(1),
+  name: safeName,
   source,
   description: z.string().optional(),
   device: Device,

@@ -4,6 +4,7 @@ import { fail, ok, problem, Problem, Result } from '../errors';
 import { parseWith, readJsonFile } from '../validate';
 import { columnSplit, Kernels, layerKind, elements, Shape, Stash, TensorSplit, wholeStash } from './layers';
 import { Layer, Model } from './schema';
+import { minOf } from '../extremes';
 import { trainingProblems } from './training';
 
 /** Bytes of one fp32 value; activations, weights and gradients are fp32 unless a plan says `mixed`. */
@@ -85,7 +86,7 @@ function topologicalOrder(model: Model, edges: number[][]): Result<number[]> {
   const ready = new Set<number>();
   indegree.forEach((d, i) => d === 0 && ready.add(i));
   while (ready.size) {
-    const i = Math.min(...ready);
+    const i = minOf(ready);
     ready.delete(i);
     order.push(i);
     for (const c of consumers[i]) if (--indegree[c] === 0) ready.add(c);

@@ -1,6 +1,7 @@
 // The model file format (DESIGN.md "Model"): a DAG of layers, sequential unless `inputs` says otherwise.
 // The TypeScript types are derived from the zod schemas so validation and types never drift.
 import { z } from 'zod';
+import { segmentProblem } from '../names';
 import { Training } from './training';
 
 export const posInt = z
@@ -129,7 +130,11 @@ export type LayerType = Layer['type'];
 
 export const Model = z.object({
   $schema: z.string().optional(),
-  name: z.string().min(1, { error: 'must be a non-empty string' }),
+  // Becomes part of keys and paths (tune --store writes plans/<model>--<hardware>--….json).
+  name: z.string().min(1, { error: 'must be a non-empty string', abort: true }).superRefine((s, ctx) => {
+    const p = segmentProblem(s);
+    if (p) ctx.addIssue({ code: 'custom', message: p });
+  }),
   source: z.string().optional(),
   description: z.string().optional(),
   /** [h, w, c] for images, [frames, h, w, c] for video, [sequence] of token ids for language models. */

@@ -30,6 +30,21 @@ export function planFamily(plan: Plan): ResolvedPlan['family'] {
   return kinds.has('model') ? 'model' : 'data';
 }
 
+/**
+ * Index ranges shared by every plan of a model that has the same segment: tune holds tens of
+ * thousands of candidates, and on a model of thousands of layers a fresh array each held gigabytes.
+ * Shared, so never modified (frozen).
+ */
+const ranges = new WeakMap<AnalyzedModel, Map<number, number[]>>();
+function layerRange(model: AnalyzedModel, first: number, last: number): number[] {
+  let m = ranges.get(model);
+  if (!m) ranges.set(model, (m = new Map()));
+  const key = first * (model.layers.length + 1) + last;
+  let r = m.get(key);
+  if (!r) m.set(key, (r = Object.freeze(Array.from({ length: Math.max(0, last - first + 1) }, (_, k) => first + k)) as number[]));
+  return r;
+}
+
 export function resolvePlan(plan: Plan, model: AnalyzedModel): Result<ResolvedPlan> {
   const problems: Problem[] = [];
   const n = model.layers.length;
@@ -45,7 +60,7 @@ export function resolvePlan(plan: Plan, model: AnalyzedModel): Result<ResolvedPl
     if (last < first) problems.push(problem(`segments[${i}].layers`, `"${b}" comes before "${a}" in the model`));
     else if (first !== next)
       problems.push(problem(`segments[${i}].layers[0]`, next < n ? `must be "${model.layers[next].name}" (segments cover the model in order, without gaps or overlaps)` : 'the previous segment already reaches the last layer'));
-    segs.push({ segment: s, first, last, layers: Array.from({ length: Math.max(0, last - first + 1) }, (_, k) => first + k) });
+    segs.push({ segment: s, first, last, layers: layerRange(model, first, last) });
     next = last + 1;
   });
   if (!problems.length && next !== n) problems.push(problem(`segments[${plan.segments.length - 1}].layers[1]`, `segments end at "${model.layers[next - 1].name}" but the model continues to "${model.layers[n - 1].name}"`));

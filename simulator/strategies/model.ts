@@ -10,6 +10,7 @@
 import { runCollective } from './exchange';
 import type { ModelSegment } from '../plan/schema';
 import { allRanks, Lowering } from './context';
+import { minOf } from '../extremes';
 
 /** Layer types that need all of their input (every channel or feature), so a split input must be gathered. */
 export const MIXING: ReadonlySet<string> = new Set(['dense', 'conv2d', 'conv3d', 'separableConv2d', 'lrn', 'softmax', 'flatten']);
@@ -67,7 +68,7 @@ export function modelSegments(c: Lowering, segments: { segment: ModelSegment; la
   const pendingBwd: number[][][] = ranks.map(() => layers.map(() => []));
   for (const round of rounds) {
     // Split a round into sub-rounds of fcBatch samples when updates come more often than rounds.
-    const minFc = Math.min(...layers.map((i) => fcBatchOf.get(i)!));
+    const minFc = minOf(layers.map((i) => fcBatchOf.get(i)!));
     const sub = minFc < round.samples && round.samples % minFc === 0 ? minFc : round.samples;
     for (let off = 0; off < round.samples; off += sub) {
       const back = subRound(c, layers, sub, round.input, pendingBwd, seen, fcBatchOf);

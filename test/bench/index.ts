@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     ['start-up of the command line (whole processes)', 'startup.bench.js', 'benchStartup'],
     ['tuner', 'tuner.bench.js', 'benchTuner'],
     ['runtime', 'runtime.bench.js', 'benchRuntime'],
+    ['scale (issue 15: sizes that crashed or hung; wall time and peak memory of each)', 'scale.bench.js', 'benchScale'],
   ] as const) {
     const path = join(__dirname, file);
     if (!existsSync(path)) continue;

@@ -51,7 +51,7 @@ describe('inspect rejects malformed models with exit code 2 and the field path',
 
 const badHardware: [string, (h: any) => void, RegExp][] = [
   ['missing source', (h) => delete h.device.source, /device\.source: must say where the figures come from/],
-  ['negative bandwidth', (h) => (h.network.bandwidthBytesPerSecond = -1), /network\.bandwidthBytesPerSecond: must be a positive number/],
+  ['negative bandwidth', (h) => (h.network.bandwidthBytesPerSecond = -1), /network\.bandwidthBytesPerSecond: must be a number from 1 to 1e15 B\/s/],
   ['efficiency above 1', (h) => (h.device.efficiency.conv2d = 1.5), /device\.efficiency\.conv2d: must be a number in \(0, 1\]/],
   ['no default efficiency', (h) => delete h.device.efficiency.default, /device\.efficiency: must have a "default" entry/],
   ['unknown topology', (h) => (h.network.topology = 'torus'), /network\.topology: must be one of switch, ring, tree, pcie-pairs, hierarchical/],

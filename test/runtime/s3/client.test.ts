@@ -56,7 +56,7 @@ test('a refusal is reported at once, naming endpoint and operation', async () =>
   }).catch((x: Error) => x);
   expect(calls).toBe(1);
   expect(e).toBeInstanceOf(S3Failure);
-  expect(e.message).toBe('S3 endpoint http://s3.test: PUT k failed: AccessDenied: Access Denied (HTTP 403)');
+  expect(e.message).toBe('S3 endpoint http://s3.test: PUT k failed: access denied (HTTP 403, AccessDenied) to the credentials used');
 });
 
 test('errors wrapped by the SDK read like the original', () => {

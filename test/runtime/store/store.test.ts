@@ -41,7 +41,7 @@ test('a directory store leaves no temporary files behind', async () => {
 });
 
 test('--store s3:// names a bucket of at least 3 characters', () => {
-  expect(() => openStore('s3://ab/x')).toThrow('at least 3 characters');
+  expect(() => openStore('s3://ab/x')).toThrow('3–63 lowercase letters');
   expect(openStore('s3://trainplan/runs/a', { endpoint: 'http://127.0.0.1:1' })).toBeInstanceOf(S3Store);
   expect(openStore('some/dir')).toBeInstanceOf(DirStore);
 });
