@@ -18,8 +18,8 @@ export const FIDELITY_DEFAULTS = {
    * Step-to-step and GPU-to-GPU spread of one worker's compute time (coefficient of variation).
    */
   computeCv: {
-    value: 0.02,
-    source: 'Sinha et al., "Not All GPUs Are Created Equal", SC22: identical NVIDIA GPUs (V100, A100) in production clusters differ by 8% on average, up to 22%, in sustained performance under power and thermal management — a range over thousands of GPUs, about 6 standard deviations: σ ≈ 1.3%; plus the framework\'s host-side step-to-step jitter (input pipeline, Python dispatch), taken as 1.5%; combined √(1.3² + 1.5²) ≈ 2%',
+    value: 0.013,
+    source: 'Sinha et al., "Not All GPUs Are Created Equal", SC22: identical NVIDIA GPUs (V100, A100) in production clusters differ by 8% on average, up to 22%, in sustained performance under power and thermal management (GPU Boost) — a range over thousands of GPUs, about 6 standard deviations: σ ≈ 1.3%. Host-side step-to-step jitter is not included (no published figure we can cite); `trainplan calibrate` measures the whole spread. A device with fixed clocks (no GPU Boost, e.g. Tesla K20) lacks this mechanism: its file says so',
   },
   /**
    * Compute slowdown while the worker's own collective is in flight.
