@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { loadHardware } from '../../simulator/hardware/load';
 import type { Hardware } from '../../simulator/hardware/schema';
+import { withFidelityDefaults } from '../../simulator/hardware/defaults';
 import { loadModel } from '../../simulator/model/analyze';
 import { strategyResolved } from '../../simulator/plan/shorthand';
 import { simulate } from '../../simulator/simulate';
@@ -25,6 +26,9 @@ function stages(hw: Hardware): [string, Hardware][] {
   const achieved: Hardware = { ...shared, collectives };
   const interfered: Hardware = { ...achieved, device: { ...device, interference } };
   return [
+    // What a file written from datasheets alone gets (no transport, collectives, variability,
+    // interference; its node's one NIC stated): the defaults of simulator/hardware/defaults.ts.
+    ['datasheets + defaults', withFidelityDefaults(shared)],
     ['before: NIC rate per GPU', { ...shared, network: perGpu }],
     ['a node shares its NIC', shared],
     ['+ achieved collectives', achieved],
