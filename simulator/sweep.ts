@@ -3,7 +3,7 @@
 import type { Hardware } from './hardware/schema';
 import type { AnalyzedModel } from './model/analyze';
 import { strategyResolved, ShorthandOptions } from './plan/shorthand';
-import { simulate } from './simulate';
+import { simulate, Feasible } from './simulate';
 
 export const AXES = ['workers', 'bandwidth', 'density', 'batch'] as const;
 export type Axis = (typeof AXES)[number];
@@ -21,6 +21,8 @@ export interface SweepPoint {
   speedup?: number;
   efficiency?: number;
   exposedCommunicationSeconds?: number;
+  /** The p10–p90 band of the step time, where the device has variability. */
+  band?: Feasible['band'];
   reason?: string;
 }
 
@@ -75,7 +77,7 @@ export function sweep(
       if (!p.ok) point.reason = p.problems.map((q) => q.message).join('; ');
       else {
         const r = simulate(model, v.hw, p.value);
-        if (r.feasible) Object.assign(point, { feasible: true, stepTimeSeconds: r.stepTimeSeconds, samplesPerSecond: r.samplesPerSecond, samplesPerStep: r.samplesPerStep, speedup: r.speedup, efficiency: r.efficiency, exposedCommunicationSeconds: r.breakdown.exposedCommunicationSeconds });
+        if (r.feasible) Object.assign(point, { feasible: true, stepTimeSeconds: r.stepTimeSeconds, samplesPerSecond: r.samplesPerSecond, samplesPerStep: r.samplesPerStep, speedup: r.speedup, efficiency: r.efficiency, exposedCommunicationSeconds: r.breakdown.exposedCommunicationSeconds, ...(r.band ? { band: r.band } : {}) });
         else point.reason = r.reason;
       }
       points.push(point);
