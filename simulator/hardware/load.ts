@@ -26,10 +26,14 @@ export function parseHardware(data: unknown): Result<Hardware> {
  * alone validates without resolving (data already resolved, test fixtures).
  */
 export function loadHardware(file: string): Result<Hardware> {
-  const d = readJsonFile(file);
-  if (!d.ok) return d;
-  const h = parseHardware(d.value);
+  const h = readHardwareFile(file);
   return h.ok ? ok(withFidelityDefaults(h.value)) : h;
+}
+
+/** A hardware file validated as written, nothing filled in: for commands that rewrite the file. */
+export function readHardwareFile(file: string): Result<Hardware> {
+  const d = readJsonFile(file);
+  return d.ok ? parseHardware(d.value) : d;
 }
 
 /** Efficiency of `type` on this device (fraction of peak), falling back to `default`. */
