@@ -151,6 +151,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
       bandwidthFraction: [1],
       launchSeconds: 0,
     },
+    runtime: { backend },
   };
   const parsed = parseHardware(doc);
   if (!parsed.ok) throw new Error(`calibrate produced an invalid hardware file: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);

@@ -2,7 +2,7 @@
 // runs it on the event engine and reports the steady-state step time, speedup, breakdown, memory
 // and cost. The single-worker run of the same model and batch is the baseline of every speedup.
 import './collectives';
-import { DeviceCost, valueBytes } from './cost/compute';
+import { DeviceCost, Precision, valueBytes } from './cost/compute';
 import { memoryPerWorker, MemoryUse } from './cost/memory';
 import { DELAY, TaskGraph, TRANSFER } from './engine/graph';
 import { runGraph, Timeline } from './engine/run';
@@ -20,6 +20,8 @@ import { buildTopology, withObjectStore } from './topology/build';
 import { achievedNetwork } from './collectives/achieved';
 import type { Topology } from './topology/topology';
 import { costOf, Cost } from './cost/price';
+import { composed, isTransformer } from './parallel/layout';
+import { FlopRates, simulateComposedPlan } from './parallel/result';
 import { drawFactors, expectedStep, monteCarloBand } from './stragglers';
 
 export interface SimulateOptions {
@@ -100,6 +102,8 @@ export interface Feasible {
   restartSecondsPerStep: number;
   simulatedWorkers: number;
   events: number;
+  /** Composed plans: training FLOPs per step and the achieved FLOP/s and MFU. */
+  flops?: FlopRates;
   /** Present when the simulation stopped before the steps repeated exactly: why. */
   unsettled?: string;
   timeline?: { graph: TaskGraph; timeline: Timeline; workers: number };
@@ -128,6 +132,8 @@ export function symmetric(plan: ResolvedPlan, hw: Hardware): boolean {
 }
 
 export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, options: SimulateOptions = {}): SimulationResult {
+  // Transformers and plans with tensor, pipeline, ZeRO, recomputation or micro-batch fields: simulator/parallel.
+  if (composed(plan.plan) || isTransformer(model)) return simulateComposedPlan(model, hw, plan, options);
   return simulateRun(model, hw, plan, options, { tail: 0, asyncTransient: TRANSIENT.async });
 }
 
@@ -318,7 +324,7 @@ function deviceKey(device: Hardware['device']): string {
 }
 
 /** Step time of the same model and batch on one worker of this hardware. */
-export function baselineStep(model: AnalyzedModel, hw: Hardware, batch: number, precision: 'fp32' | 'mixed' = 'fp32'): number {
+export function baselineStep(model: AnalyzedModel, hw: Hardware, batch: number, precision: Precision = 'fp32'): number {
   let m = baselineCache.get(model);
   if (!m) baselineCache.set(model, (m = new Map()));
   const key = `${deviceKey(hw.device)}|${batch}|${precision}`;

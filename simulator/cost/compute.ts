@@ -4,10 +4,14 @@ import type { Hardware } from '../hardware/schema';
 import { efficiencyOf } from '../hardware/load';
 import type { LayerInfo } from '../model/analyze';
 
-export type Precision = 'fp32' | 'mixed';
+/** `mixed` is fp16 mixed precision (older plan files); fp8 runs its matrix products in fp8 and keeps 16-bit activations. */
+export type Precision = 'fp32' | 'mixed' | 'fp16' | 'bf16' | 'fp8';
 
 /** Bytes per activation/gradient value moved between devices and through memory. */
-export const valueBytes = (p: Precision): number => (p === 'mixed' ? 2 : 4);
+export const valueBytes = (p: Precision): number => (p === 'fp32' ? 4 : 2);
+
+/** The key of `peakFlopsByPrecision` a plan's matrix products run at. */
+export const peakKey = (p: Precision): string => (p === 'mixed' ? 'fp16' : p);
 
 /** SGD with momentum reads weight, gradient and momentum and writes weight and momentum: 5 fp32 words per parameter. */
 export const UPDATE_BYTES_PER_PARAMETER = 5 * 4;
@@ -22,8 +26,8 @@ export class DeviceCost {
   private actBytes: number;
 
   constructor(private hw: Hardware, precision: Precision = 'fp32') {
-    const fp16 = hw.device.peakFlopsByPrecision?.fp16;
-    this.peak = precision === 'mixed' && fp16 ? fp16 : hw.device.peakFlops;
+    const reduced = precision === 'fp32' ? undefined : hw.device.peakFlopsByPrecision?.[peakKey(precision)] ?? hw.device.peakFlopsByPrecision?.fp16;
+    this.peak = reduced ?? hw.device.peakFlops;
     this.memBw = hw.device.memoryBandwidthBytesPerSecond;
     this.overhead = hw.device.opOverheadSeconds ?? 0;
     this.callOverhead = hw.device.callOverheadSeconds;

@@ -15,6 +15,11 @@ export const Device = z.strictObject({
   peakFlops: positive,
   /** Peaks at other precisions, e.g. { "fp16": 1.25e14 } for `precision: "mixed"` plans. */
   peakFlopsByPrecision: z.record(z.string(), positive).optional(),
+  /**
+   * Measured best matrix-multiply FLOP/s per data type (e.g. the maximum achievable matmul FLOPS
+   * of a GEMM sweep); transformer layers' products run at this, bounded by memory bandwidth.
+   */
+  matmulFlopsByPrecision: z.record(z.string(), positive).optional(),
   memoryBytes: positive,
   memoryBandwidthBytesPerSecond: positive.optional(),
   /** Fraction of peak reached per layer type; `default` for the rest. */
@@ -153,6 +158,9 @@ export const Hardware = z.strictObject({
   objectStore: ObjectStore.optional(),
   functions: Functions.optional(),
   price: Price.optional(),
+  /** Written by `trainplan calibrate`: these figures were measured on trainplan's own runtime (the
+   *  backend named), so `tune` returns only plans `trainplan run` can execute. */
+  runtime: z.strictObject({ backend: z.string().min(1) }).optional(),
   collectives: Collectives.optional(),
 });
 export type Hardware = z.infer<typeof Hardware>;

@@ -2,7 +2,7 @@
 // computes its costs. The result is what the simulator, the tuner and the runtime all read.
 import { fail, ok, problem, Problem, Result } from '../errors';
 import { parseWith, readJsonFile } from '../validate';
-import { layerKind, elements, Shape } from './layers';
+import { columnSplit, Kernels, layerKind, elements, Shape, Stash, TensorSplit, wholeStash } from './layers';
 import { Layer, Model } from './schema';
 import { trainingProblems } from './training';
 
@@ -30,7 +30,14 @@ export interface LayerInfo {
   /** Input activation bytes per sample (fp32), summed over inputs. */
   inputBytes: number;
   weightBytes: number;
+  /** Units a model-parallel split divides; always `split.units`. */
   splitUnits: number;
+  /** How tensor parallelism divides this layer (the runtime splits it the same way). */
+  split: TensorSplit;
+  /** What backprop keeps of it per sample (Korthikanti et al. 2022). */
+  stash: Stash;
+  /** Its GPU kernels, where the layer kind states them (transformer layers). */
+  kernels?: Kernels;
 }
 
 export interface AnalyzedModel {
@@ -45,6 +52,8 @@ export interface AnalyzedModel {
 }
 
 const INPUT_NAME = 'input';
+
+const index = (model: Model, name: string): number => model.layers.findIndex((l) => l.name === name);
 
 function resolveEdges(model: Model): Result<number[][]> {
   const problems: Problem[] = [];
@@ -112,15 +121,29 @@ export function analyzeModel(model: Model): Result<AnalyzedModel> {
     }
     shapes[i] = out;
     const c = kind.cost(layer as never, inputShapes as Shape[], out);
+    const split = kind.split ? kind.split(layer as never, inputShapes as Shape[], out, c) : columnSplit(c.splitUnits, c.parameters);
+    const stash = kind.stash ? kind.stash(layer as never, inputShapes as Shape[], out) : wholeStash(elements(out));
     infos[i] = {
       index: i, name: layer.name, type: layer.type, layer, inputs: edges[i], inputShapes: inputShapes as Shape[],
-      outputShape: out, ...c,
+      outputShape: out, ...c, splitUnits: split.units, split, stash,
+      ...(kind.kernels ? { kernels: kind.kernels(layer as never, inputShapes as Shape[], out) } : {}),
       needsInputGradient: edges[i].some((k) => k !== MODEL_INPUT),
       activationBytes: elements(out) * FP32_BYTES,
       inputBytes: (inputShapes as Shape[]).reduce((a, s) => a + elements(s) * FP32_BYTES, 0),
       weightBytes: c.parameters * FP32_BYTES,
     };
   }
+  if (problems.length) return { ok: false, problems };
+  model.layers.forEach((layer, i) => {
+    for (const ref of layerKind(layer.type).references?.(layer as never) ?? []) {
+      const target = model.layers[index(model, ref.name)];
+      const at = `layers[${i}].${ref.field}`;
+      if (!target) problems.push(problem(at, `no layer named "${ref.name}"`));
+      else if (target.type !== ref.type) problems.push(problem(at, `"${ref.name}" is a ${target.type}, not a ${ref.type}`));
+      else for (const [k, v] of Object.entries(ref.sameAs))
+        if ((target as Record<string, unknown>)[k] !== v) problems.push(problem(at, `"${ref.name}" has ${k} ${(target as Record<string, unknown>)[k]}, this layer ${v}`));
+    }
+  });
   if (problems.length) return { ok: false, problems };
   // Every layer but the last must feed something: a dangling branch is almost always a typo in `inputs`.
   const used = new Set(edges.flat());

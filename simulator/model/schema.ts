@@ -68,9 +68,49 @@ export const ConcatLayer = z.strictObject({ ...base, type: z.literal('concat') }
 export const SoftmaxLayer = z.strictObject({ ...base, type: z.literal('softmax') });
 export const ActivationLayer = z.strictObject({ ...base, type: z.literal('activation'), activation: Activation });
 
+// Transformer layers (docs/transformers.md). Shapes are per sample: a sequence model's input is
+// `[sequence]` (token ids) and its hidden states `[sequence, hidden]`; an image model's patches make
+// the sequence. `dropout` rates matter only for memory: each dropout keeps a 1-byte mask.
+const rate = fraction.optional();
+/** Token ids [sequence] → vectors [sequence, hidden]: a table of `vocabulary` rows. */
+export const TokenEmbeddingLayer = z.strictObject({ ...base, type: z.literal('tokenEmbedding'), vocabulary: posInt, hidden: posInt, dropout: rate });
+/** Adds a learned vector per position (at most `positions` of them) to [sequence, hidden]. */
+export const PositionEmbeddingLayer = z.strictObject({ ...base, type: z.literal('positionEmbedding'), positions: posInt, dropout: rate });
+/** Adds a learned vector per token type (BERT's segments A and B) to [sequence, hidden]. */
+export const TokenTypeEmbeddingLayer = z.strictObject({ ...base, type: z.literal('tokenTypeEmbedding'), types: posInt });
+/** Image [h, w, c] → [patches, hidden]: a `patch`×`patch` convolution with stride `patch` (ViT). */
+export const PatchEmbeddingLayer = z.strictObject({ ...base, type: z.literal('patchEmbedding'), patch: posInt, hidden: posInt, useBias: z.boolean().optional() });
+/** Prepends one learned vector to the sequence: [n, hidden] → [n + 1, hidden] (ViT, BERT's [CLS] is a token instead). */
+export const ClassTokenLayer = z.strictObject({ ...base, type: z.literal('classToken') });
+/** The first position's vector: [sequence, hidden] → [hidden] (the class token, BERT's pooler input). */
+export const FirstTokenLayer = z.strictObject({ ...base, type: z.literal('firstToken') });
+export const LayerNormLayer = z.strictObject({ ...base, type: z.literal('layerNorm'), useBias: z.boolean().optional() });
+export const RmsNormLayer = z.strictObject({ ...base, type: z.literal('rmsNorm') });
+/**
+ * Multi-head self-attention with its projections: [sequence, hidden] → [sequence, hidden].
+ * `kvHeads` < `heads` is grouped-query attention (1: multi-query); `headDim` defaults to hidden / heads.
+ */
+export const AttentionLayer = z.strictObject({
+  ...base, type: z.literal('attention'), heads: posInt, kvHeads: posInt.optional(), headDim: posInt.optional(),
+  causal: z.boolean().optional(), useBias: z.boolean().optional(), dropout: rate,
+});
+export const MLP_ACTIVATIONS = ['gelu', 'relu', 'swiglu'] as const;
+/** Position-wise feed-forward block: hidden → `hiddenUnits` → hidden; `swiglu` adds a gate projection (Llama). */
+export const MlpLayer = z.strictObject({
+  ...base, type: z.literal('mlp'), hiddenUnits: posInt,
+  activation: z.enum(MLP_ACTIVATIONS, { error: `must be one of ${MLP_ACTIVATIONS.join(', ')}` }),
+  useBias: z.boolean().optional(), dropout: rate,
+});
+/** Language-model head: [sequence, hidden] → logits [sequence, vocabulary]; `tiedTo` names the token embedding whose table it reuses. */
+export const LmHeadLayer = z.strictObject({ ...base, type: z.literal('lmHead'), vocabulary: posInt, tiedTo: z.string().min(1).optional(), useBias: z.boolean().optional() });
+/** Softmax cross-entropy of logits [sequence, vocabulary] against the next tokens: → per-token losses [sequence]. */
+export const CrossEntropyLayer = z.strictObject({ ...base, type: z.literal('crossEntropy') });
+
 export const LAYER_TYPES = [
   'conv2d', 'depthwiseConv2d', 'separableConv2d', 'conv3d', 'maxpool2d', 'avgpool2d', 'maxpool3d',
   'globalAvgPool', 'dense', 'batchNorm', 'lrn', 'dropout', 'flatten', 'add', 'concat', 'softmax', 'activation',
+  'tokenEmbedding', 'positionEmbedding', 'tokenTypeEmbedding', 'patchEmbedding', 'classToken', 'firstToken',
+  'layerNorm', 'rmsNorm', 'attention', 'mlp', 'lmHead', 'crossEntropy',
 ] as const;
 
 export const Layer = z.discriminatedUnion(
@@ -79,6 +119,8 @@ export const Layer = z.discriminatedUnion(
     Conv2dLayer, DepthwiseConv2dLayer, SeparableConv2dLayer, Conv3dLayer, MaxPool2dLayer, AvgPool2dLayer,
     MaxPool3dLayer, GlobalAvgPoolLayer, DenseLayer, BatchNormLayer, LrnLayer, DropoutLayer, FlattenLayer,
     AddLayer, ConcatLayer, SoftmaxLayer, ActivationLayer,
+    TokenEmbeddingLayer, PositionEmbeddingLayer, TokenTypeEmbeddingLayer, PatchEmbeddingLayer, ClassTokenLayer,
+    FirstTokenLayer, LayerNormLayer, RmsNormLayer, AttentionLayer, MlpLayer, LmHeadLayer, CrossEntropyLayer,
   ],
   { error: (iss) => (iss.code === 'invalid_union' ? `must be one of ${LAYER_TYPES.join(', ')}` : undefined) },
 );
@@ -90,7 +132,7 @@ export const Model = z.object({
   name: z.string().min(1, { error: 'must be a non-empty string' }),
   source: z.string().optional(),
   description: z.string().optional(),
-  /** [h, w, c] for images, [frames, h, w, c] for video. */
+  /** [h, w, c] for images, [frames, h, w, c] for video, [sequence] of token ids for language models. */
   input: z.array(posInt).min(1, { error: 'must have 1 to 4 dimensions' }).max(4, { error: 'must have 1 to 4 dimensions' }),
   classes: posInt.optional(),
   layers: z.array(Layer).min(1, { error: 'must have at least one layer' }),

@@ -40,13 +40,37 @@ export type DataSegment = z.infer<typeof DataSegment>;
 export type ModelSegment = z.infer<typeof ModelSegment>;
 export type PipelineSegment = z.infer<typeof PipelineSegment>;
 
+// Parallel dimensions that compose (docs/plans.md): workers = data × tensor × pipeline, where the
+// data degree is what remains. `mixed` is fp16 mixed precision (the name older plan files use).
+export const PRECISIONS = ['fp32', 'mixed', 'fp16', 'bf16', 'fp8'] as const;
+export const SCHEDULES = ['gpipe', '1f1b', 'interleaved'] as const;
+export const RECOMPUTES = ['none', 'selective', 'full'] as const;
+export const OPTIMIZERS = ['sgd-momentum', 'adam'] as const;
+const oneOf = <T extends readonly [string, ...string[]]>(xs: T) => z.enum(xs, { error: `must be one of ${xs.join(', ')}` });
+
 export const Plan = z.strictObject({
   $schema: z.string().optional(),
   /** A label for tables (e.g. the strategy family); not interpreted. */
   name: z.string().optional(),
   workers: posInt,
+  /** Samples per data-parallel replica per step (per worker when tensor and pipeline are 1). */
   batchPerWorker: posInt,
-  precision: z.enum(['fp32', 'mixed']).optional(),
+  precision: oneOf(PRECISIONS).optional(),
   segments: z.array(Segment).min(1, { error: 'must have at least one segment' }),
+  /** Tensor-parallel degree (Megatron-LM): ranks splitting every layer as its `split` says. */
+  tensor: posInt.optional(),
+  /** With tensor > 1: norms, dropouts and adds divided over the sequence; all-reduces become reduce-scatter + all-gather. */
+  sequenceParallel: z.boolean().optional(),
+  /** Pipeline-parallel degree: stages of contiguous layers. */
+  pipeline: posInt.optional(),
+  schedule: oneOf(SCHEDULES).optional(),
+  /** Interleaved schedule: model chunks per pipeline rank (Narayanan et al. 2021 §2.2). */
+  virtualStages: posInt.optional(),
+  /** Samples per micro-batch; batchPerWorker / microBatch micro-batches per step (gradient accumulation). */
+  microBatch: posInt.optional(),
+  /** ZeRO stage (Rajbhandari et al. 2020): 1 shards optimizer state, 2 also gradients, 3 also weights (FSDP). */
+  zero: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)], { error: 'must be 0, 1, 2 or 3' }).optional(),
+  recompute: oneOf(RECOMPUTES).optional(),
+  optimizer: oneOf(OPTIMIZERS).optional(),
 });
 export type Plan = z.infer<typeof Plan>;

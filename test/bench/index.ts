@@ -2,14 +2,16 @@
 // (absolute times on a shared machine drift; ratios measured together do not).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchSimulator } from './simulator.bench';
+import { benchSimulator, benchTransformer } from './simulator.bench';
 
 async function main(): Promise<void> {
   const section = (t: string) => process.stdout.write(`\n== ${t}\n`);
   section('simulator');
   for (const l of benchSimulator()) process.stdout.write(l + '\n');
+  process.stdout.write(benchTransformer() + '\n');
   // Benchmarks of the other layers register themselves as files beside this one.
   for (const [name, file, fn] of [
+    ['start-up of the command line (whole processes)', 'startup.bench.js', 'benchStartup'],
     ['tuner', 'tuner.bench.js', 'benchTuner'],
     ['runtime', 'runtime.bench.js', 'benchRuntime'],
   ] as const) {

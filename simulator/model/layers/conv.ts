@@ -3,7 +3,7 @@
 // separable convolution's FLOPs over the full one are exactly d/Cout + d/k² (MobileNet, Howard 2017 §3.1).
 import type { Conv2dLayer, Conv3dLayer, DepthwiseConv2dLayer, SeparableConv2dLayer } from '../schema';
 import type { z } from 'zod';
-import { channels, elements, LayerCostParts, LayerKind, registerLayerKind, Shape } from './kind';
+import { channels, channelwiseSplit, elements, LayerCostParts, LayerKind, registerLayerKind, Shape } from './kind';
 import { expand, spatialOut } from './window';
 
 type Conv2d = z.infer<typeof Conv2dLayer>;
@@ -59,7 +59,7 @@ function depthwiseCost(out: Shape, x: Shape, kernel: number[], d: number, bias: 
   const mid = channels(x) * d;
   const weights = kernel[0] * kernel[1] * mid;
   const f = 2 * positions * weights;
-  return { parameters: weights + (bias ? mid : 0), forwardFlops: f, backwardInputFlops: f, backwardWeightFlops: f, splitUnits: mid };
+  return { parameters: weights + (bias ? mid : 0), forwardFlops: f, backwardInputFlops: f, backwardWeightFlops: f, splitUnits: channels(x) };
 }
 
 export const depthwiseConv2d: LayerKind<Depthwise> = {
@@ -71,6 +71,9 @@ export const depthwiseConv2d: LayerKind<Depthwise> = {
   cost(l, [x], out) {
     return depthwiseCost(out, x, expand(l.kernel, 2, 1), l.depthMultiplier ?? 1, l.useBias ?? true);
   },
+  // Input channel c makes outputs c·m … c·m+m−1: a split divides input channels (each with its m
+  // outputs), so 4 ranks need at least 4 input channels whatever the multiplier.
+  split: (l, [x], _out, c) => channelwiseSplit(channels(x), c.parameters, l.depthMultiplier ?? 1),
 };
 
 export const separableConv2d: LayerKind<Separable> = {

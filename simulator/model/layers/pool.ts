@@ -2,7 +2,7 @@
 // Cost: one FLOP per window element per output (a compare or an add).
 import type { AvgPool2dLayer, GlobalAvgPoolLayer, MaxPool2dLayer, MaxPool3dLayer } from '../schema';
 import type { z } from 'zod';
-import { channels, elements, LayerKind, registerLayerKind, Shape } from './kind';
+import { channels, channelwiseSplit, elements, LayerKind, registerLayerKind, Shape } from './kind';
 import { expand, spatialOut } from './window';
 
 type Pool = z.infer<typeof MaxPool2dLayer> | z.infer<typeof AvgPool2dLayer> | z.infer<typeof MaxPool3dLayer>;
@@ -23,6 +23,7 @@ function windowPool<L extends Pool>(type: L['type'], rank: number): LayerKind<L>
       const f = window * elements(out);
       return { parameters: 0, forwardFlops: f, backwardInputFlops: f, backwardWeightFlops: 0, splitUnits: channels(out) };
     },
+    split: (_l, _x, out) => channelwiseSplit(channels(out), 0),
   } as LayerKind<L>;
 }
 
@@ -36,6 +37,7 @@ export const globalAvgPool: LayerKind<z.infer<typeof GlobalAvgPoolLayer>> = {
     const f = elements(x);
     return { parameters: 0, forwardFlops: f, backwardInputFlops: f, backwardWeightFlops: 0, splitUnits: channels(out) };
   },
+  split: (_l, _x, out) => channelwiseSplit(channels(out), 0),
 };
 
 registerLayerKind(windowPool<z.infer<typeof MaxPool2dLayer>>('maxpool2d', 2));

@@ -1,0 +1,78 @@
+// Time of a layer on one tensor-parallel rank, from its kernels: every matrix product on a
+// roofline of the device's measured matrix-multiply rate and its memory bandwidth, element-wise
+// kernels at memory bandwidth, plus a fixed cost per kernel launch. Layers that state no kernels
+// (the convolutional zoo) keep the per-layer-type roofline of DeviceCost.
+import type { Hardware } from '../hardware/schema';
+import type { LayerInfo } from '../model/analyze';
+import type { Gemm } from '../model/layers';
+import { efficiencyOf } from '../hardware/load';
+import { DeviceCost, peakKey, Precision, valueBytes } from './compute';
+
+export interface LayerTimes {
+  forward: number;
+  backward: number;
+  /** The part of forward selective recomputation repeats (attention's scores, softmax, dropout). */
+  core: number;
+}
+
+export class KernelCost {
+  readonly matmul: number;
+  private memBw: number;
+  private launch: number;
+  /** Kernels' bytes are stated at 16-bit activations; fp32 doubles them. */
+  private scale: number;
+  private fallback: DeviceCost;
+
+  constructor(hw: Hardware, readonly precision: Precision) {
+    const d = hw.device;
+    const key = peakKey(precision);
+    const peak = precision === 'fp32' ? d.peakFlopsByPrecision?.tf32 ?? d.peakFlops : d.peakFlopsByPrecision?.[key] ?? d.peakFlops;
+    // Without a measured rate, the device's dense-layer efficiency of its peak.
+    this.matmul = (precision === 'fp32' ? undefined : d.matmulFlopsByPrecision?.[key]) ?? peak * efficiencyOf(hw, 'dense');
+    this.memBw = d.memoryBandwidthBytesPerSecond ?? Infinity;
+    this.launch = d.opOverheadSeconds ?? 0;
+    this.scale = valueBytes(precision) / 2;
+    this.fallback = new DeviceCost(hw, precision);
+  }
+
+  /** One forward product over `samples` samples, its work divided by `t`. */
+  gemm(g: Gemm, samples: number, t: number): number {
+    const div = g.divided ? t : 1;
+    const m = g.rows * samples;
+    // Heads are divided among ranks; a single projection's columns (or inner dimension) are.
+    const count = g.count >= div ? g.count / div : g.count;
+    const cols = g.count >= div ? g.cols : g.cols / div;
+    const flops = 2 * m * cols * g.inner;
+    const bytes = 2 * this.scale * (m * g.inner + g.inner * cols + m * cols);
+    return count * Math.max(flops / this.matmul, bytes / this.memBw);
+  }
+
+  /** Forward and backward of layer `l` over `samples` samples on one of `t` tensor ranks (`sp`: sequence parallelism divides the rest). */
+  layer(l: LayerInfo, samples: number, t: number, sp: boolean): LayerTimes {
+    const k = l.kernels;
+    if (!k) {
+      const fraction = l.split.over === 'none' ? 1 : 1 / t;
+      return { forward: this.fallback.forward(l, samples, fraction), backward: this.fallback.backward(l, samples, fraction), core: 0 };
+    }
+    let gemms = 0;
+    let core = 0;
+    for (const g of k.gemms) {
+      const s = this.gemm(g, samples, t);
+      gemms += s;
+      if (g.count > 1) core += s; // batched per-head products: the attention core
+    }
+    const bytes = (b: { forward: number; backward: number }, div: number, dir: 'forward' | 'backward') => (b[dir] * samples * this.scale) / div / this.memBw;
+    const wholeDiv = sp ? t : 1;
+    const fwdEw = bytes(k.dividedBytes, t, 'forward');
+    const forward = gemms + fwdEw + bytes(k.wholeBytes, wholeDiv, 'forward') + k.launches * this.launch;
+    const backward = 2 * gemms + bytes(k.dividedBytes, t, 'backward') + bytes(k.wholeBytes, wholeDiv, 'backward') + 2 * k.launches * this.launch;
+    // Selective recomputation repeats the core products and the element-wise kernels between them.
+    if (core > 0) core += fwdEw + 3 * this.launch;
+    return { forward, backward, core };
+  }
+
+  /** The optimizer step over `parameters` held here: memory-bound, `bytesPerParameter` read and written. */
+  update(parameters: number, bytesPerParameter: number): number {
+    return parameters > 0 ? this.launch + (parameters * bytesPerParameter) / this.memBw : 0;
+  }
+}

@@ -1,0 +1,98 @@
+// Multi-head self-attention with its input (Q, K, V) and output projections, as one layer:
+// [sequence, hidden] → [sequence, hidden]. Grouped-query attention shares each K/V head among
+// heads / kvHeads query heads (Ainslie et al. 2023).
+//
+// FLOPs (multiply-add = 2, per sample of s positions): projections 2·s·h·(q + 2·kv)·d + 2·s·q·d·h;
+// scores QKᵀ and their product with V 2·2·s²·q·d. The whole s×s square is counted even when
+// `causal`: Megatron-LM's kernels compute it and Narayanan et al. 2021 eq. 3 counts it. Backward:
+// twice the forward (gradients of both operands of every product; of the weights for projections).
+// Softmax and masking are element-wise and left out, as eq. 3 leaves them out.
+import type { z } from 'zod';
+import type { AttentionLayer } from '../schema';
+import { Kernels, LayerKind, registerLayerKind, Shape } from './kind';
+import { dropoutMaskBytes } from './embedding';
+import { hiddenStates, isProblem } from './sequence';
+
+type Attention = z.infer<typeof AttentionLayer>;
+
+/** Heads, K/V heads and head dimension of an attention layer on hidden size h. */
+export function attentionDims(l: Attention, h: number): { q: number; kv: number; d: number } {
+  return { q: l.heads, kv: l.kvHeads ?? l.heads, d: l.headDim ?? h / l.heads };
+}
+
+function projectionWeights(l: Attention, h: number): number {
+  const { q, kv, d } = attentionDims(l, h);
+  return h * (q + 2 * kv) * d + q * d * h;
+}
+
+export const attention: LayerKind<Attention> = {
+  type: 'attention',
+  outputShape(l, [x]) {
+    const hs = hiddenStates(x, 'attention');
+    if (isProblem(hs)) return hs;
+    if (l.headDim === undefined && hs.h % l.heads) return { field: 'heads', message: `${l.heads} heads do not divide hidden size ${hs.h} (give headDim)` };
+    const kv = l.kvHeads ?? l.heads;
+    if (kv > l.heads || l.heads % kv) return { field: 'kvHeads', message: `${kv} must divide heads (${l.heads})` };
+    return x;
+  },
+  cost(l, [x]) {
+    const [s, h] = x;
+    const { q, kv, d } = attentionDims(l, h);
+    const linear = 2 * s * projectionWeights(l, h);
+    const core = 2 * 2 * s * s * q * d;
+    const bias = l.useBias ?? true ? (q + 2 * kv) * d + h : 0;
+    return {
+      parameters: projectionWeights(l, h) + bias,
+      forwardFlops: linear + core, backwardInputFlops: linear + 2 * core, backwardWeightFlops: linear, splitUnits: q,
+    };
+  },
+  // Q, K and V column-parallel by head, the output projection row-parallel: each rank runs
+  // heads/t heads end to end; one all-reduce of the output forward, one of the input gradient
+  // backward (Shoeybi et al. 2019, Fig. 3b). The output bias is added after the reduction, on every rank.
+  split(l, [x], _o, c) {
+    const [s, h] = x;
+    return {
+      over: 'heads', units: l.heads, even: true, unitOutputs: 1,
+      splitParameters: c.parameters - (l.useBias ?? true ? h : 0),
+      input: 'replicated', output: 'replicated', forwardReduce: s * h, backwardReduce: s * h,
+    };
+  },
+  // Korthikanti et al. 2022 §4.1 (their 11sbh + 5as²b bytes at 16-bit for multi-head attention):
+  // whole — the input (2sbh) and the output dropout mask (sbh); split — Q and K (4sbh), V (2sbh),
+  // the output projection's input (2sbh); core — softmax output (2as²b), its dropout mask (as²b)
+  // and the dropout output (2as²b; without dropout, backprop reuses the softmax output).
+  stash(l, [x]: Shape[]) {
+    const [s, h] = x;
+    const { q, kv, d } = attentionDims(l, h);
+    const scores = q * s * s;
+    const coreValues = l.dropout ? 2 * scores : scores;
+    const coreBytes = dropoutMaskBytes(l.dropout, scores);
+    return {
+      wholeValues: s * h, wholeBytes: dropoutMaskBytes(l.dropout, s * h),
+      splitValues: s * d * (2 * q + 2 * kv) + coreValues, splitBytes: coreBytes, coreValues, coreBytes,
+    };
+  },
+  // Megatron-LM (2021) kernels: the QKV projection, batched QKᵀ per head, a fused scale-mask-softmax
+  // (reads and writes the scores), dropout on the probabilities (reads, writes, and a 1-byte mask),
+  // the batched product with V, the output projection, and the mask of the output dropout (the
+  // rest of bias-dropout-add is the `add` layer's). Backward moves about twice the bytes.
+  kernels(l, [x]): Kernels {
+    const [s, h] = x;
+    const { q, kv, d } = attentionDims(l, h);
+    const scores = q * s * s;
+    const fwd = 2 * 2 * scores + (l.dropout ? 5 * scores : 0);
+    return {
+      gemms: [
+        { rows: s, cols: (q + 2 * kv) * d, inner: h, count: 1, divided: true },
+        { rows: s, cols: s, inner: d, count: q, divided: true },
+        { rows: s, cols: d, inner: s, count: q, divided: true },
+        { rows: s, cols: h, inner: q * d, count: 1, divided: true },
+      ],
+      dividedBytes: { forward: fwd, backward: 2 * fwd },
+      wholeBytes: { forward: l.dropout ? s * h : 0, backward: l.dropout ? s * h : 0 },
+      launches: l.dropout ? 7 : 6,
+    };
+  },
+};
+
+registerLayerKind(attention);

@@ -1,0 +1,102 @@
+// Pipeline parallelism: contiguous layers in `pipeline × chunks` virtual stages (chunk c of rank p
+// is virtual stage c·pipeline + p), micro-batches ordered by the schedule — GPipe (Huang et al.
+// 2019: all forwards, then all backwards), 1F1B (PipeDream-Flush, Narayanan et al. 2021: warm-up
+// forwards, then one forward one backward), interleaved (Narayanan et al. 2021 §2.2: chunks in
+// groups of `pipeline` micro-batches). The bubble is not a formula: the event engine finds it.
+// Activations cross stage boundaries point to point; with tensor parallelism each tensor rank
+// sends 1/t and the next stage's ranks all-gather (their scatter/gather optimisation, §4.1).
+import { collectiveSeconds } from './closed-form';
+import { patternCost, roundBound } from '../collectives/collective';
+import type { AnalyzedModel } from '../model/analyze';
+import type { Topology } from '../topology/topology';
+import { Layout, rankOf, tensorGroup } from './layout';
+
+/** Contiguous groups of layers balancing `weight` (forward + backward time), `n` of them. */
+export function partition(model: AnalyzedModel, n: number, weight: (i: number) => number): number[][] {
+  const layers = model.order;
+  const w = layers.map(weight);
+  const total = w.reduce((a, b) => a + b, 0);
+  const out: number[][] = [];
+  let acc = 0;
+  let cur: number[] = [];
+  layers.forEach((i, k) => {
+    cur.push(i);
+    acc += w[k];
+    const left = layers.length - k - 1;
+    const groupsLeft = n - out.length - 1;
+    if (groupsLeft > 0 && (acc >= (total * (out.length + 1)) / n || left === groupsLeft)) {
+      out.push(cur);
+      cur = [];
+    }
+  });
+  out.push(cur);
+  return out;
+}
+
+export interface Op {
+  backward: boolean;
+  micro: number;
+  chunk: number;
+}
+
+/** The order in which pipeline rank `p` runs its forwards and backwards in one step. */
+export function scheduleOf(layout: Layout, p: number): Op[] {
+  const { pipeline: P, microBatches: M, chunks: v } = layout;
+  const F = (micro: number, chunk = 0): Op => ({ backward: false, micro, chunk });
+  const B = (micro: number, chunk = 0): Op => ({ backward: true, micro, chunk });
+  const ops: Op[] = [];
+  if (layout.schedule === 'gpipe' || P === 1) {
+    for (let m = 0; m < M; m++) for (let c = 0; c < v; c++) ops.push(F(m, c));
+    for (let m = 0; m < M; m++) for (let c = v - 1; c >= 0; c--) ops.push(B(m, c));
+    return ops;
+  }
+  // The k-th forward and backward of this rank: micro-batches in groups of P, chunk by chunk.
+  const fwd = (k: number): Op => {
+    const group = Math.floor(k / (P * v));
+    const within = k % (P * v);
+    return F(group * P + (within % P), v === 1 ? 0 : Math.floor(within / P));
+  };
+  const bwd = (k: number): Op => {
+    const f = fwd(k);
+    return B(f.micro, v - 1 - f.chunk);
+  };
+  const total = M * v;
+  const warmup = v === 1 ? Math.min(P - p - 1, total) : Math.min((P - p - 1) * 2 + (v - 1) * P, total);
+  let f = 0;
+  let b = 0;
+  for (; f < warmup; f++) ops.push(fwd(f));
+  while (f < total) {
+    ops.push(fwd(f++));
+    ops.push(bwd(b++));
+  }
+  while (b < total) ops.push(bwd(b++));
+  return ops;
+}
+
+/** Micro-batch chunks whose activations rank `p` holds at once at most under its schedule. */
+export function inFlight(layout: Layout, p: number): number {
+  let live = 0;
+  let peak = 0;
+  for (const op of scheduleOf(layout, p)) {
+    live += op.backward ? -1 : 1;
+    peak = Math.max(peak, live);
+  }
+  return peak;
+}
+
+/** Seconds to send `bytes` per tensor rank from stage `p` to `p + 1` (all replicas and tensor ranks at once). */
+export function p2pSeconds(layout: Layout, topo: Topology, bytes: number, p: number): number {
+  if (bytes === 0) return 0;
+  const to = (p + 1) % layout.pipeline;
+  const t = layout.tensor;
+  const pattern = () => {
+    const out: [number, number][] = [];
+    for (let d = 0; d < layout.data; d++) for (let r = 0; r < t; r++) out.push([rankOf(layout, d, p, r), rankOf(layout, d, to, r)]);
+    return out;
+  };
+  const key = `p2p:${layout.data}x${t}x${layout.pipeline}:${p}`;
+  const c = patternCost(topo, pattern, key);
+  const chunk = bytes / t;
+  const send = c.uniform ? c.latency + chunk / c.rate : roundBound(topo, pattern, chunk, key);
+  return send + (t > 1 ? collectiveSeconds('all-gather', topo, tensorGroup(layout, 0, to), bytes) : 0);
+}

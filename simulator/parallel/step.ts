@@ -1,0 +1,223 @@
+// Lowers a composed plan (data × tensor × pipeline, ZeRO, recomputation, micro-batches) to a task
+// graph of one representative worker per pipeline stage and runs it on the event engine. Every
+// replica and tensor rank does the same work at the same time, so one rank per stage stands for
+// all (the symmetric lowering): its compute is tasks on its stream, and every collective — tensor
+// all-reduces, pipeline sends, data-parallel and ZeRO synchronisation — is a delay whose length is
+// the collective's closed-form time on the real ranks of the full topology.
+import { DELAY, TaskGraph } from '../engine/graph';
+import { runGraph } from '../engine/run';
+import type { Hardware } from '../hardware/schema';
+import { breakdown, stepSpans } from '../metrics';
+import type { AnalyzedModel } from '../model/analyze';
+import type { ResolvedPlan } from '../plan/resolve';
+import { defaultSync } from '../plan/shorthand';
+import { buildTopology } from '../topology/build';
+import { achievedNetwork } from '../collectives/achieved';
+import { valueBytes as bytesOf } from '../cost/compute';
+import { KernelCost, LayerTimes } from '../cost/kernels';
+import { gradientSync, weightGather } from './data';
+import { dataGroup, Layout, layoutOf } from './layout';
+import { composedMemory } from './memory';
+import { p2pSeconds, partition, scheduleOf } from './pipeline';
+import { recomputeSeconds } from './recompute';
+import { TensorComm, tensorComm, tensorParameters } from './tensor';
+import { bytesPerParameter, updateBytesPerParameter } from './zero';
+import { collectiveSeconds } from './closed-form';
+import type { MemoryUse } from '../cost/memory';
+import type { Breakdown } from '../metrics';
+
+export interface ComposedResult {
+  layout: Layout;
+  memory: MemoryUse & { stage: number };
+  /** Absent when the plan does not fit or cannot run: `reason` says why. */
+  stepTimeSeconds?: number;
+  reason?: string;
+  breakdown?: Breakdown;
+  events?: number;
+  /** Training FLOPs of a step without recomputation (the model's) and with it (what the devices ran). */
+  modelFlopsPerStep: number;
+  hardwareFlopsPerStep: number;
+  graph?: TaskGraph;
+}
+
+interface Chunk {
+  layers: number[];
+  forward: number;
+  forwardComm: number;
+  backward: number;
+  backwardComm: number;
+  sendBytes: number;
+  parameters: number;
+}
+
+/** Stage j's layers with their costs per micro-batch on one tensor rank. */
+const layerCosts = new WeakMap<AnalyzedModel, Map<string, { times: LayerTimes[]; comms: TensorComm[] }>>();
+
+/** Every layer's time and tensor collectives per micro-batch; the same for every plan with these degrees (the tuner's many). */
+function layerCostsOf(model: AnalyzedModel, hw: Hardware, layout: Layout, kc: KernelCost, vb: number, topo: ReturnType<typeof buildTopology>) {
+  let m = layerCosts.get(model);
+  if (!m) layerCosts.set(model, (m = new Map()));
+  const key = `${JSON.stringify(hw)}|${layout.workers}|${layout.tensor}|${layout.sequenceParallel}|${layout.microBatch}|${layout.precision}`;
+  let c = m.get(key);
+  if (!c) {
+    const b = layout.microBatch;
+    c = { times: model.layers.map((l) => kc.layer(l, b, layout.tensor, layout.sequenceParallel)), comms: model.layers.map((l) => tensorComm(l, b, layout, topo, vb)) };
+    if (m.size > 256) m.clear();
+    m.set(key, c);
+  }
+  return c;
+}
+
+function chunksOf(model: AnalyzedModel, hw: Hardware, layout: Layout, kc: KernelCost, vb: number, topo: ReturnType<typeof buildTopology>): Chunk[] {
+  const b = layout.microBatch;
+  const { times, comms } = layerCostsOf(model, hw, layout, kc, vb, topo);
+  const groups = partition(model, layout.pipeline * layout.chunks, (i) => times[i].forward + times[i].backward + comms[i].forward + comms[i].backward);
+  return groups.map((layers, j) => {
+    let forward = 0, forwardComm = 0, backward = 0, backwardComm = 0, parameters = 0;
+    for (const i of layers) {
+      const t = times[i];
+      forward += t.forward;
+      forwardComm += comms[i].forward;
+      backward += t.backward + recomputeSeconds(layout, t.forward, t.core, comms[i].forward);
+      backwardComm += comms[i].backward;
+      parameters += tensorParameters(model.layers[i], layout.tensor);
+    }
+    // Values crossing to later stages: outputs of this stage's layers that a later stage reads.
+    const readLater = new Set<number>();
+    for (const later of groups.slice(j + 1)) for (const c of later) for (const i of model.layers[c].inputs) readLater.add(i);
+    let values = 0;
+    for (const i of layers) if (readLater.has(i)) values += model.layers[i].outputShape.reduce((a, x) => a * x, 1);
+    return { layers, forward, forwardComm, backward, backwardComm, sendBytes: values * b * vb, parameters };
+  });
+}
+
+/** Training FLOPs per sample: forward + backward, and with the recomputed forward (full) or core (selective). */
+function flopsPerSample(model: AnalyzedModel, layout: Layout): { model: number; hardware: number } {
+  const m = model.forwardFlops + model.backwardFlops;
+  let extra = 0;
+  if (layout.recompute === 'full') {
+    // Every layer before the loss is recomputed; the LM head's logits are not (Megatron-LM checkpoints the blocks).
+    extra = model.layers.filter((l) => l.type !== 'lmHead' && l.type !== 'crossEntropy').reduce((a, l) => a + l.forwardFlops, 0);
+  } else if (layout.recompute === 'selective') {
+    extra = model.layers.filter((l) => l.type === 'attention').reduce((a, l) => {
+      const [s, h] = l.inputShapes[0];
+      const heads = (l.layer as { heads: number }).heads;
+      const d = (l.layer as { headDim?: number }).headDim ?? h / heads;
+      return a + 4 * s * s * heads * d;
+    }, 0);
+  }
+  return { model: m, hardware: m + extra };
+}
+
+/** Peak memory per worker of a composed plan, without simulating it (the tuner's first filter). */
+export function composedPlanMemory(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan): MemoryUse & { stage: number } {
+  return prepare(model, hw, plan).memory;
+}
+
+function prepare(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan) {
+  const layout = layoutOf(plan.plan);
+  const vb = bytesOf(layout.precision);
+  const kc = new KernelCost(hw, layout.precision);
+  // The network as the collective libraries achieve it (simulator/collectives/achieved.ts).
+  const topo = buildTopology(achievedNetwork(hw), layout.workers);
+  const chunks = chunksOf(model, hw, layout, kc, vb, topo);
+  const memory = composedMemory(model, layout, chunks.map((c) => c.layers), vb, hw.device.memoryBytes);
+  return { layout, vb, kc, topo, chunks, memory };
+}
+
+export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, keepGraph = false): ComposedResult {
+  const { layout, kc, topo, chunks, memory } = prepare(model, hw, plan);
+  const perSample = flopsPerSample(model, layout);
+  const samples = plan.stepSamples;
+  const base = { layout, memory, modelFlopsPerStep: perSample.model * samples, hardwareFlopsPerStep: perSample.hardware * samples };
+  if (layout.precision === 'fp8' && !hw.device.peakFlopsByPrecision?.fp8) return { ...base, reason: `${hw.device.name} has no fp8 rate (peakFlopsByPrecision.fp8): fp8 needs a device that has it` };
+  if (!memory.fits) return { ...base, reason: `needs ${(memory.totalBytes / 1e9).toFixed(2)} GB per worker (pipeline rank ${memory.stage}), device has ${(memory.capacityBytes / 1e9).toFixed(2)} GB` };
+  if (layout.workers > hw.workers) return { ...base, reason: `plan needs ${layout.workers} workers, hardware has ${hw.workers}` };
+
+  const P = layout.pipeline;
+  const V = chunks.length;
+  const M = layout.microBatches;
+  const sync = plan.segments[0]?.segment.parallelism === 'data' ? plan.segments[0].segment.sync ?? defaultSync(hw.network.topology) : defaultSync(hw.network.topology);
+  const state = bytesPerParameter(layout);
+  // Seconds to send activations into virtual stage j (and its gradients back out of it), and of a ZeRO-3 gather of its weights.
+  const sendInto = chunks.map((_, j) => (j === 0 ? 0 : p2pSeconds(layout, topo, chunks[j - 1].sendBytes, (j - 1) % P)));
+  const gatherOf = chunks.map((c, j) => (layout.zero >= 3 && layout.data > 1 ? collectiveSeconds('all-gather', topo, dataGroup(layout, j % P), c.parameters * state.weights) : 0));
+  const g = new TaskGraph();
+  let weightsReady = new Array<number>(P).fill(-1);
+  // The optimizer step all-reduces the global gradient norm over every rank (gradient clipping, as
+  // Megatron-LM and DeepSpeed do): a barrier, so steps do not overlap and one step from idle is
+  // the steady state.
+  const steps = 1;
+  const labels = { fwd: chunks.map((_, j) => `fwd stage ${j}`), bwd: chunks.map((_, j) => `bwd stage ${j}`) };
+  for (let k = 0; k < steps; k++) {
+    g.step = k;
+    const fDone = chunks.map(() => new Array<number>(M).fill(-1));
+    const bDone = chunks.map(() => new Array<number>(M).fill(-1));
+    const ops = Array.from({ length: P }, (_, p) => scheduleOf(layout, p));
+    const next = new Array<number>(P).fill(0);
+    const last = [...weightsReady];
+    // ZeRO-3: each rank's weight gathers run ahead on its communication stream, one after another.
+    const gatherChain = [...weightsReady];
+    const lastBackward = chunks.map(() => -1);
+    let left = ops.reduce((a, o) => a + o.length, 0);
+    while (left > 0) {
+      let progressed = false;
+      for (let p = 0; p < P; p++) {
+        while (next[p] < ops[p].length) {
+          const op = ops[p][next[p]];
+          const j = op.chunk * P + p;
+          const m = op.micro;
+          const c = chunks[j];
+          const from = op.backward ? (j === V - 1 ? -2 : bDone[j + 1][m]) : j === 0 ? -2 : fDone[j - 1][m];
+          if (from === -1 || (op.backward && fDone[j][m] === -1)) break;
+          const deps = [last[p]];
+          // Gradients flow back over the same boundary the activations crossed.
+          if (from >= 0) deps.push(g.delay(p, op.backward ? sendInto[j + 1] : sendInto[j], [from], op.backward ? 'send gradients' : 'send activations'));
+          if (gatherOf[j] > 0) {
+            gatherChain[p] = g.delay(p, gatherOf[j], [gatherChain[p]], 'zero-3 gather');
+            deps.push(gatherChain[p]);
+          }
+          if (op.backward) deps.push(fDone[j][m]);
+          const secs = op.backward ? c.backward : c.forward;
+          const comm = op.backward ? c.backwardComm : c.forwardComm;
+          const t = g.compute(p, secs, deps, op.backward ? labels.bwd[j] : labels.fwd[j], op.backward ? 'backward' : 'forward');
+          const done = comm > 0 ? g.delay(p, comm, [t], 'tensor collectives') : t;
+          last[p] = done;
+          (op.backward ? bDone : fDone)[j][m] = done;
+          if (op.backward) lastBackward[j] = done;
+          next[p]++;
+          left--;
+          progressed = true;
+        }
+      }
+      if (!progressed) throw new Error(`pipeline schedule ${layout.schedule} deadlocked (a bug in its op order)`);
+    }
+    // Gradient synchronisation and the optimizer step, per pipeline rank.
+    for (let p = 0; p < P; p++) {
+      const mine = chunks.map((c, j) => ({ c, j })).filter(({ j }) => j % P === p);
+      const params = mine.reduce((a, { c }) => a + c.parameters, 0);
+      let synced: number;
+      if (layout.zero >= 2) {
+        // Reduce-scatter each chunk's gradients once its last backward is done, on the communication stream.
+        let chain = -1;
+        for (const { c, j } of [...mine].reverse())
+          chain = g.delay(p, gradientSync(layout, topo, c.parameters * state.gradients, sync, p), [lastBackward[j], chain], `reduce-scatter stage ${j}`);
+        synced = g.join([last[p], chain], 'gradients synchronised');
+      } else synced = g.delay(p, gradientSync(layout, topo, params * state.gradients, sync, p), [last[p]], `${layout.zero ? 'reduce-scatter' : sync} stage ${p}`);
+      const shard = layout.zero >= 1 ? layout.data : 1;
+      const update = g.compute(p, kc.update(params / shard, updateBytesPerParameter(layout)), [synced], `update stage ${p}`, 'update');
+      weightsReady[p] = layout.zero >= 1 && layout.zero < 3 ? g.delay(p, weightGather(layout, topo, params * state.weights, p), [update], `all-gather weights stage ${p}`) : update;
+    }
+  }
+  for (let i = 0; i < g.size; i++) if (g.kinds[i] === DELAY && Number.isNaN(g.amount[i])) throw new Error(`no closed form for ${g.labels[i]} on ${hw.name}`);
+  const timeline = runGraph(g, topo, P);
+  const spans = stepSpans(g, timeline, steps);
+  const from = steps > 1 ? spans.ends[steps - 2] : 0;
+  const stepTime = spans.ends[steps - 1] - from;
+  const result: ComposedResult = {
+    ...base, stepTimeSeconds: stepTime, breakdown: breakdown(g, timeline, P, from, spans.ends[steps - 1], 1), events: timeline.events,
+    ...(keepGraph ? { graph: g } : {}),
+  };
+  if (!keepGraph) g.dispose();
+  return result;
+}
