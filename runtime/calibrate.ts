@@ -230,6 +230,13 @@ export function describeCalibration(
       latencySeconds,
       source: `trainplan calibrate ${when}: memory transport (SharedArrayBuffer rings) between two worker threads; latency = one-way time of an ${small.bytes}-byte message, bandwidth from ${small.bytes} to ${large.bytes} bytes; median of round trips / 2`,
     },
+    // The network above is what the transport achieved, per message: no library fraction or
+    // launch on top of it (loading the file would otherwise fill in the defaults for a datasheet).
+    collectives: {
+      source: `trainplan calibrate ${when}: the network figures are measured on the transport itself, so its achieved fraction is 1 and each message's fixed cost is already the latency`,
+      bandwidthFraction: [1],
+      launchSeconds: 0,
+    },
     runtime: { backend },
   };
   const parsed = parseHardware(doc);

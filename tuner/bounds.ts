@@ -16,6 +16,8 @@ import { buckets, DEFAULT_BUCKET_BYTES } from '../simulator/strategies/data';
 import { MIXING } from '../simulator/strategies/model';
 import { stageLayersOf } from '../simulator/strategies/pipeline';
 import { buildTopology } from '../simulator/topology/build';
+import { achievedNetwork, launchSeconds } from '../simulator/collectives/achieved';
+import { expectedSlowest } from '../simulator/stragglers';
 import { maxOf, minOf } from '../simulator/extremes';
 
 const finite = (x: number) => (Number.isFinite(x) ? x : 0);
@@ -24,15 +26,16 @@ const finite = (x: number) => (Number.isFinite(x) ? x : 0);
  * Collective bounds by network, worker count, collective and size. A model segment's bound asks
  * for two collectives per layer per round: on a model of thousands of layers, tens of thousands of
  * candidates asked the same questions again (each answer building a pattern and its cache key),
- * and that was most of a tune's time.
+ * and that was most of a tune's time. Keyed by the achieved network (one object per hardware
+ * network and fraction, simulator/collectives/achieved.ts).
  */
 const collectiveBounds = new WeakMap<Hardware['network'], Map<number, Map<string, Map<number, number>>>>();
 const MAX_KEPT_BOUNDS = 200_000;
 
 /** Bounds known for this network and worker count, by collective name, then by bytes (number keys: no string per lookup). */
-function boundsFor(hw: Hardware, K: number): Map<string, Map<number, number>> {
-  let byK = collectiveBounds.get(hw.network);
-  if (!byK) collectiveBounds.set(hw.network, (byK = new Map()));
+function boundsFor(network: Hardware['network'], K: number): Map<string, Map<number, number>> {
+  let byK = collectiveBounds.get(network);
+  if (!byK) collectiveBounds.set(network, (byK = new Map()));
   let m = byK.get(K);
   if (!m) byK.set(K, (m = new Map()));
   return m;
@@ -43,8 +46,10 @@ export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: Res
   const K = plan.plan.workers;
   const B = plan.plan.batchPerWorker;
   const ranks = Array.from({ length: K }, (_, i) => i);
-  const topo = K > 1 ? buildTopology(hw.network, K) : undefined;
-  const known = boundsFor(hw, K);
+  // The network at the rates its collectives achieve, as the simulator runs them (never faster).
+  const network = achievedNetwork(hw);
+  const topo = K > 1 ? buildTopology(network, K) : undefined;
+  const known = boundsFor(network, K);
   const time = (name: string, bytes: number): number => {
     if (!topo) return 0;
     let bySize = known.get(name);
@@ -53,7 +58,11 @@ export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: Res
     if (t === undefined) bySize.set(bytes, (t = finite(collective(name).time(topo, ranks, bytes, roundBound))));
     return t;
   };
+  // Every collective call pays the launch before its first byte (simulator/strategies/exchange.ts).
+  const launch = K > 1 ? launchSeconds(hw) : 0;
+  // Compute (scaled by the stragglers' factor below) and communication, kept apart.
   let t = 0;
+  let comm = 0;
   // At most one gradient synchronisation is sure to stall the step (see below): the largest of
   // the candidates, added once after the loop.
   let stall = 0;
@@ -79,18 +88,26 @@ export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: Res
       if (!bytes.length || (s.overlap !== false && seg !== firstData)) continue;
       const k = s.overlap === false ? bytes.indexOf(maxOf(bytes)) : bytes.length - 1;
       // Other buckets' updates may run while this collective is in flight; its own cannot.
-      stall = Math.max(stall, time(sync, bytes[k]) + bs[k].reduce((a, i) => a + cost.update(model.layers[i].parameters), 0));
+      stall = Math.max(stall, time(sync, bytes[k]) + launch + bs[k].reduce((a, i) => a + cost.update(model.layers[i].parameters), 0));
     } else if (s.parallelism === 'model') {
       // Only the first model segment is counted: the simulator runs all of them as one chain.
       if (seg !== plan.segments.find((x) => x.segment.parallelism === 'model')) continue;
-      t += chainBoundOf(model, hw, plan, () => modelChainBound(model, plan, cost, time));
+      const chain = chainBoundOf(model, hw, plan, () => modelChainBound(model, plan, cost, time));
+      t += chain.compute;
+      comm += chain.comm;
     } else {
       const M = s.microBatches ?? 1;
       const stages = stageLayersOf(model, s, seg.layers, K);
       t += maxOf(stages.map((st) => st.reduce((a, i) => a + M * (cost.forward(model.layers[i], B / M) + cost.backward(model.layers[i], B / M)), 0) + cost.update(st.reduce((a, i) => a + model.layers[i].parameters, 0))));
     }
   }
-  return t + stall;
+  // Stragglers: the tuner scores a plan at the expected slowest worker's factor E[M]
+  // (simulate with samples 1, tuner/evaluator.ts), which scales every compute task by E[M] and
+  // leaves communication as it is; so E[M] × compute + communication is still a lower bound.
+  // Asynchronous workers wait for no other: their factor's mean is 1.
+  const async = plan.segments.some((x) => x.segment.parallelism === 'data' && x.segment.sync === 'async-parameter-server');
+  const slowest = async ? 1 : expectedSlowest(K, hw.device.variability?.computeCv ?? 0);
+  return t * slowest + comm + stall;
 }
 
 
@@ -99,8 +116,9 @@ export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: Res
  * data segment's synchronisation: hybrid candidates that differ only there (a dozen per boundary)
  * share it. On a deep model each costs layers × rounds.
  */
-const chainBounds = new WeakMap<AnalyzedModel, WeakMap<Hardware, Map<string, number>>>();
-function chainBoundOf(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, compute: () => number): number {
+type ChainBound = { compute: number; comm: number };
+const chainBounds = new WeakMap<AnalyzedModel, WeakMap<Hardware, Map<string, ChainBound>>>();
+function chainBoundOf(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, compute: () => ChainBound): ChainBound {
   let byHw = chainBounds.get(model);
   if (!byHw) chainBounds.set(model, (byHw = new WeakMap()));
   let m = byHw.get(hw);
@@ -116,7 +134,7 @@ function chainBoundOf(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, co
  * The model segments' compute over the same rounds the simulator uses, plus every collective
  * between their layers: each one stalls the in-order stream (the next task needs its result).
  */
-function modelChainBound(model: AnalyzedModel, plan: ResolvedPlan, cost: DeviceCost, time: (name: string, bytes: number) => number): number {
+function modelChainBound(model: AnalyzedModel, plan: ResolvedPlan, cost: DeviceCost, time: (name: string, bytes: number) => number): { compute: number; comm: number } {
   const K = plan.plan.workers;
   const B = plan.plan.batchPerWorker;
   const segs = plan.segments.filter((x) => x.segment.parallelism === 'model');
@@ -129,14 +147,15 @@ function modelChainBound(model: AnalyzedModel, plan: ResolvedPlan, cost: DeviceC
   const rounds = !hasData ? [B] : exchange === 'all-gather' || K === 1 ? [K * B] : Array(K).fill(B);
   const inBytes = layers[0].inputBytes * vb;
   let t = 0;
+  let c = 0;
   for (const R of rounds) {
     const sub = minFc < R && R % minFc === 0 ? minFc : R;
     for (let off = 0; off < R; off += sub) {
       layers.forEach((l, n) => {
         t += cost.forward(l, sub, 1 / K) + cost.backward(l, sub, 1 / K);
-        if (n > 0 && MIXING.has(l.type) && K > 1) t += time('all-gather', sub * layers[n - 1].activationBytes * vb) + time('reduce-scatter', sub * l.inputBytes * vb);
+        if (n > 0 && MIXING.has(l.type) && K > 1) c += time('all-gather', sub * layers[n - 1].activationBytes * vb) + time('reduce-scatter', sub * l.inputBytes * vb);
       });
-      if (K > 1) t += time('all-gather', sub * layers[layers.length - 1].activationBytes * vb);
+      if (K > 1) c += time('all-gather', sub * layers[layers.length - 1].activationBytes * vb);
     }
   }
   // Weight updates are left out: they may run while the next collective is in flight.
@@ -144,7 +163,7 @@ function modelChainBound(model: AnalyzedModel, plan: ResolvedPlan, cost: DeviceC
   // input-gradient reduce-scatter. (Round-robin's broadcasts and reduces stall only some workers.)
   if (hasData && K > 1 && exchange !== 'round-robin') {
     const R = exchange === 'all-gather' ? K * B : B;
-    t += time('all-gather', R * inBytes) + time('reduce-scatter', Math.min(R, minFc) * inBytes);
+    c += time('all-gather', R * inBytes) + time('reduce-scatter', Math.min(R, minFc) * inBytes);
   }
-  return t;
+  return { compute: t, comm: c };
 }

@@ -27,7 +27,9 @@ export function slim(r: SimulationResult): SimulationResult {
 export function scorePlan(model: AnalyzedModel, hw: Hardware, plan: Plan): SimulationResult {
   const p = resolvePlan(plan, model);
   if (!p.ok) throw new Error(`candidate plan is invalid: ${p.problems.map((x) => x.message).join('; ')}`);
-  return slim(simulate(model, hw, p.value));
+  // Scored at the expected slowest worker (samples 1: one more run of the lowered graph, no
+  // band): what the bounds in tuner/bounds.ts assume; `simulate` gives the band of a chosen plan.
+  return slim(simulate(model, hw, p.value, { samples: 1 }));
 }
 
 export class InlineEvaluator implements Evaluator {

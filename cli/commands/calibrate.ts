@@ -4,7 +4,7 @@
 import type { S3Config } from '../../runtime/s3/client';
 import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
-import { loadHardware } from '../../simulator/hardware/load';
+import { readHardwareFile } from '../../simulator/hardware/load';
 import type { Hardware } from '../../simulator/hardware/schema';
 import { calibrateObjectStoreInThread, StoreCalibration } from '../../runtime/s3/calibrate';
 import { openStoreSession } from '../../runtime/s3/session';
@@ -52,7 +52,8 @@ export function register(program: Command): void {
       if (o.model || o.steps || o.batch) throw new UserError([problem(o.model ? '--model' : o.steps ? '--steps' : '--batch', 'only applies with --noise-scale')]);
       if (o.transport !== 's3' && (o.s3Endpoint || o.bucket)) throw new UserError([problem(o.s3Endpoint ? '--s3-endpoint' : '--bucket', 'only applies with --transport s3')]);
       if (o.transport === 's3' && existsSync(o.out)) {
-        const hw = need(loadHardware(o.out), o.out);
+        // As written: the file is rewritten, so the defaults a load fills in must not be frozen into it.
+        const hw = need(readHardwareFile(o.out), o.out);
         const store = await measureStore(o);
         const h: Hardware = { ...hw, objectStore: store.objectStore };
         writeAtomic(o.out, JSON.stringify(h, null, 2) + '\n');

@@ -32,3 +32,14 @@ export const TRANSPORTS: Record<Transport, Achieved> = {
     source: 'Sergeev & Del Balso 2018 (Horovod), Fig. 7: on the same 25 GbE network RDMA trained the communication-bound VGG-16 ~30% faster than TCP, so TCP sockets reach ~1/1.3 of RDMA\'s 0.85 ≈ 0.65 of line rate (kernel copies, one connection per peer); a socket round trip adds ~30 µs per call',
   },
 };
+
+/**
+ * A level whose file names no transport: a collective library (NCCL, Gloo, MPI) runs over it all
+ * the same. Its fraction is the median of the table above (0.8: the NVLink figure, between PCIe's
+ * 0.7 and the RDMA fabrics' 0.85, above TCP's 0.65), its launch that of a collective between
+ * nodes (a file that names no transport is more often describing a cluster than one box).
+ */
+export const UNNAMED_TRANSPORT: Achieved = {
+  bandwidthFraction: 0.8, launchSeconds: 2e-5,
+  source: 'median of the published transport figures above (nccl-tests bus bandwidths; Horovod paper for TCP); launch as for a collective across nodes (nccl-tests small all-reduce ~13 µs plus the framework\'s call)',
+};

@@ -2,6 +2,7 @@
 import { ok, problem, Problem, Result } from '../errors';
 import { parseWith, readJsonFile } from '../validate';
 import { Hardware } from './schema';
+import { withFidelityDefaults } from './defaults';
 
 export function parseHardware(data: unknown): Result<Hardware> {
   const h = parseWith(Hardware, data);
@@ -19,7 +20,18 @@ export function parseHardware(data: unknown): Result<Hardware> {
   return problems.length ? { ok: false, problems } : ok(hw);
 }
 
+/**
+ * A hardware file, validated and resolved: the fidelity blocks it does not give are filled in
+ * from the defaults' table (simulator/hardware/defaults.ts), each with its source. parseHardware
+ * alone validates without resolving (data already resolved, test fixtures).
+ */
 export function loadHardware(file: string): Result<Hardware> {
+  const h = readHardwareFile(file);
+  return h.ok ? ok(withFidelityDefaults(h.value)) : h;
+}
+
+/** A hardware file validated as written, nothing filled in: for commands that rewrite the file. */
+export function readHardwareFile(file: string): Result<Hardware> {
   const d = readJsonFile(file);
   return d.ok ? parseHardware(d.value) : d;
 }

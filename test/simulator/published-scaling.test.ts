@@ -58,3 +58,34 @@ describe('AWS p2.8xlarge, up to 64 K80s on 10 GbE (TensorFlow performance benchm
     expect(Math.abs(s / measured - 1)).toBeLessThan(Math.abs(speedup(bare(hw), k, 64) / measured - 1));
   });
 });
+
+describe('4 nodes × 8 V100-SXM2 on EDR InfiniBand, written from datasheets alone (DLPerf Benchmark Test Report v1.0, 2020)', () => {
+  // The file has no transport, collectives, variability or interference of its own: what it
+  // predicts comes from the datasheets plus the defaults (simulator/hardware/defaults.ts).
+  const hw = zooHardware('v100-nvlink-edr-4node');
+  // ResNet-50 v1.5, FP32, batch 128 per GPU: the speedups of the six frameworks measured on the
+  // same cluster span these ranges (TensorFlow 1.15 + Horovod lowest at 16 and 32 GPUs, OneFlow
+  // highest); the simulator models the collective library, not any one framework's scheduling.
+  const spans: [number, number, number][] = [
+    [8, 7.44, 7.72],
+    [16, 13.88, 15.35],
+    [32, 26.25, 30.43],
+  ];
+  test('one GPU trains ResNet-50 at the report\'s TensorFlow 1.x figure, 362.44 images/s', () => {
+    const r = simulate(resnet, hw, plan('single', resnet, { workers: 1, batchPerWorker: 128 })) as Feasible;
+    expect(Math.abs(r.samplesPerSecond / 362.44 - 1)).toBeLessThan(0.02);
+  });
+  test('the file as loaded carries the defaults, each with its source', () => {
+    expect(hw.collectives?.source).toMatch(/^default/);
+    expect(hw.device.variability?.source).toMatch(/^default/);
+    expect(hw.device.interference?.source).toMatch(/^default/);
+  });
+  test.each(spans)('%i GPUs, batch 128: within [lowest framework, 1.05 × highest] = [%f, 1.05 × %f], and below the bare datasheets', (k, low, high) => {
+    // Tolerance: the measured frameworks span 4–16%; the prediction must fall between the slowest
+    // framework and 5% above the fastest, and the defaults must move it down from the bare links.
+    const s = speedup(hw, k, 128);
+    expect(s).toBeGreaterThanOrEqual(low);
+    expect(s).toBeLessThanOrEqual(1.05 * high);
+    expect(s).toBeLessThan(speedup(bare(hw), k, 128));
+  });
+});

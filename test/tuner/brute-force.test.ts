@@ -8,6 +8,7 @@ import { candidates } from '../../tuner/space';
 import { tune } from '../../tuner/tune';
 import { modelFrom, must, testHardware, zooHardware, zooModel } from '../helpers/scenarios';
 import { resolvePlan } from '../../simulator/plan/resolve';
+import { withFidelityDefaults } from '../../simulator/hardware/defaults';
 
 const arbModel = arbConvNet({ filters: [8, 16], maxConvs: 2, units: [16, 64, 512], size: 12 });
 const arbHw = fc.record({
@@ -44,6 +45,21 @@ describe('tuner', () => {
         if (r.feasible) expect(stepTimeLowerBound(model, hw, c.plan)).toBeLessThanOrEqual(r.stepTimeSeconds * (1 + 1e-9));
       }
     }), { numRuns: 15 });
+  });
+
+  test('the lower bound holds with the fidelity mechanisms, at the expected slowest worker the tuner scores', () => {
+    // Defaults filled in (achieved collectives, launch, interference) and a compute spread from
+    // the default to a large one: the bound scales compute by E[max of K factors].
+    const arbVaried = fc.tuple(arbHw, fc.constantFrom(0.013, 0.1)).map(([hw, computeCv]) => {
+      const d = withFidelityDefaults(hw);
+      return { ...d, device: { ...d.device, variability: { computeCv, source: 'test fixture' } } };
+    });
+    fc.assert(fc.property(arbModel, arbVaried, fc.constantFrom(4, 8), (model, hw, batch) => {
+      for (const c of candidates(model, hw, { maxWorkers: hw.workers, batch })) {
+        const r = simulate(model, hw, c.plan, { samples: 1 });
+        if (r.feasible) expect(stepTimeLowerBound(model, hw, c.plan)).toBeLessThanOrEqual(r.stepTimeSeconds * (1 + 1e-9));
+      }
+    }), { numRuns: 8 });
   });
 
   test('memory is a hard limit: plans that do not fit are never chosen', async () => {
