@@ -20,7 +20,7 @@ const dir = tempDir();
 const hardwareFile = join(dir, 'local.json');
 
 beforeAll(async () => {
-  const r = await runCli('calibrate', '--out', hardwareFile, '--workers', '2', '--batch', '4', '--repeats', '1');
+  const r = await runCli('calibrate', '--out', hardwareFile, '--workers', '2', '--batches', '4,8', '--rounds', '1');
   expect(r.code).toBe(0);
 });
 
