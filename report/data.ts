@@ -4,14 +4,9 @@ import type { Breakdown } from '../simulator/metrics';
 import type { MemoryUse } from '../simulator/cost/memory';
 import type { ValidateResult } from '../runtime/validate';
 
-/** The spread of a predicted step time (added to simulate results by the prediction-band work). */
-export interface Band {
-  meanSeconds: number;
-  p10Seconds: number;
-  p50Seconds: number;
-  p90Seconds: number;
-  samples: number;
-}
+/** The spread of a predicted step time: the simulator's own band (simulator/stragglers.ts). */
+export type { Band } from '../simulator/stragglers';
+import type { Band } from '../simulator/stragglers';
 
 export interface LayerRow {
   name: string;
