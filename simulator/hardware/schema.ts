@@ -22,6 +22,12 @@ export const Device = z.strictObject({
   matmulFlopsByPrecision: z.record(z.string(), positive).optional(),
   memoryBytes: positive,
   memoryBandwidthBytesPerSecond: positive.optional(),
+  /**
+   * Streaming multiprocessors (GPU), the width of one wave of matrix-multiply tiles: products
+   * whose tiles do not fill whole waves run below the best rate (simulator/cost/gemm-shape.ts).
+   * Absent: every product at the best rate.
+   */
+  multiprocessors: z.number().int().positive().optional(),
   /** Fraction of peak reached per layer type; `default` for the rest. */
   efficiency: z.record(z.string(), efficiencyValue).refine((e) => 'default' in e, { error: 'must have a "default" entry' }),
   /** Fixed cost of launching one kernel/op, added to every compute task (seconds). */
