@@ -32,7 +32,8 @@ export class KernelCost {
     const peak = precision === 'fp32' ? d.peakFlopsByPrecision?.tf32 ?? d.peakFlops : d.peakFlopsByPrecision?.[key] ?? d.peakFlops;
     // Without a measured rate, the device's dense-layer efficiency of its peak.
     this.matmul = (precision === 'fp32' ? undefined : d.matmulFlopsByPrecision?.[key]) ?? peak * efficiencyOf(hw, 'dense');
-    this.memBw = d.memoryBandwidthBytesPerSecond ?? Infinity;
+    // Memory-bound kernels stream at what a copy kernel measurably reaches, not the datasheet's rate.
+    this.memBw = d.achievedMemoryBandwidthBytesPerSecond ?? d.memoryBandwidthBytesPerSecond ?? Infinity;
     this.launch = d.opOverheadSeconds ?? 0;
     this.sms = d.multiprocessors;
     this.scale = valueBytes(precision) / 2;

@@ -23,6 +23,11 @@ export const Device = z.strictObject({
   memoryBytes: positive,
   memoryBandwidthBytesPerSecond: positive.optional(),
   /**
+   * Memory bandwidth a streaming kernel measurably reaches (below the datasheet's); memory-bound
+   * kernels of transformer layers run at it (simulator/cost/kernels.ts). Absent: the datasheet's.
+   */
+  achievedMemoryBandwidthBytesPerSecond: positive.optional(),
+  /**
    * Streaming multiprocessors (GPU), the width of one wave of matrix-multiply tiles: products
    * whose tiles do not fill whole waves run below the best rate (simulator/cost/gemm-shape.ts).
    * Absent: every product at the best rate.
