@@ -79,14 +79,19 @@ export const attention: LayerKind<Attention> = {
   // `add` layer's). Backward, as PyTorch runs it: the fused softmax's backward reads its output and
   // the incoming gradient and writes one (6 bytes a score), dropout's reads the gradient and the
   // mask and writes one (5), the context copy's gradient is copied back, and the Q/K/V split's
-  // gradient is concatenated (reads and writes Q, K and V's gradients).
+  // gradient is concatenated (reads and writes Q, K and V's gradients). The QKV projection's bias
+  // is a pass of its own over its output (read, write), and its gradient a sum over the output's
+  // gradient (read): PyTorch's F.linear of 2021 fuses the bias (addmm) only for 2-D inputs, and
+  // Megatron-LM's activations are [s, b, h] (torch/nn/functional.py `linear`, ≤ 1.8).
   kernels(l, [x]): Kernels {
     const [s, h] = x;
     const { q, kv, d } = attentionDims(l, h);
     const scores = q * s * s;
     const context = 4 * s * q * d;
-    const fwd = 2 * 2 * scores + (l.dropout ? 5 * scores : 0) + context;
-    const bwd = 6 * scores + (l.dropout ? 5 * scores : 0) + context + 4 * s * (q + 2 * kv) * d;
+    const qkv = s * (q + 2 * kv) * d;
+    const bias = l.useBias ?? true;
+    const fwd = 2 * 2 * scores + (l.dropout ? 5 * scores : 0) + context + (bias ? 4 * qkv : 0);
+    const bwd = 6 * scores + (l.dropout ? 5 * scores : 0) + context + 4 * qkv + (bias ? 2 * qkv : 0);
     return {
       gemms: [
         { rows: s, cols: (q + 2 * kv) * d, inner: h, count: 1, divided: true },
@@ -96,7 +101,7 @@ export const attention: LayerKind<Attention> = {
       ],
       dividedBytes: { forward: fwd, backward: bwd },
       wholeBytes: { forward: l.dropout ? s * h : 0, backward: l.dropout ? s * h : 0 },
-      launches: l.dropout ? 8 : 7,
+      launches: (l.dropout ? 8 : 7) + (bias ? 1 : 0),
     };
   },
 };
