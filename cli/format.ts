@@ -1,9 +1,15 @@
 // Human-readable rendering of simulation results (the default output of simulate and tune).
 import type { SimulationResult } from '../simulator/simulate';
-import { describePlan } from '../simulator/plan/describe';
+import { batchSizes, describePlan } from '../simulator/plan/describe';
 import { table, fixed } from './table';
 
 const ms = (s: number) => fixed(s * 1e3, 2);
+
+/** Both batch sizes, always: "1024 per step (128 per worker)". */
+function batchRow(p: SimulationResult['plan']): string {
+  const b = batchSizes(p);
+  return `${b.global} per step (${b.perWorker} per worker${b.global === b.perWorker && p.workers > 1 ? ': each sees every sample' : ''})`;
+}
 
 export function formatResult(model: string, hardware: string, r: SimulationResult, dataset?: string): string {
   const head = `${model} on ${hardware}: ${describePlan(r.plan)}`;
@@ -13,6 +19,7 @@ export function formatResult(model: string, hardware: string, r: SimulationResul
   const b = r.breakdown;
   const rows: (string | number)[][] = [
     ['step time', `${ms(r.stepTimeSeconds)} ms${r.band ? ` (mean over stragglers; p10–p90 ${ms(r.band.p10Seconds)}–${ms(r.band.p90Seconds)} ms, p50 ${ms(r.band.p50Seconds)})` : ''}`],
+    ['batch', batchRow(r.plan)],
     ['samples/s', fixed(r.samplesPerSecond, 1)],
     ['speedup', `${fixed(r.speedup, 2)}x on ${r.plan.workers}`],
     ['efficiency', `${fixed(r.efficiency * 100, 1)}%`],

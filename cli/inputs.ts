@@ -8,7 +8,7 @@ import { AnalyzedModel, loadModel } from '../simulator/model/analyze';
 import { loadPlan, resolvePlan, ResolvedPlan } from '../simulator/plan/resolve';
 import { hasParallelArgs, ParallelArgs, parallelOptions, withParallel } from './parallel';
 import { SYNCS, EXCHANGES } from '../simulator/plan/schema';
-import { STRATEGIES, strategyResolved } from '../simulator/plan/shorthand';
+import { STRATEGIES, STRATEGY_PARAMETERS, strategyResolved, type Strategy, type StrategyParameter } from '../simulator/plan/shorthand';
 import type { FaultSpec } from '../runtime/protocol';
 import { need } from './io';
 
@@ -25,6 +25,9 @@ export interface PlanArgs {
   overlap?: boolean;
   microBatches?: number;
 }
+
+/** --batch means one thing in every command: the plan's batchPerWorker (docs/concepts.md, "Batch"). */
+export const BATCH_HELP = 'samples per worker per step (batchPerWorker): with data-parallel layers each worker\'s share, so the step has workers × n; in model and pipeline plans every worker sees all n';
 
 // Option parsers: each names its option in the one-line error.
 export const int = (name: string) => (v: string) => {
@@ -61,7 +64,7 @@ export function planChoiceOptions(cmd: Command): Command {
     .option('--plan <file>', 'plan file (as written by tune --out)')
     .addOption(new Option('--strategy <s>', 'plan shorthand').choices([...STRATEGIES]))
     .option('--workers <n>', 'workers (with --strategy)', int('workers'))
-    .option('--batch <n>', 'batch per worker (with --strategy)', int('batch'))
+    .option('--batch <n>', `${BATCH_HELP} (with --strategy)`, int('batch'))
     .addOption(new Option('--exchange <e>', 'exchange of model segments (with --strategy)').choices([...EXCHANGES]))
     .option('--fc-batch <n>', 'samples per weight update of model segments (with --strategy)', int('fc-batch'))
     .option('--micro-batches <n>', 'pipeline micro-batches (with --strategy pipeline)', int('micro-batches'));
@@ -71,6 +74,35 @@ export function planOptions(cmd: Command): Command {
   return parallelOptions(planChoiceOptions(cmd.requiredOption('--model <file>', 'model file').requiredOption('--hardware <file>', 'hardware file')))
     .addOption(new Option('--sync <s>', 'gradient synchronisation of data segments').choices([...SYNCS]))
     .option('--no-overlap', 'synchronise gradients only after the whole backward pass');
+}
+
+/** The flag of each strategy parameter, as the user typed it. */
+const PARAMETER_FLAGS: Readonly<Record<StrategyParameter | 'batch', string>> = {
+  workers: '--workers', batch: '--batch', sync: '--sync', overlap: '--no-overlap', exchange: '--exchange', fcBatch: '--fc-batch', microBatches: '--micro-batches',
+};
+
+/** Whether the user gave an option on the command line (commander fills in defaults, e.g. overlap). */
+export const givenOn = (cmd: Command) => (key: string): boolean => {
+  const source = cmd.getOptionValueSource(key);
+  return source === 'cli' || source === 'env';
+};
+
+/**
+ * A flag that the chosen plan would ignore is an error naming it: a plan file says everything
+ * itself, and each strategy takes only the parameters of the segments it has (STRATEGY_PARAMETERS).
+ */
+export function checkPlanFlags(o: { plan?: string; strategy?: string }, given: (key: string) => boolean): void {
+  const keys = Object.keys(PARAMETER_FLAGS) as (StrategyParameter | 'batch')[];
+  if (o.plan) {
+    if (o.strategy) throw new UserError([problem('--strategy', 'give a plan file (--plan) or a strategy (--strategy), not both')]);
+    const extra = keys.filter(given);
+    if (extra.length) throw new UserError(extra.map((k) => problem(PARAMETER_FLAGS[k], 'applies only with --strategy; a plan file (--plan) says its own')));
+    return;
+  }
+  if (!o.strategy) return;
+  const uses = new Set<string>([...STRATEGY_PARAMETERS[o.strategy as Strategy], 'batch']);
+  const extra = keys.filter((k) => given(k) && !uses.has(k));
+  if (extra.length) throw new UserError(extra.map((k) => problem(PARAMETER_FLAGS[k], `does not apply to --strategy ${o.strategy}${uses.size > 1 ? ` (it takes ${[...uses].map((u) => PARAMETER_FLAGS[u as StrategyParameter]).join(', ')})` : ' (it takes --batch)'}`)));
 }
 
 export function loadModelHardware(o: { model: string; hardware: string }): { model: AnalyzedModel; hardware: Hardware } {

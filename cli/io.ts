@@ -1,10 +1,35 @@
-// The CLI's contract with the shell: exit 0 on success, 2 on bad input (one line per problem on
-// stderr, no stack trace), 1 on failure. Commands throw UserError for the user's mistakes.
+// The CLI's contract with the shell: one meaning per exit code (the table is in docs/cli.md and the
+// README). Commands throw UserError for the user's mistakes, Infeasible when the input is valid but
+// no plan of it fits the hardware, Interrupted when a signal stopped them after keeping their work.
 import { UserError, formatProblem, Result } from '../simulator/errors';
 
+/** The command did what was asked. */
 export const EXIT_OK = 0;
+/** Something failed that is not the user's input (a worker died, a store stopped answering, a bug). */
 export const EXIT_FAILURE = 1;
+/** Bad input: a flag, or a model, hardware or plan file; one line per problem on stderr. */
 export const EXIT_BAD_INPUT = 2;
+/** Valid input whose plan cannot run on the hardware (too many workers, out of memory), or no
+ *  feasible plan in a search: the answer was computed and is "no", so neither success nor bad input. */
+export const EXIT_INFEASIBLE = 3;
+/** Stopped by a signal: 128 + its number, as shells report it (SIGINT 130, SIGTERM 143). */
+export const EXIT_SIGNAL: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/** The plan (or every plan searched) does not fit the hardware; the result was printed first. */
+export class Infeasible extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'Infeasible';
+  }
+}
+
+/** A signal stopped the command after it kept what it had done. */
+export class Interrupted extends Error {
+  constructor(public readonly signal: keyof typeof EXIT_SIGNAL, message: string) {
+    super(message);
+    this.name = 'Interrupted';
+  }
+}
 
 export class Output {
   constructor(public readonly json: boolean) {}
@@ -23,6 +48,14 @@ export function reportError(e: unknown): number {
   if (e instanceof UserError) {
     for (const p of e.problems) process.stderr.write(formatProblem(p, e.file) + '\n');
     return EXIT_BAD_INPUT;
+  }
+  if (e instanceof Infeasible) {
+    process.stderr.write(`infeasible: ${e.message}\n`);
+    return EXIT_INFEASIBLE;
+  }
+  if (e instanceof Interrupted) {
+    process.stderr.write(`${e.message}\n`);
+    return EXIT_SIGNAL[e.signal];
   }
   const err = e as { code?: string; message?: string };
   if (err?.code?.startsWith('commander.')) return EXIT_BAD_INPUT;

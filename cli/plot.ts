@@ -70,6 +70,8 @@ export function tickLabel(v: number): string {
     return `${+(v / d).toPrecision(3)}${s}`;
   }
   if (a < 1e-2) return v.toExponential(0);
+  // Whole numbers as they are: a sweep's 1024 workers, not "1020".
+  if (Number.isInteger(v)) return String(v);
   return String(+v.toPrecision(3));
 }
 

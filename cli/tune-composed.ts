@@ -4,12 +4,11 @@
 // loses; --out writes the plan.
 import type { Hardware } from '../simulator/hardware/schema';
 import type { AnalyzedModel } from '../simulator/model/analyze';
-import { problem, UserError } from '../simulator/errors';
 import { describePlan } from '../simulator/plan/describe';
 import { writeAtomic } from '../simulator/trace';
 import { explainComposed, tuneComposed } from '../tuner/composed';
 import { formatResult } from './format';
-import { Output } from './io';
+import { Infeasible, Output } from './io';
 import type { ParallelArgs } from './parallel';
 import { progressBar } from './progress';
 import { fixed, table } from './table';
@@ -24,7 +23,8 @@ export interface ComposedTuneArgs extends ParallelArgs {
 
 export function tuneTransformer(model: AnalyzedModel, hardware: Hardware, o: ComposedTuneArgs): void {
   const workers = o.workers ?? hardware.workers;
-  if (workers > hardware.workers) throw new UserError([problem('--workers', `hardware ${hardware.name} has ${hardware.workers} workers`)]);
+  // As the plain tune says it: more workers than the hardware has is infeasible, not malformed.
+  if (workers > hardware.workers) throw new Infeasible(`plan needs ${workers} workers, hardware ${hardware.name} has ${hardware.workers}`);
   // Global batch: --global-batch, else workers × --batch, else one sequence per worker.
   const globalBatch = o.globalBatch ?? workers * (o.batch ?? 1);
   const bar = progressBar('tune', !!o.json);
@@ -34,7 +34,7 @@ export function tuneTransformer(model: AnalyzedModel, hardware: Hardware, o: Com
     fixed: { tensor: o.tp, pipeline: o.pp, zero: o.zero, recompute: o.recompute, schedule: o.schedule, microBatch: o.microBatch, precision: o.precision, optimizer: o.optimizer },
   });
   bar.stop();
-  if (!r.best) throw new UserError([problem('', `no plan fits: ${Object.values(r.infeasibleFamilies)[0] ?? 'the search space is empty (global batch must divide among the data-parallel replicas)'}`)]);
+  if (!r.best) throw new Infeasible(`no plan fits: ${Object.values(r.infeasibleFamilies)[0] ?? 'the search space is empty (global batch must divide among the data-parallel replicas)'}`);
   if (o.out) writeAtomic(o.out, `${JSON.stringify({ ...r.best.plan, name: r.best.family }, null, 2)}\n`);
   const why = explainComposed(r);
   const seconds = (Date.now() - started) / 1e3;

@@ -8,6 +8,9 @@ import { activateBackend } from './backends';
 import { now } from './clock';
 import { barrier } from './collectives/direct';
 import { headOf, Part } from './model/network';
+import { BYTE_VOCABULARY } from './model/text';
+import { isLanguageModel } from './executors/grid-plan';
+import { MODEL_INPUT } from '../simulator/model/analyze';
 import { record } from './model/tape';
 import { Sgd } from './model/optimizer';
 import { joinChannels, splitChannels } from './model/slice';
@@ -104,7 +107,9 @@ export async function benchCompute(task: BenchComputeTask): Promise<BenchCompute
       const info = model.layers[li];
       const part = new Part(model, [li], { seed: 1, head });
       const ctx = { training: true, seed: 1, step: 0, samples: Array.from({ length: batch }, (_, i) => i) };
-      const inputs = info.inputShapes.map((s) => tf.randomUniform([batch, ...s], -1, 1));
+      // A language model's input is token ids: random bytes (the runtime's vocabulary), not floats.
+      const ids = isLanguageModel(model);
+      const inputs = info.inputShapes.map((s, k) => (ids && info.inputs[k] === MODEL_INPUT ? tf.randomUniform([batch, ...s], 0, BYTE_VOCABULARY, 'int32') : tf.randomUniform([batch, ...s], -1, 1)));
       const dy = tf.randomUniform([batch, ...info.outputShape], -1, 1);
       const xs = [...(info.needsInputGradient ? inputs : []), ...part.variables];
       const seconds = timeIt(() => {

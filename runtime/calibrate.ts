@@ -144,6 +144,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
       latencySeconds,
       source: `trainplan calibrate ${when}: memory transport (SharedArrayBuffer rings) between two worker threads; latency = one-way time of an ${small.bytes}-byte message, bandwidth from ${small.bytes} to ${large.bytes} bytes; median of round trips / 2`,
     },
+    runtime: { backend },
   };
   const parsed = parseHardware(doc);
   if (!parsed.ok) throw new Error(`calibrate produced an invalid hardware file: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);

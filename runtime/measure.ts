@@ -14,6 +14,8 @@ export interface MeasuredStep {
   warmup: boolean;
   /** Most live tensors on any worker after the step. */
   tensors: number;
+  /** Most tensor bytes any worker held between its forward and backward passes (grid executor only). */
+  heldBytes?: number;
 }
 
 export interface WorkerTimes {
@@ -63,6 +65,7 @@ export function measure(records: StepRecord[][], stepSamples: number, warmup: nu
       loss: rs.reduce((a, r) => a + r.lossSum, 0) / stepSamples,
       warmup: t < warmup,
       tensors: Math.max(...rs.map((r) => r.tensors)),
+      ...(rs.some((r) => r.heldBytes !== undefined) ? { heldBytes: Math.max(...rs.map((r) => r.heldBytes ?? 0)) } : {}),
     };
   });
   const steady = perStep.filter((s) => !s.warmup);

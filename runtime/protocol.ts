@@ -53,6 +53,8 @@ export interface StepRecord {
   bytesSent: number;
   /** Live tensors on this worker after the step (constant from step to step unless something leaks). */
   tensors: number;
+  /** Tensor bytes held between the forward and backward passes (what recomputation saves; grid executor). */
+  heldBytes?: number;
   /** Squared gradient norms of the data-parallel part before and after the all-reduce (noise scale). */
   gradients?: { smallSquares: number; largeSquares: number };
   /** Held-out loss and accuracy after this step, where it was evaluated. */

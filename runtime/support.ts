@@ -9,6 +9,8 @@ import { executorFor } from './executors';
 import { RUNTIME_SYNCS } from './collectives/sync';
 import { layerImpl } from './model/layers';
 import { headOf } from './model/network';
+import { gridOf, isLanguageModel } from './executors/grid-plan';
+import { gridSupport } from './executors/grid-support';
 
 export interface Support {
   problems: Problem[];
@@ -18,8 +20,11 @@ export interface Support {
 export function runtimeSupport(model: AnalyzedModel, plan: ResolvedPlan): Support {
   const problems: Problem[] = [];
   const notes: string[] = [];
-  if (!executorFor(plan.family)) problems.push(problem('segments', `the runtime cannot run ${plan.family} plans yet`));
+  const grid = gridOf(model, plan);
+  if (!grid && !executorFor(plan.family)) problems.push(problem('segments', `the runtime cannot run ${plan.family} plans yet`));
+  const lossLayers = headOf(model).excluded;
   for (const l of model.layers) {
+    if (l.type === 'crossEntropy' && lossLayers.has(l.index)) continue; // the executor's loss, not a layer it runs
     try {
       layerImpl(l.type);
     } catch (e) {
@@ -28,6 +33,11 @@ export function runtimeSupport(model: AnalyzedModel, plan: ResolvedPlan): Suppor
     l.inputs.forEach((k, j) => {
       if (k !== MODEL_INPUT && k > l.index) problems.push(problem(`layers[${l.index}].inputs[${j}]`, 'the runtime needs every input to come earlier in the file'));
     });
+  }
+  if (grid) {
+    if (isLanguageModel(model) && !['single', 'data', 'pipeline'].includes(plan.family)) problems.push(problem('segments', `a language model runs with data, tensor and pipeline degrees, not as a ${plan.family} plan`));
+    const g = gridSupport(model, plan, grid);
+    return { problems: [...problems, ...g.problems], notes: [...notes, ...g.notes] };
   }
   const head = headOf(model);
   const logits = model.layers[head.logitsLayer];
@@ -69,4 +79,9 @@ export function runtimeSupport(model: AnalyzedModel, plan: ResolvedPlan): Suppor
   if (plan.plan.workers > 1 && plan.segments.some((s) => s.segment.parallelism === 'data' && s.layers.some((li) => model.layers[li].type === 'batchNorm')))
     notes.push('batch normalisation in data-parallel layers uses each worker\'s own batch statistics');
   return { problems, notes };
+}
+
+/** The tuner's admission test for a runtime target: plans this runtime executes without a problem. */
+export function runnableBy(model: AnalyzedModel): (plan: ResolvedPlan) => boolean {
+  return (plan) => runtimeSupport(model, plan).problems.length === 0;
 }

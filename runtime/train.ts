@@ -8,8 +8,10 @@ import { activateBackend } from './backends';
 import { now } from './clock';
 import { barrier } from './collectives/direct';
 import { rankOrderRing } from './collectives/ring';
-import { ComputeClock, executorFor } from './executors/executor';
+import { ComputeClock, Executor, executorFor } from './executors/executor';
 import './executors';
+import { GridExecutor } from './executors/grid';
+import { gridOf, optimizerOf } from './executors/grid-plan';
 import { headOf } from './model/network';
 import { dataSourceFor } from './model/datasets';
 import { reached } from './validation';
@@ -29,15 +31,18 @@ export async function train(task: TrainTask): Promise<TrainedMessage> {
     if (!kind) throw new Error(`unknown transport ${task.transport.kind}`);
     const transport = kind.open(task.transport.setup, rank, workers);
     const compute = new ComputeClock();
-    const factory = executorFor(plan.family);
-    if (!factory) throw new Error(`no executor for ${plan.family} plans`);
     const logits = model.layers[headOf(model).logitsLayer];
     const classes = logits.outputShape[0];
     const data = dataSourceFor(task.model, task.seed, classes);
-    const exec = factory({
+    const ctx = {
       rank, workers, model, plan, transport, ring: rankOrderRing(rank, workers), seed: task.seed,
       learningRate: task.learningRate, momentum: task.momentum, classes, compute, data,
-    });
+      optimizer: optimizerOf(plan, task.learningRate, task.momentum),
+    };
+    const grid = gridOf(model, plan);
+    const factory = executorFor(plan.family);
+    if (!grid && !factory) throw new Error(`no executor for ${plan.family} plans`);
+    const exec: Executor = grid ? new GridExecutor(ctx, grid) : factory!(ctx);
     const target = task.model.training?.target;
     // Every worker evaluates the same weights (replicas are bit-identical after the all-reduce), so
     // all of them see the target reached at the same step and stop together without a message.
@@ -72,6 +77,7 @@ export async function train(task: TrainTask): Promise<TrainedMessage> {
           // Whatever the step spent neither computing nor waiting for a peer went to moving data.
           communicationSeconds: Math.max(0, s1 - s0 - computeSeconds - waitingSeconds),
           lossSum, bytesSent: st1.bytesSent - st0.bytesSent, tensors: tf.memory().numTensors,
+          ...(exec.heldBytes?.() !== undefined ? { heldBytes: exec.heldBytes!()! } : {}),
           ...(exec.lastGradients?.() ? { gradients: exec.lastGradients()! } : {}),
           ...(validation ? { validation } : {}),
         },
@@ -79,6 +85,7 @@ export async function train(task: TrainTask): Promise<TrainedMessage> {
       if (validation && task.stopAtTarget && target && reached(target, validation)) break;
     }
     step = null;
+    await exec.finish?.();
     const parts = exec.parts();
     const squares = parts.reduce((a, p) => a + p.squares(), 0);
     const weights: ParamSlice[] | undefined = task.collectWeights

@@ -5,7 +5,10 @@
 // hardware gets the store's measured objectStore block.
 import type { Hardware } from '../simulator/hardware/schema';
 import type { AnalyzedModel } from '../simulator/model/analyze';
-import { strategyResolved } from '../simulator/plan/shorthand';
+import { ShorthandOptions, strategyResolved } from '../simulator/plan/shorthand';
+import { resolvePlan, ResolvedPlan } from '../simulator/plan/resolve';
+import type { Plan } from '../simulator/plan/schema';
+import { isLanguageModel } from './executors/grid-plan';
 import { simulate } from '../simulator/simulate';
 import { unwrap } from '../simulator/errors';
 import { runPlan, RUN_DEFAULTS } from './run';
@@ -36,6 +39,27 @@ export interface ValidateOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/**
+ * Plans of a language model (executors/grid.ts) by name, on `workers` workers: the composed
+ * dimensions one at a time (docs/runtime-transformers.md). Adam, as the transformer agreement tests.
+ */
+export const LM_PLANS: Record<string, (workers: number, batch: number) => Partial<Plan>> = {
+  single: () => ({}),
+  data: () => ({}),
+  tensor: (w) => ({ tensor: w }),
+  pipeline: (w, b) => ({ pipeline: w, microBatch: Math.max(1, Math.floor(b / (2 * w))) }),
+  zero: () => ({ zero: 3 }),
+  recompute: () => ({ recompute: 'full' }),
+};
+
+/** The plan of a validation case: a strategy shorthand, and for a language model its composed fields. */
+export function validationPlan(strategy: string, model: AnalyzedModel, o: ShorthandOptions): ResolvedPlan {
+  const composed = isLanguageModel(model) ? LM_PLANS[strategy] : undefined;
+  if (!composed) return unwrap(strategyResolved(strategy, model, o));
+  const base = unwrap(strategyResolved(strategy === 'single' ? 'single' : 'data', model, o));
+  return unwrap(resolvePlan({ ...base.plan, name: strategy, optimizer: 'adam', ...composed(o.workers, o.batchPerWorker) }, model));
+}
+
 export const VALIDATE_DEFAULTS = {
   // The runtime issue's grid: four strategies, 1 and 2 workers, the bare memory transport and two
   // shaped links (a fast and a slow network), about a minute here.
@@ -51,6 +75,11 @@ export const VALIDATE_DEFAULTS = {
   s3Syncs: ['s3-allreduce', 's3-scatter-reduce'] as Sync[],
   /** Steps per run on the s3 transport: its first steps settle slower (keys, connections, buffers), so more of them are measured. */
   s3Steps: 8,
+  /** A language model: each composed dimension once, on 2 workers, on the memory transport. */
+  lmStrategies: Object.keys(LM_PLANS),
+  lmWorkers: [2],
+  lmBandwidths: [null] as (number | null)[],
+  lmBatch: 8,
 };
 
 export interface ValidateRow {
@@ -138,7 +167,7 @@ export async function validate(model: AnalyzedModel, hardware: Hardware | ((work
     for (const [i, c] of cases.entries()) {
       o.onProgress?.(i, cases.length);
       // overlap: false — the runtime all-reduces after the whole backward pass, so simulate that.
-      const plan = unwrap(strategyResolved(c.strategy, model, { workers: c.workers, batchPerWorker: o.batch, topology: 'switch', sync: c.sync ?? 'ring-allreduce', overlap: false }));
+      const plan = validationPlan(c.strategy, model, { workers: c.workers, batchPerWorker: o.batch, topology: 'switch', sync: c.sync ?? 'ring-allreduce', overlap: false });
       const transport: TransportSpec = s3 && c.workers > 1 ? session!.spec : c.bandwidth === null ? { kind: 'memory' } : { kind: 'shaped', bandwidthBytesPerSecond: c.bandwidth, latencySeconds: o.latencySeconds };
       const run = await runPlan(model, plan, { ...RUN_DEFAULTS, steps: o.steps, seed: o.seed, backend: o.backend, transport, processes: transport.kind === 's3' && o.processes });
       backend = run.backend;

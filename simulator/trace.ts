@@ -1,6 +1,7 @@
 // Chrome trace event format (opens in Perfetto / chrome://tracing): one process per worker with
 // its compute stream, one track per link for the transfers crossing it. Written atomically.
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { problem, UserError } from './errors';
 import type { TaskGraph } from './engine/graph';
 import type { Timeline } from './engine/run';
 import type { Topology } from './topology/topology';
@@ -33,9 +34,25 @@ export function traceEvents(graph: TaskGraph, t: Timeline, topo?: Topology): obj
 
 export function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    // The user named `file`; the temporary beside it is ours and means nothing to them.
+    throw new UserError([problem('', `cannot write it: ${WRITE_ERRORS[(e as NodeJS.ErrnoException).code ?? ''] ?? (e as Error).message}`)], file);
+  }
 }
+
+const WRITE_ERRORS: Record<string, string> = {
+  ENOENT: 'its directory does not exist',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of its path is not a directory',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+};
 
 /** The trace file's content (Chrome trace event format). */
 export function traceDocument(graph: TaskGraph, t: Timeline, topo?: Topology): string {

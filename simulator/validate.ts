@@ -24,8 +24,28 @@ export function parseJsonText(text: string): Result<unknown> {
   try {
     return ok(JSON.parse(text));
   } catch (e) {
-    return fail(problem('', `not valid JSON (${(e as Error).message})`));
+    return fail(problem('', `not valid JSON: ${jsonErrorLine(text, (e as Error).message)}`));
   }
+}
+
+/**
+ * V8's JSON error, as one line with a line and column: its messages quote the text around the
+ * error (newlines and all), e.g. `Unexpected token '}', ..."{"a": }\n]" is not valid JSON`, or
+ * give a character position. The quote is dropped; the place is found from the position, or
+ * else from the unexpected token's first occurrence after the quoted context.
+ */
+export function jsonErrorLine(text: string, message: string): string {
+  const quoted = /^(.*?), (?:\.\.\.)?"([\s\S]*?)(?:\.\.\.)?" is not valid JSON$/.exec(message);
+  const what = (quoted ? quoted[1] : message).replace(/ in JSON at position \d+.*$/s, '').replace(/\s+/g, ' ').trim();
+  let at = Number(/at position (\d+)/.exec(message)?.[1] ?? NaN);
+  if (Number.isNaN(at) && quoted) {
+    const context = text.indexOf(quoted[2]);
+    const token = /Unexpected token '(.)'/.exec(quoted[1])?.[1];
+    if (context >= 0) at = token ? text.indexOf(token, context) : context;
+  }
+  if (Number.isNaN(at) || at < 0) return what;
+  const before = text.slice(0, at).split('\n');
+  return `${what} at line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
 export function readJsonFile(file: string): Result<unknown> {

@@ -12,7 +12,12 @@ import { InlineEvaluator } from './evaluator';
 import { dominated, paretoFrontier } from './frontier';
 import { Objective, score, Score, Statistics, targetSamples, toAccuracy, value, workerSecondPrice } from './objective';
 import { MemoryResults, ResultsLog } from './results';
+
 import { candidates, Family, SpaceOptions } from './space';
+import type { ResolvedPlan } from '../simulator/plan/resolve';
+
+/** How long the search may keep the event loop to itself: well under the 1 s a Ctrl-C may take. */
+const YIELD_MS = 50;
 
 export interface TuneOptions extends SpaceOptions {
   objective?: Objective;
@@ -25,6 +30,9 @@ export interface TuneOptions extends SpaceOptions {
   /** Score every candidate (no pruning): the brute-force reference. */
   exhaustive?: boolean;
   signal?: AbortSignal;
+  /** Only plans the target can execute are candidates (tuning for the runtime: its runtimeSupport);
+   *  the tuner itself knows nothing of any runtime. */
+  admit?: (plan: ResolvedPlan) => boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -62,7 +70,7 @@ export async function tune(model: AnalyzedModel, hw: Hardware, o: TuneOptions = 
   const evaluator = o.evaluator ?? new InlineEvaluator(model, hw);
   const results = o.results ?? new MemoryResults();
   const price = workerSecondPrice(hw);
-  const all = [...candidates(model, hw, o)].map((c, i) => {
+  const all = [...candidates(model, hw, o)].filter((c) => !o.admit || o.admit(c.plan)).map((c, i) => {
     const lb = stepTimeLowerBound(model, hw, c.plan) / c.plan.stepSamples;
     const samples = targetSamples(stats, c.plan.stepSamples);
     return { ...c, i, bound: { secondsPerSample: lb, costPerSample: lb * c.plan.plan.workers * price, ...(samples !== undefined ? { samplesToTarget: samples } : {}) } as Score };
@@ -100,7 +108,14 @@ export async function tune(model: AnalyzedModel, hw: Hardware, o: TuneOptions = 
   };
 
   let k = 0;
+  let yielded = performance.now();
   while (k < all.length) {
+    // An inline evaluator never gives the event loop a turn, so a signal's handler (Ctrl-C) would
+    // wait for the whole search: let it run every YIELD_MS (a setImmediate costs microseconds).
+    if (performance.now() - yielded > YIELD_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      yielded = performance.now();
+    }
     if (o.signal?.aborted) {
       interrupted = true;
       break;

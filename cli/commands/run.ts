@@ -2,14 +2,16 @@
 import { Command, Option } from 'commander';
 import { problem, UserError } from '../../simulator/errors';
 import { AnalyzedModel, loadModel } from '../../simulator/model/analyze';
-import { loadPlan, ResolvedPlan } from '../../simulator/plan/resolve';
+import { loadPlan, ResolvedPlan, resolvePlan } from '../../simulator/plan/resolve';
+import { hasParallelArgs, ParallelArgs, parallelOptions, withParallel } from '../parallel';
 import { strategyResolved } from '../../simulator/plan/shorthand';
+import { batchSizes, describeBatch } from '../../simulator/plan/describe';
 import { RUN_DEFAULTS, runPlan, RunResult } from '../../runtime/run';
 import type { FaultSpec } from '../../runtime/protocol';
 import { transportNames, TransportSpec } from '../../runtime/transports';
 import { S3_TRANSPORT_DEFAULTS } from '../../runtime/transports/s3';
 import { RUNTIME_SYNCS } from '../../runtime/collectives/sync';
-import { count, fault, int, nonNegative, planChoiceOptions, positive } from '../inputs';
+import { checkPlanFlags, count, fault, givenOn, int, nonNegative, planChoiceOptions, positive } from '../inputs';
 import { need, Output } from '../io';
 import { progressBar } from '../progress';
 import { fixed, si, table } from '../table';
@@ -74,7 +76,13 @@ export function transportSpec(o: { transport: string; bandwidth?: number; latenc
   return { kind: o.transport };
 }
 
-export function resolveRunPlan(o: RunArgs, model: AnalyzedModel): ResolvedPlan {
+export function resolveRunPlan(o: RunArgs & ParallelArgs, model: AnalyzedModel): ResolvedPlan {
+  const plan = resolveBasePlan(o, model);
+  // --tp, --pp, --zero, --recompute, --optimizer … set those fields of the plan (docs/plans.md).
+  return hasParallelArgs(o) ? need(resolvePlan(withParallel(plan.plan, o), model), o.plan ?? '--strategy') : plan;
+}
+
+function resolveBasePlan(o: RunArgs, model: AnalyzedModel): ResolvedPlan {
   if (o.sync !== undefined && !(o.sync in RUNTIME_SYNCS)) throw new UserError([problem('--sync', `must be one of ${Object.keys(RUNTIME_SYNCS).join(', ')}, got "${o.sync}"`)]);
   if (o.plan) {
     if (o.sync !== undefined) throw new UserError([problem('--sync', 'applies with --strategy; a plan file says its own sync')]);
@@ -97,7 +105,7 @@ export function formatRun(r: RunResult): string {
   const m = r.measured;
   const p = r.plan;
   const lines = [
-    `${r.model}, ${r.family} plan: ${p.workers} worker${p.workers > 1 ? 's' : ''} × ${p.batchPerWorker} samples (${r.stepSamples} per step), backend ${r.backend}, transport ${r.transport.kind}` +
+    `${r.model}, ${r.family} plan: ${describeBatch(p)}, backend ${r.backend}, transport ${r.transport.kind}` +
       (r.transport.kind === 'shaped' ? ` (${si(r.transport.bandwidthBytesPerSecond as number, 'B/s')}, ${r.transport.latencySeconds} s)` : '') +
       (r.transport.kind === 's3' ? ` (${r.transport.embedded ? 'embedded server' : (r.transport.endpoint as string | undefined) ?? 'AWS'}${r.transport.processes ? ', one process per worker' : ''}${syncOf(r) ? `, ${syncOf(r)}` : ''})` : ''),
     `step time ${fixed(m.stepSeconds, 4)} s (mean of steps ${m.warmupSteps + 1}–${r.steps}, ${m.warmupSteps} warm-up), ${fixed(m.samplesPerSecond, 1)} samples/s`,
@@ -112,10 +120,10 @@ export function formatRun(r: RunResult): string {
 }
 
 export function register(program: Command): void {
-  const cmd = planChoiceOptions(program
+  const cmd = parallelOptions(planChoiceOptions(program
     .command('run')
     .description('run a plan for real on worker threads and measure it')
-    .requiredOption('--model <file>', 'model file'))
+    .requiredOption('--model <file>', 'model file')))
     .option('--steps <n>', 'training steps', int('steps'), RUN_DEFAULTS.steps)
     .option('--seed <n>', 'seed of weights, data and dropout', count('seed'), RUN_DEFAULTS.seed)
     .option('--warmup <n>', 'steps left out of the steady state (default 1–2)', count('warmup'))
@@ -129,7 +137,8 @@ export function register(program: Command): void {
   transportOptions(cmd)
     .option('--json', 'one JSON document instead of a table')
     .addOption(new Option('--inject-fault <rank:step>', 'make a worker fail (tests)').argParser(fault).hideHelp())
-    .action(async (o: RunArgs & { injectFault?: FaultSpec }) => {
+    .action(async (o: RunArgs & ParallelArgs & { injectFault?: FaultSpec }, cmd: Command) => {
+      checkPlanFlags(o, givenOn(cmd));
       const model = need(loadModel(o.model), o.model);
       const plan = resolveRunPlan(o, model);
       const transport = transportSpec(o);
@@ -146,7 +155,7 @@ export function register(program: Command): void {
         bar.stop();
         const { weights: _w, ...doc } = r;
         if (o.plot) writeLossPlot(o.plot, r);
-        new Output(!!o.json).emit(doc, () => formatRun(r));
+        new Output(!!o.json).emit({ ...doc, batch: batchSizes(r.plan) }, () => formatRun(r));
       } finally {
         bar.stop();
       }

@@ -5,9 +5,10 @@ import { basename } from 'node:path';
 import { traceDocument, writeTrace } from '../../simulator/trace';
 import { openStore } from '../../runtime/store';
 import { simulate, topologyOf } from '../../simulator/simulate';
-import { count, int, loadInputs, planOptions, PlanArgs } from '../inputs';
-import { Output } from '../io';
+import { checkPlanFlags, count, givenOn, int, loadInputs, planOptions, PlanArgs } from '../inputs';
+import { Infeasible, Output } from '../io';
 import { formatResult } from '../format';
+import { batchSizes } from '../../simulator/plan/describe';
 import { writeReport } from '../../report';
 import { commandLine, REPORT_HELP, reportWritten } from '../report-option';
 import { problem, UserError } from '../../simulator/errors';
@@ -30,7 +31,8 @@ export function register(program: Command): void {
     .option('--stragglers <method>', 'order-statistics (default) or monte-carlo (every worker\'s compute drawn every step, --samples steps)', stragglersOption)
     .option('--json', 'one JSON document instead of a table')
     .option('--report <file>', REPORT_HELP)
-    .action(async (o: PlanArgs & { trace?: string; measuredSteps?: number; store?: string; s3Endpoint?: string; json?: boolean; report?: string; samples?: number; seed?: number; stragglers?: 'order-statistics' | 'monte-carlo' }) => {
+    .action(async (o: PlanArgs & { trace?: string; measuredSteps?: number; store?: string; s3Endpoint?: string; json?: boolean; report?: string; samples?: number; seed?: number; stragglers?: 'order-statistics' | 'monte-carlo' }, cmd: Command) => {
+      checkPlanFlags(o, givenOn(cmd));
       const { model, hardware, plan } = loadInputs(o);
       const r = simulate(model, hardware, plan, { keepTimeline: !!o.trace, measuredSteps: o.measuredSteps, fast: !o.trace, samples: o.samples, seed: o.seed, stragglers: o.stragglers });
       if (o.trace && r.feasible && r.timeline) {
@@ -43,6 +45,7 @@ export function register(program: Command): void {
       }
       const { timeline: _t, ...doc } = r as typeof r & { timeline?: unknown };
       if (o.report) process.stderr.write(reportWritten(o.report, writeReport(o.report, { command: commandLine(), model, hardware, plan }).bytes) + '\n');
-      new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, ...doc }, () => formatResult(model.model.name, hardware.name, r, model.model.training?.dataset?.name));
+      new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, batch: batchSizes(plan.plan), ...doc }, () => formatResult(model.model.name, hardware.name, r, model.model.training?.dataset?.name));
+      if (!r.feasible) throw new Infeasible(r.reason);
     });
 }

@@ -3,8 +3,8 @@ import { Command, Option } from 'commander';
 import { problem, UserError } from '../../simulator/errors';
 import { AXES, density, networkBandwidth, sweep } from '../../simulator/sweep';
 import { STRATEGIES } from '../../simulator/plan/shorthand';
-import { loadModelHardware, int } from '../inputs';
-import { Output } from '../io';
+import { BATCH_HELP, givenOn, loadModelHardware, int } from '../inputs';
+import { Infeasible, Output } from '../io';
 import { chart, writeChart } from '../plot';
 import { progressBar } from '../progress';
 import { table, fixed } from '../table';
@@ -21,7 +21,13 @@ const PLOT_AXES: Record<(typeof AXES)[number], string> = {
 
 /** Default values of each axis, around the hardware's own figure. */
 function defaults(axis: string, hwWorkers: number, bw: number, dens: number): number[] {
-  if (axis === 'workers') return [1, 2, 4, 8, 16, 32, 64].filter((w) => w <= Math.max(8, hwWorkers));
+  // Powers of two up to everything the hardware has (and that count itself), at least up to 8.
+  if (axis === 'workers') {
+    const top = Math.max(8, hwWorkers);
+    const out: number[] = [];
+    for (let w = 1; w <= top; w *= 2) out.push(w);
+    return out[out.length - 1] === top ? out : [...out, top];
+  }
   if (axis === 'batch') return [16, 32, 64, 128, 256, 512];
   if (axis === 'bandwidth') return [0.01, 0.1, 1, 10, 100].map((f) => bw * f);
   // Density from DistBelief-era CPUs on Ethernet (~10³ FLOP/B... 10⁴) to GPUs on PCIe and beyond (10⁵–10⁶).
@@ -38,12 +44,14 @@ export function register(program: Command): void {
     .option('--values <list>', 'comma-separated values of the axis (bytes/s for bandwidth, FLOP/B for density)')
     .option('--strategies <list>', 'comma-separated strategies', 'data,hybrid')
     .option('--workers <n>', 'workers when not sweeping them (default: the hardware\'s, at most 8)', int('workers'))
-    .option('--batch <n>', 'batch per worker when not sweeping it', int('batch'), 128)
+    .option('--batch <n>', `when not sweeping it: ${BATCH_HELP}`, int('batch'), 128)
     .option('--plot <file>', 'write an SVG chart of speedup (one line per strategy, with the ideal); over batch with a noise scale: steps, samples and time to the target')
     .option('--json', 'one JSON document instead of a table')
     .option('--report <file>', REPORT_HELP);
   accuracyOptions(cmd)
-    .action((o: { model: string; hardware: string; over: (typeof AXES)[number]; values?: string; strategies: string; workers?: number; batch: number; plot?: string; json?: boolean; report?: string; noiseScale?: number; target?: string }) => {
+    .action((o: { model: string; hardware: string; over: (typeof AXES)[number]; values?: string; strategies: string; workers?: number; batch: number; plot?: string; json?: boolean; report?: string; noiseScale?: number; target?: string }, command: Command) => {
+      // The swept axis's own flag would be ignored: an error naming it.
+      if ((o.over === 'workers' || o.over === 'batch') && givenOn(command)(o.over)) throw new UserError([problem(`--${o.over}`, `does not apply when sweeping ${o.over} (give the values with --values)`)]);
       const { model, hardware } = loadModelHardware(o);
       // Over batch, with a noise scale (flag or model), the sweep also says what each batch costs to the target.
       const accuracy = o.over === 'batch' || o.noiseScale !== undefined || o.target !== undefined ? accuracyInputs(model.model, o, false) : undefined;
@@ -85,11 +93,17 @@ export function register(program: Command): void {
         }
         const xs = [...new Set(points.map((p) => p.x))];
         const label = (x: number) => (o.over === 'bandwidth' ? `${(x / 1e9).toPrecision(3)} GB/s` : o.over === 'density' ? x.toPrecision(3) : String(x));
+        // Each distinct reason a point is infeasible once, numbered, below the table.
+        const reasons: string[] = [];
+        const note = (r: string) => (reasons.includes(r) ? reasons.indexOf(r) : reasons.push(r) - 1) + 1;
         const rows = xs.map((x) => [label(x), ...strategies.map((s) => {
           const p = points.find((q) => q.x === x && q.strategy === s)!;
-          return p.feasible ? `${fixed(p.speedup!, 2)}x` : 'infeasible';
+          return p.feasible ? `${fixed(p.speedup!, 2)}x` : `infeasible [${note(p.reason ?? 'no reason given')}]`;
         })]);
-        return `${model.model.name} on ${hardware.name}: speedup over ${o.over}${o.over === 'workers' ? '' : ` (${workers} workers)`}, batch ${o.batch} per worker; this hardware's density is ${density(hardware).toPrecision(3)} FLOP/B\n\n${table([o.over, ...strategies], rows)}${o.plot ? `\n\nplot: ${o.plot}` : ''}`;
+        const notes = reasons.map((r, i) => `[${i + 1}] ${r}`).join('\n');
+        return `${model.model.name} on ${hardware.name}: speedup over ${o.over}${o.over === 'workers' ? '' : ` (${workers} workers)`}, batch ${o.batch} per worker; this hardware's density is ${density(hardware).toPrecision(3)} FLOP/B\n\n${table([o.over, ...strategies], rows)}${notes ? `\n\n${notes}` : ''}${o.plot ? `\n\nplot: ${o.plot}` : ''}`;
       });
+      // Exit 3 only when there is nothing to compare: every point infeasible.
+      if (!points.some((p) => p.feasible)) throw new Infeasible(`no point of the sweep is feasible: ${points[0]?.reason ?? 'no points'}`);
     });
 }

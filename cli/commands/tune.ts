@@ -4,7 +4,7 @@
 // an S3 prefix instead, one document per scored plan, plus the best plan.
 import { Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
-import { describePlan } from '../../simulator/plan/describe';
+import { batchSizes, describePlan } from '../../simulator/plan/describe';
 import { problem, UserError } from '../../simulator/errors';
 import { SYNCS } from '../../simulator/plan/schema';
 import { writeAtomic } from '../../simulator/trace';
@@ -14,11 +14,11 @@ import { costUnit, explain, FileResults, inputsDigest, InlineEvaluator, MemoryRe
 import { openStore, Store } from '../../runtime/store';
 import type { Family } from '../../tuner';
 import type { ResultsLog } from '../../tuner/results';
-import { loadModelHardware, int } from '../inputs';
+import { BATCH_HELP, loadModelHardware, int } from '../inputs';
 import { hasParallelArgs, parallelOptions } from '../parallel';
 import { ComposedTuneArgs, tuneTransformer } from '../tune-composed';
 import { isTransformer } from '../../simulator/parallel/layout';
-import { Output } from '../io';
+import { EXIT_SIGNAL, Infeasible, Interrupted, Output } from '../io';
 import { progressBar } from '../progress';
 import { table, fixed } from '../table';
 import { formatResult } from '../format';
@@ -42,6 +42,7 @@ interface TuneArgs {
   store?: string;
   s3Endpoint?: string;
   json?: boolean;
+  runnable?: boolean;
   report?: string;
 }
 
@@ -55,7 +56,7 @@ export function register(program: Command): void {
     .requiredOption('--hardware <file>', 'hardware file')
     .option('--workers <n>', 'exactly this many workers', int('workers'))
     .option('--max-workers <n>', 'try 1, 2, 4, … up to n workers (default: all the hardware has)', int('max-workers'))
-    .option('--batch <n>', 'exactly this batch per worker', int('batch'))
+    .option('--batch <n>', `exactly this batch: ${BATCH_HELP}`, int('batch'))
     .option('--max-global-batch <n>', `largest workers × batch to try (default ${TUNER_DEFAULTS.maxGlobalBatch}, after Goyal et al. 2017)`, int('max-global-batch'))
     .addOption(new Option('--objective <o>', 'what to minimise: per sample, or to the target accuracy (with a noise scale; docs/time-to-accuracy.md)').choices([...OBJECTIVES]).default('throughput'))
     .option('--out <file>', 'write the best plan here (and keep scored plans in <file>.results.jsonl to resume)')
@@ -64,6 +65,7 @@ export function register(program: Command): void {
     .option('--families <list>', 'plan families to try (single, data, model, hybrid, pipeline)')
     .option('--store <dir|s3://bucket/prefix>', 'keep scored plans (to resume) and the best plan here instead of beside --out')
     .option('--s3-endpoint <url>', 'S3 API endpoint of an s3:// store (default: AWS_ENDPOINT_URL, then Amazon S3)')
+    .option('--runnable', 'only plans `trainplan run` executes (implied by a hardware file from calibrate)')
     .option('--json', 'one JSON document instead of tables')
     .option('--report <file>', 'also write a self-contained HTML report: the frontier, the best plan\'s timeline, each family\'s best (see docs/report.md)')
     .option('--global-batch <n>', 'transformers: samples per step over all replicas (default workers × --batch)', int('global-batch'));
@@ -74,7 +76,8 @@ export function register(program: Command): void {
       if (isTransformer(model) || hasParallelArgs(o)) return tuneTransformer(model, hardware, o);
       const accuracy = toAccuracy(o.objective) || o.noiseScale !== undefined ? accuracyInputs(model.model, o, toAccuracy(o.objective)) : undefined;
       if (o.workers && o.maxWorkers) throw new UserError([problem('--workers', 'give --workers or --max-workers, not both')]);
-      if ((o.workers ?? 0) > hardware.workers) throw new UserError([problem('--workers', `hardware ${hardware.name} has ${hardware.workers} workers`)]);
+      // As simulate says it: a plan with more workers than the hardware is infeasible, not malformed.
+      if ((o.workers ?? 0) > hardware.workers) throw new Infeasible(`plan needs ${o.workers} workers, hardware ${hardware.name} has ${hardware.workers}`);
       const syncs = list(o.syncs);
       syncs?.forEach((s) => { if (!(SYNCS as readonly string[]).includes(s)) throw new UserError([problem('--syncs', `unknown synchronisation "${s}"`)]); });
       const families = list(o.families) as Family[] | undefined;
@@ -90,9 +93,15 @@ export function register(program: Command): void {
       // on the K20s 0.8–1.0 s inline against 1.2–1.4 s; ResNet-50 up to 1,024 workers 2.5 s against 3.1 s).
       const threads = o.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
       const evaluator = threads > 1 ? new PoolEvaluator(model.model, hardware, threads) : new InlineEvaluator(model, hardware);
+      // Ctrl-C (or a SIGTERM) stops the search between batches of plans; what was scored is in the log.
       const abort = new AbortController();
-      const onSigint = () => abort.abort();
+      let stoppedBy: keyof typeof EXIT_SIGNAL = 'SIGINT';
+      const onSigint = () => { stoppedBy = 'SIGINT'; abort.abort(); };
+      const onSigterm = () => { stoppedBy = 'SIGTERM'; abort.abort(); };
       process.once('SIGINT', onSigint);
+      process.once('SIGTERM', onSigterm);
+      // A hardware file from calibrate describes the runtime itself: its best plan must be one `run` executes.
+      const admit = o.runnable || hardware.runtime ? (await import('../../runtime/support')).runnableBy(model) : undefined;
       const bar = progressBar('tune', !!o.json);
       let r;
       let fastest;
@@ -100,7 +109,7 @@ export function register(program: Command): void {
         const space = {
           // Under the accuracy objectives the statistics limit the batch, not a fixed cap.
           workers: o.workers, maxWorkers: o.maxWorkers, batch: o.batch, maxGlobalBatch: o.maxGlobalBatch ?? (toAccuracy(o.objective) ? Infinity : undefined), syncs: syncs as never, families,
-          evaluator, results: log, inputsKey, signal: abort.signal,
+          evaluator, results: log, inputsKey, signal: abort.signal, admit,
         };
         r = await tune(model, hardware, { ...space, objective: o.objective, statistics: accuracy?.statistics, onProgress: (d, t) => bar.update(d, t) });
         // What the throughput objective picks in the same space, for the explanation (its plans mostly come from the log).
@@ -108,16 +117,15 @@ export function register(program: Command): void {
       } finally {
         bar.stop();
         process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigterm);
         await evaluator.close();
         await log.flush?.();
       }
       if (r.interrupted) {
         store?.close?.();
-        process.stderr.write(`interrupted: ${log.size} scored plans kept${log.where ? ` in ${log.where}; run the same command again to resume` : ''}\n`);
-        process.exitCode = 130;
-        return;
+        throw new Interrupted(stoppedBy, `interrupted: ${log.size} scored plans kept${log.where ? ` in ${log.where}; run the same command again to resume` : ''}`);
       }
-      if (!r.best) throw new UserError([problem('', `no feasible plan: ${Object.values(r.infeasibleFamilies)[0] ?? 'the search space is empty'}`)]);
+      if (!r.best) throw new Infeasible(`no feasible plan: ${Object.values(r.infeasibleFamilies)[0] ?? 'the search space is empty'}`);
       const planText = JSON.stringify({ ...r.best.plan, name: r.best.family }, null, 2) + '\n';
       if (o.out) writeAtomic(o.out, planText);
       if (store) {
@@ -130,12 +138,12 @@ export function register(program: Command): void {
       const { timeline: _t, ...best } = r.best.result as typeof r.best.result & { timeline?: unknown };
       const doc = {
         model: model.model.name, hardware: hardware.name, objective: r.objective,
-        best, plan: r.best.plan, ...(acc ? { accuracy: acc.doc } : {}),
+        best, plan: r.best.plan, batch: batchSizes(r.best.plan), ...(acc ? { accuracy: acc.doc } : {}),
         evaluated: r.evaluated, fromLog: r.fromLog, pruned: r.pruned, candidates: r.candidates, infeasible: r.infeasible,
-        families: Object.fromEntries(Object.entries(r.families).map(([f, s]) => [f, { plan: s!.plan, stepTimeSeconds: s!.result.stepTimeSeconds, samplesPerSecond: s!.result.samplesPerSecond, speedup: s!.result.speedup, breakdown: s!.result.breakdown, why: why.find((w) => w.family === f)?.reason }])),
+        families: Object.fromEntries(Object.entries(r.families).map(([f, s]) => [f, { plan: s!.plan, batch: batchSizes(s!.plan), stepTimeSeconds: s!.result.stepTimeSeconds, samplesPerSecond: s!.result.samplesPerSecond, speedup: s!.result.speedup, breakdown: s!.result.breakdown, why: why.find((w) => w.family === f)?.reason }])),
         costUnit: unit,
         infeasibleFamilies: r.infeasibleFamilies,
-        frontier: r.frontier.map((s) => ({ plan: s.plan, family: s.family, secondsPerSample: s.score.secondsPerSample, costPerSample: s.score.costPerSample, samplesPerSecond: s.result.samplesPerSecond, ...(s.result.cost ? { dollarsPerEpoch: s.result.cost.dollarsPerEpoch, secondsPerEpoch: s.result.cost.secondsPerEpoch } : {}) })),
+        frontier: r.frontier.map((s) => ({ plan: s.plan, batch: batchSizes(s.plan), family: s.family, secondsPerSample: s.score.secondsPerSample, costPerSample: s.score.costPerSample, samplesPerSecond: s.result.samplesPerSecond, ...(s.result.cost ? { dollarsPerEpoch: s.result.cost.dollarsPerEpoch, secondsPerEpoch: s.result.cost.secondsPerEpoch } : {}) })),
       };
       if (o.report) process.stderr.write(reportWritten(o.report, writeReport(o.report, { command: commandLine(), model, hardware, tune: doc }).bytes) + '\n');
       new Output(!!o.json).emit(doc, () => {

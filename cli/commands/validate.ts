@@ -8,7 +8,8 @@ import type { Hardware } from '../../simulator/hardware/schema';
 import { loadModel } from '../../simulator/model/analyze';
 import { STRATEGIES } from '../../simulator/plan/shorthand';
 import { calibrate, CALIBRATE_DEFAULTS, MIX_MODELS } from '../../runtime/calibrate';
-import { validate, VALIDATE_DEFAULTS } from '../../runtime/validate';
+import { LM_PLANS, validate, VALIDATE_DEFAULTS } from '../../runtime/validate';
+import { isLanguageModel } from '../../runtime/executors/grid-plan';
 import { MINI_OWT_FILE } from '../../runtime/paths';
 import { RUN_DEFAULTS } from '../../runtime/run';
 import { int, nonNegative } from '../inputs';
@@ -28,8 +29,10 @@ function list<T>(name: string, parse: (s: string) => T) {
     return items.map(parse);
   };
 }
+// A language model's plans are named by their composed dimension (runtime/validate.ts LM_PLANS).
+const STRATEGY_NAMES = [...new Set([...STRATEGIES, ...Object.keys(LM_PLANS)])];
 const strategy = (s: string) => {
-  if (!(STRATEGIES as readonly string[]).includes(s)) throw new UserError([problem('--strategies', `"${s}" is not one of ${STRATEGIES.join(', ')}`)]);
+  if (!STRATEGY_NAMES.includes(s)) throw new UserError([problem('--strategies', `"${s}" is not one of ${STRATEGY_NAMES.join(', ')}`)]);
   return s;
 };
 const posInt = (s: string) => {
@@ -73,6 +76,13 @@ export function register(program: Command): void {
     .option('--report <file>', 'also write a self-contained HTML report: predicted against measured, error per row (see docs/report.md)')
     .action(async (o: { model: string; hardware?: string; strategies: string[]; workers: number[]; bandwidths: (number | null)[]; latency: number; batch: number; steps?: number; seed: number; backend?: string; transport: 'memory' | 's3'; s3Endpoint?: string; bucket?: string; syncs?: Sync[]; processes?: boolean; store?: string; plot?: string; json?: boolean; report?: string }, cmd: Command) => {
       const model = need(loadModel(o.model), o.model);
+      if (isLanguageModel(model)) {
+        // A language model: each composed dimension on 2 workers unless told otherwise.
+        if (cmd.getOptionValueSource('strategies') !== 'cli') o.strategies = VALIDATE_DEFAULTS.lmStrategies;
+        if (cmd.getOptionValueSource('workers') !== 'cli') o.workers = VALIDATE_DEFAULTS.lmWorkers;
+        if (cmd.getOptionValueSource('bandwidths') !== 'cli') o.bandwidths = VALIDATE_DEFAULTS.lmBandwidths;
+        if (cmd.getOptionValueSource('batch') !== 'cli') o.batch = VALIDATE_DEFAULTS.lmBatch;
+      }
       if (o.transport !== 's3') {
         const s3Only = ([['s3Endpoint', '--s3-endpoint'], ['bucket', '--bucket'], ['syncs', '--syncs'], ['processes', '--processes']] as const).filter(([k]) => o[k] !== undefined);
         if (s3Only.length) throw new UserError(s3Only.map(([, flag]) => problem(flag, 'only applies with --transport s3')));

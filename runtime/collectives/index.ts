@@ -1,7 +1,7 @@
 // Collective algorithms written once on top of the Transport interface.
-export { rankOrderRing } from './ring';
+export { rankOrderRing, groupRing } from './ring';
 export type { Ring } from './ring';
-export { ringAllReduce } from './allreduce';
+export { ringAllReduce, ringReduceScatter, ringAllGather, ringAllReduceMax, ownedChunk } from './allreduce';
 export { allGatherV, reduceScatterV, broadcastSend, broadcastRecv, barrier, others, releaseFloats } from './direct';
 export { chunkBounds, addInto } from './chunks';
 export { boardOf } from './board';

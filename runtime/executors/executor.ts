@@ -6,6 +6,7 @@ import type { ResolvedPlan } from '../../simulator/plan/resolve';
 import type { Ring } from '../collectives/ring';
 import type { Batch, DataSource } from '../model/data';
 import type { Part } from '../model/network';
+import type { OptimizerSpec } from '../model/optimizer';
 import type { Transport } from '../transports/transport';
 
 /** Accumulates the seconds spent in synchronous tensor work (a worker's compute time). */
@@ -32,6 +33,8 @@ export interface ExecutorContext {
   learningRate: number;
   momentum: number;
   classes: number;
+  /** The optimiser every part of the model steps with. */
+  optimizer: OptimizerSpec;
   compute: ComputeClock;
   /** The samples: the model's data set, or synthetic ones (runtime/model/datasets.ts). */
   data: DataSource;
@@ -50,6 +53,10 @@ export interface Executor {
   prepare(step: number): void;
   /** One training step; resolves with this worker's share of the step's summed loss. */
   step(step: number): Promise<number>;
+  /** Tensor bytes held between the last step's forward and backward passes, where the executor measures them. */
+  heldBytes?(): number | undefined;
+  /** After the last step, before parts(): brings back whatever the worker keeps sharded (ZeRO-3). */
+  finish?(): Promise<void>;
   /** Squared gradient norms of the last step, where the plan's data parallelism gives them (whole-model data plans). */
   lastGradients?(): StepGradients | undefined;
   /** Summed loss and correct predictions on `batch`, without training; only executors holding the whole model. */

@@ -15,7 +15,6 @@ import { allGatherV, broadcastRecv, broadcastSend, reduceScatterV, releaseFloats
 import { allReduceBy, Sync } from '../collectives/sync';
 import type { Batch } from '../model/data';
 import { squaredNorm } from '../noise-scale';
-import { layerImpl } from '../model/layers';
 import { sliceChannels } from '../model/layers/kind';
 import { joinChannels, splitChannels } from '../model/slice';
 import { softmaxCrossEntropy } from '../model/loss';
@@ -276,7 +275,7 @@ export class SegmentedExecutor implements Executor {
     let cur = x;
     part.layers.forEach((li, k) => {
       const next = part.layers[k + 1];
-      recs.push({ li, rec: null as unknown as Recorded, input: cur, gathered: next === undefined || !layerImpl(this.ctx.model.layers[next].type).channelwise });
+      recs.push({ li, rec: null as unknown as Recorded, input: cur, gathered: next === undefined || !part.readsOwnSlice(li, next) });
     });
     for (const r of recs) {
       const input = cur;

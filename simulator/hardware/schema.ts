@@ -169,6 +169,9 @@ export const Hardware = z.strictObject({
   objectStore: ObjectStore.optional(),
   functions: Functions.optional(),
   price: Price.optional(),
+  /** Written by `trainplan calibrate`: these figures were measured on trainplan's own runtime (the
+   *  backend named), so `tune` returns only plans `trainplan run` can execute. */
+  runtime: z.strictObject({ backend: z.string().min(1) }).optional(),
   collectives: Collectives.optional(),
 });
 export type Hardware = z.infer<typeof Hardware>;

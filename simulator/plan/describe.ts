@@ -1,18 +1,45 @@
-// One-line description of a plan for tables: "hybrid 8×128: conv1–pool5 data(ring), fc6–fc8 model(round-robin, fcBatch 1024)".
+// How plans are named in tables: "hybrid 8 workers × 128 = 1024 per step: conv1–pool5 data(ring),
+// fc6–fc8 model(round-robin, fcBatch 1024)". The batch is always said both ways (per worker and per
+// step) because batchPerWorker means a share of the step only where layers are data-parallel: in
+// model-parallel and pipeline layers every worker sees every sample of the step.
 import { planFamily } from './resolve';
 import type { Plan } from './schema';
 
+export interface BatchSizes {
+  /** Samples one step trains on (one weight update): workers × batchPerWorker with data-parallel layers, else batchPerWorker. */
+  global: number;
+  /** The plan's batchPerWorker: the samples each worker feeds through its layers per step. */
+  perWorker: number;
+}
+
+export function batchSizes(p: Plan): BatchSizes {
+  const hasData = p.segments.some((s) => s.parallelism === 'data');
+  return { global: hasData ? p.workers * p.batchPerWorker : p.batchPerWorker, perWorker: p.batchPerWorker };
+}
+
+/** "8 workers × 128 = 1024 per step", "16 workers, 64 per step" (each sees all), "1 worker, 32 per step". */
+export function describeBatch(p: Plan): string {
+  const b = batchSizes(p);
+  if (p.workers === 1) return `1 worker, ${b.global} per step`;
+  return b.global === b.perWorker ? `${p.workers} workers, ${b.global} per step` : `${p.workers} workers × ${b.perWorker} = ${b.global} per step`;
+}
+
 export function describePlan(p: Plan): string {
+  const precision = !p.precision || p.precision === 'fp32' ? '' : p.precision === 'mixed' ? ', mixed precision' : `, ${p.precision}`;
+  const head = `${planFamily(p)} ${describeBatch(p)}${precision}`;
+  // The composed degrees and settings (docs/plans.md), where the plan has them.
+  const dims = [
+    p.tensor && p.tensor > 1 ? `tp ${p.tensor}${p.sequenceParallel ? '+sp' : ''}` : '', p.pipeline && p.pipeline > 1 ? `pp ${p.pipeline} ${p.schedule ?? '1f1b'}${p.virtualStages ? `×${p.virtualStages}` : ''}` : '',
+    p.zero ? `zero ${p.zero}` : '', p.recompute && p.recompute !== 'none' ? `recompute ${p.recompute}` : '', p.microBatch ? `micro-batch ${p.microBatch}` : '', p.optimizer ?? '',
+  ].filter(Boolean);
+  // One worker synchronises nothing: no sync or exchange to name.
+  if (p.workers === 1) return dims.length ? `${head}: ${dims.join(', ')}` : head;
   const segs = p.segments.map((s) => {
     const range = s.layers[0] === s.layers[1] ? s.layers[0] : `${s.layers[0]}–${s.layers[1]}`;
     if (s.parallelism === 'data') return `${range} data(${s.sync ?? 'ring-allreduce'}${s.overlap === false ? ', no overlap' : ''})`;
     if (s.parallelism === 'model') return `${range} model(${s.exchange ?? 'all-gather'}${s.fcBatch ? `, fcBatch ${s.fcBatch}` : ''})`;
     return `${range} pipeline(${s.stages ?? p.workers} stages, ${s.microBatches ?? 1} micro-batches)`;
   });
-  const dims = [
-    p.tensor && p.tensor > 1 ? `tp ${p.tensor}${p.sequenceParallel ? '+sp' : ''}` : '', p.pipeline && p.pipeline > 1 ? `pp ${p.pipeline} ${p.schedule ?? '1f1b'}${p.virtualStages ? `×${p.virtualStages}` : ''}` : '',
-    p.zero ? `zero ${p.zero}` : '', p.recompute && p.recompute !== 'none' ? `recompute ${p.recompute}` : '', p.microBatch ? `micro-batch ${p.microBatch}` : '', p.optimizer ?? '',
-  ].filter(Boolean);
   if (dims.length) segs.push(dims.join(', '));
-  return `${planFamily(p)} ${p.workers}×${p.batchPerWorker}${p.precision && p.precision !== 'fp32' ? ` ${p.precision}` : ''}: ${segs.join(', ')}`;
+  return `${head}: ${segs.join(', ')}`;
 }

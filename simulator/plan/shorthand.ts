@@ -7,6 +7,19 @@ import { resolvePlan, ResolvedPlan } from './resolve';
 export const STRATEGIES = ['single', 'data', 'model', 'hybrid', 'pipeline'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
+/** The parameters a shorthand can take besides the batch; each applies only where the plan has
+ *  the segment it configures (a sync needs a data segment, an exchange a model segment). */
+export type StrategyParameter = 'workers' | 'sync' | 'overlap' | 'exchange' | 'fcBatch' | 'microBatches';
+
+/** Which parameters each strategy uses: the one place the command line asks whether a flag applies. */
+export const STRATEGY_PARAMETERS: Readonly<Record<Strategy, readonly StrategyParameter[]>> = {
+  single: [],
+  data: ['workers', 'sync', 'overlap'],
+  model: ['workers', 'exchange', 'fcBatch'],
+  hybrid: ['workers', 'sync', 'overlap', 'exchange', 'fcBatch'],
+  pipeline: ['workers', 'microBatches'],
+};
+
 /** Layer types that may ride along inside a trailing model-parallel (fully connected) segment. */
 const FC_TAIL_TYPES = new Set(['dense', 'dropout', 'softmax', 'activation']);
 
@@ -45,8 +58,11 @@ export function strategyPlan(strategy: string, model: AnalyzedModel, o: Shorthan
       return { ok: true, value: { name: 'single', workers: 1, batchPerWorker: o.batchPerWorker, segments: [data(first, last)] } };
     case 'data':
       return { ok: true, value: { name: 'data', workers: o.workers, batchPerWorker: o.batchPerWorker, segments: [data(first, last)] } };
-    case 'model':
+    case 'model': {
+      const cannot = wholeModelUnsplittable(model);
+      if (cannot) return fail(problem('--strategy', `model parallelism splits every layer of a chain across the workers, and ${model.model.name} ${cannot}: use ${alternativesToModel(model)}`));
       return { ok: true, value: { name: 'model', workers: o.workers, batchPerWorker: o.batchPerWorker, segments: [{ layers: [first, last], parallelism: 'model', exchange: o.exchange ?? 'all-gather', ...(o.fcBatch ? { fcBatch: o.fcBatch } : {}) }] } };
+    }
     case 'hybrid': {
       const t = denseTailStart(model);
       if (t === 0 || t >= names.length) return fail(problem('strategy', `hybrid needs convolutional layers followed by dense layers; ${model.model.name} has ${t === 0 ? 'no layer before its dense tail' : 'no trailing dense layers'}`));
@@ -62,6 +78,23 @@ export function strategyPlan(strategy: string, model: AnalyzedModel, o: Shorthan
     default:
       return fail(problem('strategy', `must be one of ${STRATEGIES.join(', ')}`));
   }
+}
+
+/** Why the whole model cannot be one model-parallel segment (its first obstacle), or undefined. */
+function wholeModelUnsplittable(model: AnalyzedModel): string | undefined {
+  for (const l of model.layers) {
+    if (l.inputs.length > 1 || (l.index > 0 && l.inputs[0] !== l.index - 1)) return `branches (at "${l.name}")`;
+    if (l.splitUnits === 0) return `has a ${l.type} layer ("${l.name}"), which cannot be split`;
+  }
+  return undefined;
+}
+
+/** What to use instead of --strategy model: the hybrid when the model ends in dense layers. */
+function alternativesToModel(model: AnalyzedModel): string {
+  const t = denseTailStart(model);
+  const names = model.layers.map((l) => l.name);
+  const hybrid = t > 0 && t < names.length ? `--strategy hybrid (data-parallel up to "${names[t - 1]}", model-parallel from "${names[t]}"), ` : '';
+  return `${hybrid}--strategy data or --strategy pipeline, or a plan file (--plan) with a model segment over a chain of layers`;
 }
 
 function largestDivisorAtMost(n: number, cap: number): number {

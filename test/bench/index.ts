@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   process.stdout.write(benchTransformer() + '\n');
   // Benchmarks of the other layers register themselves as files beside this one.
   for (const [name, file, fn] of [
+    ['start-up of the command line (whole processes)', 'startup.bench.js', 'benchStartup'],
     ['tuner', 'tuner.bench.js', 'benchTuner'],
     ['runtime', 'runtime.bench.js', 'benchRuntime'],
   ] as const) {

@@ -37,7 +37,7 @@ describe('composed plans on the command line', () => {
 
   test('fp8 on a device without it is infeasible, saying why', async () => {
     const r = await runCli('simulate', '--model', gpt2, '--hardware', selene, '--strategy', 'data', '--workers', '8', '--batch', '8', '--precision', 'fp8', '--json');
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(3); // infeasible: neither success nor bad input (README, exit codes)
     expect(JSON.parse(r.stdout).reason).toMatch(/no fp8 rate/);
   });
 

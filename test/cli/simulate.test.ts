@@ -25,9 +25,9 @@ test('simulate --json has the documented fields, and a trace Perfetto can open',
   expect(events.every((e) => e.ph !== 'X' || (e.dur ?? 0) >= 0)).toBe(true);
 });
 
-test('an infeasible plan is reported with its numbers, not an error', async () => {
+test('an infeasible plan is reported with its numbers, and exits 3 (infeasible)', async () => {
   const r = await runCli('simulate', '--model', modelPath('vgg16'), '--hardware', hardwarePath('k20-pcie2-2014'), '--strategy', 'data', '--workers', '2', '--batch', '512');
-  expect(r.code).toBe(0);
+  expect(r.code).toBe(3);
   expect(r.stdout).toMatch(/INFEASIBLE: needs [\d.]+ GB per worker, device has 5.00 GB/);
 });
 

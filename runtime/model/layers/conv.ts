@@ -1,5 +1,6 @@
 // Convolutions: conv2d, depthwiseConv2d, separableConv2d (depthwise, then 1x1), conv3d.
-// Model parallelism splits output channels (depthwise: input channels, each with its multiplier).
+// Model parallelism splits what the simulator's layer kind says (LayerInfo.split): output channels,
+// input channels for depthwise (each with its depthMultiplier outputs).
 import * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
 import type { Conv2dLayer, Conv3dLayer, DepthwiseConv2dLayer, SeparableConv2dLayer } from '../../../simulator/model/schema';
@@ -26,7 +27,6 @@ const conv2d: LayerImpl = {
     const cin = channelsOf(l.inputShapes[0]);
     return [{ name: 'kernel', shape: [kh, kw, cin, c.filters], init: 'he-uniform', fanIn: kh * kw * cin, splitAxis: 3 }, ...(c.useBias ?? true ? [bias(c.filters)] : [])];
   },
-  splitUnits: (l) => (l.layer as z.infer<typeof Conv2dLayer>).filters,
   forward(l, [x], [w, b], _r, ctx) {
     const c = l.layer as z.infer<typeof Conv2dLayer>;
     let y = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, expand(c.stride, 2, 1) as [number, number], pad2d(c.padding));
@@ -37,7 +37,6 @@ const conv2d: LayerImpl = {
 
 const depthwiseConv2d: LayerImpl = {
   type: 'depthwiseConv2d',
-  channelwise: true,
   params(l) {
     const c = l.layer as z.infer<typeof DepthwiseConv2dLayer>;
     const [kh, kw] = expand(c.kernel, 2, 1);
@@ -47,11 +46,6 @@ const depthwiseConv2d: LayerImpl = {
     const ps: ParamSpec[] = [{ name: 'kernel', shape: [kh, kw, cin, m], init: 'he-uniform', fanIn: kh * kw, splitAxis: 2 }];
     if (c.useBias ?? true) ps.push({ name: 'bias', shape: [cin, m], init: 'zeros', fanIn: 1, splitAxis: 0 });
     return ps;
-  },
-  splitUnits: (l) => channelsOf(l.inputShapes[0]),
-  outputRange(l, r) {
-    const m = (l.layer as z.infer<typeof DepthwiseConv2dLayer>).depthMultiplier ?? 1;
-    return [r[0] * m, r[1] * m];
   },
   forward(l, [x], [w, b], r, ctx) {
     const c = l.layer as z.infer<typeof DepthwiseConv2dLayer>;
@@ -76,7 +70,6 @@ const separableConv2d: LayerImpl = {
       ...(c.useBias ?? true ? [bias(c.filters)] : []),
     ];
   },
-  splitUnits: (l) => (l.layer as z.infer<typeof SeparableConv2dLayer>).filters,
   forward(l, [x], [dw, pw, b], _r, ctx) {
     const c = l.layer as z.infer<typeof SeparableConv2dLayer>;
     const mid = tf.depthwiseConv2d(x as tf.Tensor4D, dw as tf.Tensor4D, expand(c.stride, 2, 1) as [number, number], pad2d(c.padding));
@@ -94,7 +87,6 @@ const conv3d: LayerImpl = {
     const cin = channelsOf(l.inputShapes[0]);
     return [{ name: 'kernel', shape: [kd, kh, kw, cin, c.filters], init: 'he-uniform', fanIn: kd * kh * kw * cin, splitAxis: 4 }, ...(c.useBias ?? true ? [bias(c.filters)] : [])];
   },
-  splitUnits: (l) => (l.layer as z.infer<typeof Conv3dLayer>).filters,
   forward(l, [x], [w, b], _r, ctx) {
     const c = l.layer as z.infer<typeof Conv3dLayer>;
     // tfjs conv3d knows only 'same' and 'valid': numeric padding is an explicit pad first.

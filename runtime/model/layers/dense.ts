@@ -15,7 +15,6 @@ registerLayerImpl({
       ...(d.useBias ?? true ? [{ name: 'bias', shape: [d.units], init: 'zeros' as const, fanIn: 1, splitAxis: 0 }] : []),
     ];
   },
-  splitUnits: (l) => (l.layer as z.infer<typeof DenseLayer>).units,
   forward(l, [x], [w, b], _r, ctx) {
     const d = l.layer as z.infer<typeof DenseLayer>;
     const x2 = x.rank === 2 ? x : tf.reshape(x, [x.shape[0], -1]);

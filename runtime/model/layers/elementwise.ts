@@ -13,13 +13,11 @@ const LRN_DEFAULTS = { depthRadius: 2, bias: 2, alpha: 1e-4, beta: 0.75 };
 
 registerLayerImpl({
   type: 'batchNorm',
-  channelwise: true,
   // Training mode with this batch's statistics; gamma/beta split by channel under model parallelism.
   params: (l) => [
     { name: 'gamma', shape: [channelsOf(l.outputShape)], init: 'ones', fanIn: 1, splitAxis: 0 },
     { name: 'beta', shape: [channelsOf(l.outputShape)], init: 'zeros', fanIn: 1, splitAxis: 0 },
   ],
-  splitUnits: (l) => channelsOf(l.outputShape),
   forward(l, [x], [gamma, beta], r, ctx) {
     const xs = sliceChannels(x, r);
     const axes = xs.shape.slice(0, -1).map((_, i) => i);
@@ -54,7 +52,6 @@ registerLayerImpl(channelwise('dropout', (l, [x], ctx, r) => {
 registerLayerImpl({
   type: 'flatten',
   params: () => [],
-  splitUnits: () => 0,
   forward: (_l, [x]) => tf.reshape(x, [x.shape[0], -1]),
 });
 

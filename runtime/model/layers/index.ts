@@ -4,5 +4,6 @@ import './pool';
 import './dense';
 import './elementwise';
 import './merge';
+import './transformer';
 export { layerImpl, channelsOf } from './kind';
 export type { LayerImpl, ParamSpec, ForwardContext } from './kind';

@@ -9,11 +9,19 @@ export interface ParamSpec {
   name: string;
   /** Full (unsplit) shape. */
   shape: number[];
-  init: 'he-uniform' | 'zeros' | 'ones';
+  init: 'he-uniform' | 'zeros' | 'ones' | 'gpt2';
   /** Inputs per output unit, for He initialisation. */
   fanIn: number;
-  /** Axis that model parallelism splits (in split units, see LayerImpl.splitUnits); absent: replicated. */
+  /** Axis that model parallelism splits, in the layer's split units (LayerInfo.split.units); absent: replicated. */
   splitAxis?: number;
+  /** Split units per entry along splitAxis (grouped-query attention: one K/V head per heads/kvHeads query heads). Default 1. */
+  unitsPerEntry?: number;
+  /**
+   * Added to the layer's output after the tensor-parallel reduction, on every rank (a row-parallel
+   * output bias: Megatron-LM adds it once to the reduced sum). `forward` leaves it out; the executor
+   * adds it and its gradient is the output gradient summed over the positions.
+   */
+  afterReduction?: boolean;
 }
 
 export interface ForwardContext {
@@ -29,19 +37,17 @@ export interface ForwardContext {
 export interface LayerImpl {
   type: LayerType;
   params(l: LayerInfo): ParamSpec[];
-  /** Units a model-parallel split divides (output units or channels; input channels for depthwise). */
-  splitUnits(l: LayerInfo): number;
+  // How many units a model-parallel split divides is not the runtime's to say: it is the simulator
+  // layer kind's (LayerInfo.split.units), so that what the simulator accepts and what the runtime
+  // splits can never disagree (issue 11: depthwise with a multiplier split cin·m units in one and
+  // cin in the other, and `run` divided by zero).
+  // Whether a split layer takes the previous layer's slice as it is (channel-wise: split.input
+  // 'either') and how many output channels each unit makes (split.unitOutputs) are the simulator
+  // layer kind's too (LayerInfo.split).
   /**
-   * Whether output channel c depends on input channel c only (pools, batch norm, depthwise...): a
-   * split layer of this kind can take the previous layer's slice as it is, with no all-gather
-   * (the simulator's model-parallel lowering makes the same distinction).
-   */
-  channelwise?: boolean;
-  /** Output channels computed for split units `r` (default: the same range). */
-  outputRange?(l: LayerInfo, r: UnitRange): UnitRange;
-  /**
-   * Output of the layer for full inputs `xs`, with `ps` the layer's parameters (split along
-   * splitAxis when `r` is given), restricted to output channels outputRange(r) when `r` is given.
+   * Output of the layer for full inputs `xs`, with `ps` the layer's parameters but those added
+   * after the reduction (ParamSpec.afterReduction), in params() order (split along
+   * splitAxis when `r` is given), restricted to the output channels of split units `r` when given.
    */
   forward(l: LayerInfo, xs: tf.Tensor[], ps: tf.Tensor[], r: UnitRange | null, ctx: ForwardContext): tf.Tensor;
 }
@@ -70,6 +76,20 @@ export function sliceChannels<T extends tf.Tensor>(x: T, r: UnitRange | null): T
   return tf.slice(x, begin, size) as T;
 }
 
+/**
+ * One-hot rows of `indices` as float32 (a row of zeros for an index outside [0, depth)). Made as
+ * int32 and cast: tfjs-backend-wasm 4.22's OneHot with dtype float32 writes the int32 bit pattern
+ * of 1 into the float buffer (rows of 1.4e-45, measured here).
+ */
+export function oneHotFloat(indices: tf.Tensor1D, depth: number): tf.Tensor2D {
+  return tf.cast(tf.oneHot(indices, depth), 'float32') as tf.Tensor2D;
+}
+
+/** `y` plus the parameters a layer adds after the tensor-parallel reduction (broadcast over the positions). */
+export function addAfterReduction(y: tf.Tensor, ps: readonly tf.Tensor[]): tf.Tensor {
+  return ps.reduce((a, p) => tf.add(a, p), y);
+}
+
 export function activate(x: tf.Tensor, activation: string | undefined, ctx: ForwardContext): tf.Tensor {
   if (ctx.skipActivation) return x;
   switch (activation ?? 'linear') {
@@ -87,9 +107,7 @@ export function activate(x: tf.Tensor, activation: string | undefined, ctx: Forw
 export function channelwise(type: LayerType, f: (l: LayerInfo, xs: tf.Tensor[], ctx: ForwardContext, r: UnitRange | null) => tf.Tensor): LayerImpl {
   return {
     type,
-    channelwise: true,
     params: () => [],
-    splitUnits: (l) => channelsOf(l.outputShape),
     forward: (l, xs, _ps, r, ctx) => f(l, xs.map((x) => sliceChannels(x, r)), ctx, r),
   };
 }
@@ -99,7 +117,6 @@ export function mixing(type: LayerType, f: (l: LayerInfo, xs: tf.Tensor[], ctx: 
   return {
     type,
     params: () => [],
-    splitUnits: (l) => channelsOf(l.outputShape),
     forward: (l, xs, _ps, r, ctx) => sliceChannels(f(l, xs, ctx), r),
   };
 }

@@ -19,6 +19,27 @@ const models: Record<string, unknown> = {
   dense: { input: [3, 2, 2], layers: [{ name: 'a', type: 'dense', units: 4, activation: 'relu6' }, { name: 'b', type: 'dense', units: 3, activation: 'tanh' }] },
   batchNorm: { input: [3, 3, 3], layers: [{ name: 'a', type: 'batchNorm', activation: 'tanh' }] },
   lrn: { input: [3, 3, 5], layers: [{ name: 'a', type: 'lrn', depthRadius: 1, bias: 1, alpha: 0.5, beta: 0.75 }] },
+  // A pre-norm transformer block on hidden states [4, 8]: causal grouped-query attention, GELU MLP,
+  // residual adds, both norms, an LM head with a bias (its output biases are added after the reduction).
+  'attention, mlp, layerNorm, rmsNorm, lmHead': {
+    input: [4, 8],
+    layers: [
+      { name: 'n1', type: 'layerNorm' },
+      { name: 'attn', type: 'attention', heads: 4, kvHeads: 2, causal: true },
+      { name: 'r1', type: 'add', inputs: ['input', 'attn'] },
+      { name: 'n2', type: 'rmsNorm' },
+      { name: 'mlp', type: 'mlp', hiddenUnits: 12, activation: 'gelu' },
+      { name: 'r2', type: 'add', inputs: ['r1', 'mlp'] },
+      { name: 'head', type: 'lmHead', vocabulary: 6, useBias: true },
+    ],
+  },
+  'mlp (swiglu), attention without bias': {
+    input: [3, 6],
+    layers: [
+      { name: 'attn', type: 'attention', heads: 2, useBias: false },
+      { name: 'mlp', type: 'mlp', hiddenUnits: 5, activation: 'swiglu', useBias: false },
+    ],
+  },
   'add, concat, softmax': {
     input: [3, 3, 2],
     layers: [

@@ -26,7 +26,7 @@ test('run --transport s3 starts an embedded server, synchronises through it (s3-
 
 test.each([
   [['--s3-endpoint', 'http://127.0.0.1:1'], /--s3-endpoint: only applies with --transport s3/],
-  [['--transport', 's3', '--sync', 'parameter-server'], /--sync: must be one of ring-allreduce, s3-allreduce, s3-scatter-reduce/],
+  [['--transport', 's3', '--sync', 'async-parameter-server'], /--sync: must be one of ring-allreduce, tree-allreduce, parameter-server, s3-allreduce, s3-scatter-reduce, got "async-parameter-server"/],
   [['--processes'], /processes: worker processes share nothing but an object store/],
 ])('run with bad input %p exits 2', async (extra, message) => {
   const r = await runCli('run', '--model', mini, '--strategy', 'data', '--workers', '2', '--batch', '4', '--steps', '1', ...extra);

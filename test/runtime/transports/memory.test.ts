@@ -61,3 +61,33 @@ test('sending to oneself is refused', async () => {
   const [a] = memoryGroup(2);
   await expect(a.send(0, 'x', bytes(1, 0))).rejects.toThrow(/cannot send to worker 0/);
 });
+
+describe('large messages through the shared slab (one copy)', () => {
+  const big = 64 << 10; // above slabMinBytes, within a 1 MiB slot
+
+  test('arrive as a view of shared memory; a released slot is used again; the sender may reuse its data at once', async () => {
+    const [a, b] = memoryGroup(2, 1 << 20);
+    const data = bytes(big, 1);
+    const [, got] = await Promise.all([a.send(1, 'x', data), b.recv(0, 'x')]);
+    data.fill(0); // the sender's bytes are its own again once send resolved
+    expect(got.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Buffer.from(got).equals(Buffer.from(bytes(big, 1)))).toBe(true);
+    b.release!(got);
+    const [, again] = await Promise.all([a.send(1, 'y', bytes(big, 2)), b.recv(0, 'y')]);
+    expect(again.byteOffset).toBe(got.byteOffset); // the slot came back
+    b.release!(again);
+    expect(() => b.release!(again)).toThrow(/released twice/);
+  });
+
+  test('while every slot is held, messages still arrive, through the ring', async () => {
+    const [a, b] = memoryGroup(2, 1 << 20);
+    const held: Uint8Array[] = [];
+    for (let i = 0; i < 5; i++) {
+      const [, got] = await Promise.all([a.send(1, `h${i}`, bytes(big, i)), b.recv(0, `h${i}`)]);
+      expect(Buffer.from(got).equals(Buffer.from(bytes(big, i)))).toBe(true);
+      held.push(got);
+    }
+    expect(held.filter((g) => g.buffer instanceof SharedArrayBuffer).length).toBeLessThan(5);
+    for (const g of held) b.release!(g);
+  });
+});
