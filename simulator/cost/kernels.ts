@@ -7,6 +7,7 @@ import type { LayerInfo } from '../model/analyze';
 import type { Gemm } from '../model/layers';
 import { efficiencyOf } from '../hardware/load';
 import { DeviceCost, peakKey, Precision, valueBytes } from './compute';
+import { waveEfficiency } from './gemm-shape';
 
 export interface LayerTimes {
   forward: number;
@@ -18,6 +19,8 @@ export interface LayerTimes {
 export class KernelCost {
   readonly matmul: number;
   private memBw: number;
+  /** Streaming multiprocessors: a wave of matrix-multiply tiles (absent: no quantisation). */
+  private sms: number | undefined;
   private launch: number;
   /** Kernels' bytes are stated at 16-bit activations; fp32 doubles them. */
   private scale: number;
@@ -29,22 +32,31 @@ export class KernelCost {
     const peak = precision === 'fp32' ? d.peakFlopsByPrecision?.tf32 ?? d.peakFlops : d.peakFlopsByPrecision?.[key] ?? d.peakFlops;
     // Without a measured rate, the device's dense-layer efficiency of its peak.
     this.matmul = (precision === 'fp32' ? undefined : d.matmulFlopsByPrecision?.[key]) ?? peak * efficiencyOf(hw, 'dense');
-    this.memBw = d.memoryBandwidthBytesPerSecond ?? Infinity;
+    // Memory-bound kernels stream at what a copy kernel measurably reaches, not the datasheet's rate.
+    this.memBw = d.achievedMemoryBandwidthBytesPerSecond ?? d.memoryBandwidthBytesPerSecond ?? Infinity;
     this.launch = d.opOverheadSeconds ?? 0;
+    this.sms = d.multiprocessors;
     this.scale = valueBytes(precision) / 2;
     this.fallback = new DeviceCost(hw, precision);
   }
 
-  /** One forward product over `samples` samples, its work divided by `t`. */
-  gemm(g: Gemm, samples: number, t: number): number {
+  /** One product over `samples` samples, its work divided by `t`: forward, and backward's two (input and weight gradients). */
+  gemm(g: Gemm, samples: number, t: number): { forward: number; backward: number } {
     const div = g.divided ? t : 1;
     const m = g.rows * samples;
     // Heads are divided among ranks; a single projection's columns (or inner dimension) are.
     const count = g.count >= div ? g.count / div : g.count;
-    const cols = g.count >= div ? g.cols : g.cols / div;
-    const flops = 2 * m * cols * g.inner;
-    const bytes = 2 * this.scale * (m * g.inner + g.inner * cols + m * cols);
-    return count * Math.max(flops / this.matmul, bytes / this.memBw);
+    const n = g.count >= div ? g.cols : g.cols / div;
+    const k = g.inner;
+    // Forward C[m×n] = A[m×k]·B[k×n]; backward dA[m×k] = dC·Bᵀ and dB[k×n] = Aᵀ·dC: the same
+    // FLOPs and operands, each with its own output shape (which sets its tiles and waves).
+    const product = (rows: number, cols: number, inner: number) => {
+      const flops = 2 * rows * cols * inner;
+      const bytes = 2 * this.scale * (rows * inner + inner * cols + rows * cols);
+      const rate = this.matmul * (this.sms ? waveEfficiency(rows, cols, count, this.sms) : 1);
+      return count * Math.max(flops / rate, bytes / this.memBw);
+    };
+    return { forward: product(m, n, k), backward: product(m, k, n) + product(k, n, m) };
   }
 
   /** Forward and backward of layer `l` over `samples` samples on one of `t` tensor ranks (`sp`: sequence parallelism divides the rest). */
@@ -55,17 +67,19 @@ export class KernelCost {
       return { forward: this.fallback.forward(l, samples, fraction), backward: this.fallback.backward(l, samples, fraction), core: 0 };
     }
     let gemms = 0;
+    let gemmsBack = 0;
     let core = 0;
     for (const g of k.gemms) {
       const s = this.gemm(g, samples, t);
-      gemms += s;
-      if (g.count > 1) core += s; // batched per-head products: the attention core
+      gemms += s.forward;
+      gemmsBack += s.backward;
+      if (g.count > 1) core += s.forward; // batched per-head products: the attention core
     }
     const bytes = (b: { forward: number; backward: number }, div: number, dir: 'forward' | 'backward') => (b[dir] * samples * this.scale) / div / this.memBw;
     const wholeDiv = sp ? t : 1;
     const fwdEw = bytes(k.dividedBytes, t, 'forward');
     const forward = gemms + fwdEw + bytes(k.wholeBytes, wholeDiv, 'forward') + k.launches * this.launch;
-    const backward = 2 * gemms + bytes(k.dividedBytes, t, 'backward') + bytes(k.wholeBytes, wholeDiv, 'backward') + 2 * k.launches * this.launch;
+    const backward = gemmsBack + bytes(k.dividedBytes, t, 'backward') + bytes(k.wholeBytes, wholeDiv, 'backward') + 2 * k.launches * this.launch;
     // Selective recomputation repeats the core products and the element-wise kernels between them.
     if (core > 0) core += fwdEw + 3 * this.launch;
     return { forward, backward, core };

@@ -31,6 +31,17 @@ export const Device = z.strictObject({
   matmulFlopsByPrecision: z.record(z.string(), flops).optional(),
   memoryBytes: within(PHYSICAL.memoryBytes, 'B'),
   memoryBandwidthBytesPerSecond: bandwidth.optional(),
+  /**
+   * Memory bandwidth a streaming kernel measurably reaches (below the datasheet's); memory-bound
+   * kernels of transformer layers run at it (simulator/cost/kernels.ts). Absent: the datasheet's.
+   */
+  achievedMemoryBandwidthBytesPerSecond: bandwidth.optional(),
+  /**
+   * Streaming multiprocessors (GPU), the width of one wave of matrix-multiply tiles: products
+   * whose tiles do not fill whole waves run below the best rate (simulator/cost/gemm-shape.ts).
+   * Absent: every product at the best rate.
+   */
+  multiprocessors: z.number().int().positive().optional(),
   /** Fraction of peak reached per layer type; `default` for the rest. */
   efficiency: z.record(z.string(), efficiencyValue).refine((e) => 'default' in e, { error: 'must have a "default" entry' }),
   /** Fixed cost of launching one kernel/op, added to every compute task (seconds). */

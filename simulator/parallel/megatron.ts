@@ -1,8 +1,9 @@
-// The plans of Narayanan et al. 2021 Table 1 as trainplan plans, with the assumptions the table
-// leaves open (docs/transformers.md "Fidelity"): micro-batch 1; the interleaved schedule with 2
-// chunks where pipeline > 1 (§5 runs use it with the scatter/gather optimisation); full activation
-// recomputation (their eq. 3 counts the recomputed forward: 96 = 4 × 24); fp16 mixed precision
-// with Adam; gradients all-reduced in fp16 after backprop, not overlapped (Megatron-LM 2021's DDP).
+// The plans of Narayanan et al. 2021 Table 1 as trainplan plans, with the run settings the table
+// leaves out taken from the paper's own reproduction script (Megatron-LM, examples/sc21/
+// run_table_1.sh, with examples/sc21/CONFIG.sh): its micro-batch size per row, the interleaved
+// schedule only where it sets --num-layers-per-virtual-pipeline-stage (else 1F1B), full activation
+// recomputation (--recompute-method uniform; eq. 3 counts the recomputed forward: 96 = 4 × 24),
+// fp16 with Adam, gradients all-reduced in fp16 after backprop.
 import type { Hardware } from '../hardware/schema';
 import type { AnalyzedModel } from '../model/analyze';
 import type { MegatronRow } from '../model/transformer';
@@ -10,13 +11,27 @@ import type { Plan } from '../plan/schema';
 import { resolvePlan } from '../plan/resolve';
 import { simulate } from '../simulate';
 
+/**
+ * Per Table 1 row (by billions of parameters): the micro-batch (MBS) and the model chunks per
+ * pipeline rank (layers per rank / --num-layers-per-virtual-pipeline-stage; 1: plain 1F1B) that
+ * examples/sc21/run_table_1.sh runs.
+ */
+export const MEGATRON_RUNS: Record<string, { microBatch: number; chunks: number }> = {
+  '1.7': { microBatch: 16, chunks: 1 }, '3.6': { microBatch: 16, chunks: 1 }, '7.5': { microBatch: 16, chunks: 1 },
+  '18.4': { microBatch: 8, chunks: 1 }, '39.1': { microBatch: 4, chunks: 1 }, '76.1': { microBatch: 2, chunks: 3 },
+  '145.6': { microBatch: 2, chunks: 2 }, '310.1': { microBatch: 1, chunks: 2 }, '529.6': { microBatch: 1, chunks: 3 },
+  '1008': { microBatch: 1, chunks: 1 },
+};
+
 export function megatronPlan(model: AnalyzedModel, row: MegatronRow): Plan {
   const data = row.gpus / (row.tp * row.pp);
+  const run = MEGATRON_RUNS[String(row.billions)];
+  if (!run) throw new Error(`no run settings for the ${row.billions}B row`);
   return {
     name: `megatron ${row.billions}B`, workers: row.gpus, batchPerWorker: row.batch / data, precision: 'fp16', optimizer: 'adam',
     segments: [{ layers: [model.layers[0].name, model.layers[model.layers.length - 1].name], parallelism: 'data' }],
-    tensor: row.tp, pipeline: row.pp, microBatch: 1, recompute: 'full',
-    ...(row.pp > 1 ? { schedule: 'interleaved' as const, virtualStages: 2 } : {}),
+    tensor: row.tp, pipeline: row.pp, microBatch: run.microBatch, recompute: 'full',
+    ...(row.pp > 1 ? (run.chunks > 1 ? { schedule: 'interleaved' as const, virtualStages: run.chunks } : { schedule: '1f1b' as const }) : {}),
   };
 }
 

@@ -4,7 +4,7 @@
 // reduced by recomputation), and ZeRO-3's gathered weights of the layers in use.
 import type { MemoryUse } from '../cost/memory';
 import type { AnalyzedModel } from '../model/analyze';
-import { inFlight } from './pipeline';
+import { inFlight, tiedEmbeddingCopy } from './pipeline';
 import { keptActivations } from './recompute';
 import { tensorParameters } from './tensor';
 import { bytesPerParameter, shardedStateBytes } from './zero';
@@ -16,7 +16,7 @@ export function composedMemory(model: AnalyzedModel, layout: Layout, chunks: num
   for (let p = 0; p < layout.pipeline; p++) {
     const mine = chunks.filter((_, j) => j % layout.pipeline === p);
     const layers = mine.flat();
-    const params = layers.reduce((a, i) => a + tensorParameters(model.layers[i], layout.tensor), 0);
+    const params = layers.reduce((a, i) => a + tensorParameters(model.layers[i], layout.tensor), 0) + (p === layout.pipeline - 1 ? tiedEmbeddingCopy(model, layout) : 0);
     const state = shardedStateBytes(params, layout);
     // Chunks hold about equal activations: the schedule's in-flight chunk-micro-batches times the average chunk.
     const acts = mine.map((c) => keptActivations(model, c, layout, valueBytes));

@@ -100,3 +100,24 @@ export function p2pSeconds(layout: Layout, topo: Topology, bytes: number, p: num
   const send = c.uniform ? c.latency + chunk / c.rate : roundBound(topo, pattern, chunk, key);
   return send + (t > 1 ? collectiveSeconds('all-gather', topo, tensorGroup(layout, 0, to), bytes) : 0);
 }
+
+/**
+ * Parameters per tensor rank of the copy of a tied word embedding that the last pipeline rank
+ * keeps for its output layer (Megatron-LM 2021: with pipeline > 1 the first and last stages each
+ * hold the table; the last one's gradients join its data-parallel all-reduce and its optimizer
+ * step, and the two copies' gradients are all-reduced between the stages before the step).
+ * 0 without pipeline parallelism or an untied head.
+ */
+export function tiedEmbeddingCopy(model: AnalyzedModel, layout: Layout): number {
+  if (layout.pipeline < 2) return 0;
+  const head = model.layers.find((l) => l.type === 'lmHead' && (l.layer as { tiedTo?: string }).tiedTo);
+  if (!head) return 0;
+  return ((head.layer as { vocabulary: number }).vocabulary * head.inputShapes[0][head.inputShapes[0].length - 1]) / layout.tensor;
+}
+
+/** Seconds of the all-reduce of the tied embedding's gradients between the first and last pipeline ranks (all tensor ranks and replicas at once). */
+export function tiedEmbeddingSync(layout: Layout, topo: Topology, bytes: number): number {
+  if (bytes === 0 || layout.pipeline < 2) return 0;
+  return collectiveSeconds('ring-allreduce', topo, [rankOf(layout, 0, 0, 0), rankOf(layout, 0, layout.pipeline - 1, 0)], bytes);
+}
+

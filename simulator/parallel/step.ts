@@ -18,7 +18,7 @@ import { KernelCost, LayerTimes } from '../cost/kernels';
 import { gradientSync, weightGather } from './data';
 import { dataGroup, Layout, layoutOf } from './layout';
 import { composedMemory } from './memory';
-import { p2pSeconds, partition, scheduleOf } from './pipeline';
+import { p2pSeconds, partition, scheduleOf, tiedEmbeddingCopy, tiedEmbeddingSync } from './pipeline';
 import { recomputeSeconds } from './recompute';
 import { TensorComm, tensorComm, tensorParameters } from './tensor';
 import { bytesPerParameter, updateBytesPerParameter } from './zero';
@@ -193,9 +193,11 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
       if (!progressed) throw new Error(`pipeline schedule ${layout.schedule} deadlocked (a bug in its op order)`);
     }
     // Gradient synchronisation and the optimizer step, per pipeline rank.
+    const embedding = tiedEmbeddingCopy(model, layout);
+    const embeddingSync = tiedEmbeddingSync(layout, topo, embedding * state.gradients);
     for (let p = 0; p < P; p++) {
       const mine = chunks.map((c, j) => ({ c, j })).filter(({ j }) => j % P === p);
-      const params = mine.reduce((a, { c }) => a + c.parameters, 0);
+      const params = mine.reduce((a, { c }) => a + c.parameters, 0) + (p === P - 1 ? embedding : 0);
       let synced: number;
       if (layout.zero >= 2) {
         // Reduce-scatter each chunk's gradients once its last backward is done, on the communication stream.
@@ -204,6 +206,8 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
           chain = g.delay(p, gradientSync(layout, topo, c.parameters * state.gradients, sync, p), [lastBackward[j], chain], `reduce-scatter stage ${j}`);
         synced = g.join([last[p], chain], 'gradients synchronised');
       } else synced = g.delay(p, gradientSync(layout, topo, params * state.gradients, sync, p), [last[p]], `${layout.zero ? 'reduce-scatter' : sync} stage ${p}`);
+      // The tied embedding's two copies agree before the step (first and last rank wait for it).
+      if (embeddingSync > 0 && (p === 0 || p === P - 1)) synced = g.delay(p, embeddingSync, [synced], 'embedding all-reduce');
       const shard = layout.zero >= 1 ? layout.data : 1;
       const update = g.compute(p, kc.update(params / shard, updateBytesPerParameter(layout)), [synced], `update stage ${p}`, 'update');
       weightsReady[p] = layout.zero >= 1 && layout.zero < 3 ? g.delay(p, weightGather(layout, topo, params * state.weights, p), [update], `all-gather weights stage ${p}`) : update;

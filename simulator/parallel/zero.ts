@@ -29,8 +29,19 @@ export function shardedStateBytes(parameters: number, layout: Layout): StateByte
   };
 }
 
-/** Bytes the optimizer step reads and writes per parameter it updates (master, moments, 16-bit copy, gradient). */
+/**
+ * Bytes the optimizer step reads and writes per parameter it updates, pass by pass as Megatron-LM
+ * (2021, Float16OptimizerWithFloat16Params with apex's multi-tensor kernels) runs it in mixed
+ * precision: copy the 16-bit gradients into fp32 main gradients (read g, write 4); unscale them
+ * and check for inf/NaN (read and write 4); the gradient norm for clipping (read 4); the fused
+ * optimizer (read master weight, gradient and moments, write master weight and moments); copy the
+ * master weights back to the 16-bit model (read 4, write w); zero the gradient buffer (write g).
+ * In fp32 the gradients are the main ones: norm, optimizer, zeroing.
+ */
 export function updateBytesPerParameter(layout: Layout): number {
   const b = bytesPerParameter(layout);
-  return 2 * b.optimizer + b.gradients + 2 * b.weights;
+  const moments = layout.optimizer === 'adam' ? 8 : 4;
+  const optimizer = 4 + 4 + moments + (4 + moments);
+  if (layout.precision === 'fp32') return 4 + optimizer + b.gradients;
+  return b.gradients + 4 + 8 + 4 + optimizer + (4 + b.weights) + b.gradients;
 }

@@ -74,13 +74,24 @@ export const attention: LayerKind<Attention> = {
   },
   // Megatron-LM (2021) kernels: the QKV projection, batched QKᵀ per head, a fused scale-mask-softmax
   // (reads and writes the scores), dropout on the probabilities (reads, writes, and a 1-byte mask),
-  // the batched product with V, the output projection, and the mask of the output dropout (the
-  // rest of bias-dropout-add is the `add` layer's). Backward moves about twice the bytes.
+  // the batched product with V, the copy making the context contiguous ([b·a, s, d] to [s, b, h]),
+  // the output projection, and the mask of the output dropout (the rest of bias-dropout-add is the
+  // `add` layer's). Backward, as PyTorch runs it: the fused softmax's backward reads its output and
+  // the incoming gradient and writes one (6 bytes a score), dropout's reads the gradient and the
+  // mask and writes one (5), the context copy's gradient is copied back, and the Q/K/V split's
+  // gradient is concatenated (reads and writes Q, K and V's gradients). The QKV projection's bias
+  // is a pass of its own over its output (read, write), and its gradient a sum over the output's
+  // gradient (read): PyTorch's F.linear of 2021 fuses the bias (addmm) only for 2-D inputs, and
+  // Megatron-LM's activations are [s, b, h] (torch/nn/functional.py `linear`, ≤ 1.8).
   kernels(l, [x]): Kernels {
     const [s, h] = x;
     const { q, kv, d } = attentionDims(l, h);
     const scores = q * s * s;
-    const fwd = 2 * 2 * scores + (l.dropout ? 5 * scores : 0);
+    const context = 4 * s * q * d;
+    const qkv = s * (q + 2 * kv) * d;
+    const bias = l.useBias ?? true;
+    const fwd = 2 * 2 * scores + (l.dropout ? 5 * scores : 0) + context + (bias ? 4 * qkv : 0);
+    const bwd = 6 * scores + (l.dropout ? 5 * scores : 0) + context + 4 * qkv + (bias ? 2 * qkv : 0);
     return {
       gemms: [
         { rows: s, cols: (q + 2 * kv) * d, inner: h, count: 1, divided: true },
@@ -88,9 +99,9 @@ export const attention: LayerKind<Attention> = {
         { rows: s, cols: d, inner: s, count: q, divided: true },
         { rows: s, cols: h, inner: q * d, count: 1, divided: true },
       ],
-      dividedBytes: { forward: fwd, backward: 2 * fwd },
+      dividedBytes: { forward: fwd, backward: bwd },
       wholeBytes: { forward: l.dropout ? s * h : 0, backward: l.dropout ? s * h : 0 },
-      launches: l.dropout ? 7 : 6,
+      launches: (l.dropout ? 8 : 7) + (bias ? 1 : 0),
     };
   },
 };

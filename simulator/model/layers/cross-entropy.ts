@@ -18,9 +18,12 @@ export const crossEntropy: LayerKind<z.infer<typeof CrossEntropyLayer>> = {
     over: 'vocabulary', units: x[1], even: false, unitOutputs: 1, splitParameters: 0,
     input: 'either', output: 'replicated', forwardReduce: 3 * x[0], backwardReduce: 0,
   }),
-  // fp32 on 16-bit logits: read them (2 bytes), write and read the fp32 softmax (4 + 4), forward;
-  // backward reads the softmax and writes the logits' gradient (4 + 2).
-  kernels: (_l, [x]) => ({ gemms: [], dividedBytes: { forward: 10 * elements(x), backward: 6 * elements(x) }, wholeBytes: { forward: 0, backward: 0 }, launches: 4 }),
+  // Pass by pass as Megatron-LM's vocabulary-parallel cross-entropy runs (mpu/cross_entropy.py on
+  // `output.float()`, its default without --fp16-lm-cross-entropy), bytes per logit: the fp32 copy
+  // (read 2, write 4), the maximum (read 4), subtracting it in place (4 + 4), exp in place (4 + 4),
+  // the sum (4), dividing by it in place to keep the softmax for backward (4 + 4): 38. Backward
+  // scales the softmax by the incoming gradient in place (4 + 4) and casts it back (4 + 2): 14.
+  kernels: (_l, [x]) => ({ gemms: [], dividedBytes: { forward: 38 * elements(x), backward: 14 * elements(x) }, wholeBytes: { forward: 0, backward: 0 }, launches: 6 }),
   stash: (_l, [x]) => ({ splitValues: 0, wholeValues: 0, splitBytes: 4 * elements(x), wholeBytes: 0, coreValues: 0, coreBytes: 0 }),
 };
 

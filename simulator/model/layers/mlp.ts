@@ -47,7 +47,9 @@ export const mlp: LayerKind<Mlp> = {
     return { wholeValues: s * h, wholeBytes: dropoutMaskBytes(l.dropout, s * h), splitValues: kept, splitBytes: 0, coreValues: 0, coreBytes: 0 };
   },
   // The projections, a fused bias-activation (reads and writes the hidden units; SwiGLU reads two
-  // and writes one) and the output dropout's mask; backward moves about twice the bytes.
+  // and writes one) and the output dropout's mask. The activation's backward (Megatron-LM's fused
+  // bias-GeLU backward) reads the incoming gradient and the activation's inputs and writes their
+  // gradients: 2·(2p + 1) bytes a hidden unit for p input projections.
   kernels(l, [x]): Kernels {
     const [s, h] = x;
     const p = inputProjections(l);
@@ -57,7 +59,7 @@ export const mlp: LayerKind<Mlp> = {
         { rows: s, cols: p * l.hiddenUnits, inner: h, count: 1, divided: true },
         { rows: s, cols: h, inner: l.hiddenUnits, count: 1, divided: true },
       ],
-      dividedBytes: { forward: act, backward: 2 * act },
+      dividedBytes: { forward: act, backward: 2 * (2 * p + 1) * s * l.hiddenUnits },
       wholeBytes: { forward: l.dropout ? s * h : 0, backward: l.dropout ? s * h : 0 },
       launches: 4,
     };

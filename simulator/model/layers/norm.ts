@@ -22,9 +22,12 @@ function norm<L extends Norm>(type: L['type'], gains: (l: L) => number, flops: n
       return { parameters: gains(l) * x[x.length - 1], forwardFlops: flops * n, backwardInputFlops: flops * n, backwardWeightFlops: 2 * n, splitUnits: 0 };
     },
     split: () => REPLICATED,
-    // Reads and writes the hidden states (2 + 2 bytes per value); backward reads two, writes one.
+    // Reads and writes the hidden states (2 + 2 bytes per value). Backward in two passes, as
+    // Megatron-LM's fused layer norm runs it (fused_kernels/layer_norm_cuda_kernel.cu,
+    // HostLayerNormGradient): the gains' partial gradients read the output gradient and the input
+    // (2 + 2), then the input's gradient reads both again and writes one (2 + 2 + 2).
     kernels: (_l: L, [x]: readonly (readonly number[])[]) => ({
-      gemms: [], dividedBytes: { forward: 0, backward: 0 }, wholeBytes: { forward: 4 * elements(x), backward: 6 * elements(x) }, launches: 1,
+      gemms: [], dividedBytes: { forward: 0, backward: 0 }, wholeBytes: { forward: 4 * elements(x), backward: 10 * elements(x) }, launches: 1,
     }),
     stash: (_l: L, [x]: readonly (readonly number[])[]) => wholeStash(elements(x)),
   } as LayerKind<L>;
