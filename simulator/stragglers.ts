@@ -119,9 +119,13 @@ export interface StepWindow {
  * amounts change between evaluations); `restore` puts the amounts back.
  */
 function stepAtFactor(g: TaskGraph, topo: Topology, workers: number, slowdown: number, w: StepWindow): { at: (factor: number) => number; restore: () => void } {
-  const ids: number[] = [];
-  for (let i = 0; i < g.size; i++) if (g.kinds[i] === COMPUTE) ids.push(i);
-  const base = Float64Array.from(ids, (i) => g.amount[i]);
+  // Typed arrays filled in loops: a graph of a deep model on many workers has millions of tasks.
+  const kinds = g.kinds;
+  let n = 0;
+  for (let i = 0; i < g.size; i++) if (kinds[i] === COMPUTE) n++;
+  const ids = new Int32Array(n);
+  const base = new Float64Array(n);
+  for (let i = 0, k = 0; i < g.size; i++) if (kinds[i] === COMPUTE) { ids[k] = i; base[k++] = g.amount[i]; }
   const scale = (factor: number) => {
     const amount = g.amount;
     for (let k = 0; k < ids.length; k++) amount[ids[k]] = base[k] * factor;

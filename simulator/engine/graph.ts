@@ -178,11 +178,20 @@ export class TaskGraph {
     const list = c.depList;
     const from = this.edges;
     let e = from;
+    // Repeats are found by scanning what was kept, which is quadratic: a join over thousands of
+    // tasks (every layer of a 2,000-layer model, every worker of 1,024) uses a set instead.
+    const many = deps.length > 32 ? new Set<number>() : undefined;
     for (let i = 0; i < deps.length; i++) {
       const d = deps[i];
       if (d < 0) continue;
       // (Also catches undefined, which a typed array would store as task 0.)
       if (!(d < id)) throw new Error(`task ${id} (${label}) depends on ${d}, which is not an earlier task`);
+      if (many) {
+        if (many.has(d)) continue;
+        many.add(d);
+        list[e++] = d;
+        continue;
+      }
       let seen = false;
       for (let j = from; j < e; j++) if (list[j] === d) seen = true;
       if (!seen) list[e++] = d;
