@@ -10,27 +10,11 @@ import { patternCost, roundBound } from '../collectives/collective';
 import type { AnalyzedModel } from '../model/analyze';
 import type { Topology } from '../topology/topology';
 import { Layout, rankOf, tensorGroup } from './layout';
+import { balancedGroups } from '../strategies/pipeline';
 
 /** Contiguous groups of layers balancing `weight` (forward + backward time), `n` of them. */
 export function partition(model: AnalyzedModel, n: number, weight: (i: number) => number): number[][] {
-  const layers = model.order;
-  const w = layers.map(weight);
-  const total = w.reduce((a, b) => a + b, 0);
-  const out: number[][] = [];
-  let acc = 0;
-  let cur: number[] = [];
-  layers.forEach((i, k) => {
-    cur.push(i);
-    acc += w[k];
-    const left = layers.length - k - 1;
-    const groupsLeft = n - out.length - 1;
-    if (groupsLeft > 0 && (acc >= (total * (out.length + 1)) / n || left === groupsLeft)) {
-      out.push(cur);
-      cur = [];
-    }
-  });
-  out.push(cur);
-  return out;
+  return balancedGroups(model.order, model.order.map(weight), n);
 }
 
 export interface Op {

@@ -13,22 +13,30 @@ export function stageLayersOf(model: AnalyzedModel, seg: PipelineSegment, layers
     return starts.map((s, k) => layers.filter((i) => i >= s && (k + 1 >= starts.length || i < starts[k + 1])));
   }
   const w = layers.map((i) => model.layers[i].forwardFlops + model.layers[i].backwardWeightFlops + model.layers[i].backwardInputFlops);
-  const total = w.reduce((a, b) => a + b, 0);
+  return balancedGroups(layers, w, stages).filter((s) => s.length > 0);
+}
+
+/**
+ * `items` in `n` contiguous groups, each closed once the running weight reaches its share of the
+ * total (or when only as many items are left as groups): the stage boundaries of both pipelines.
+ */
+export function balancedGroups(items: readonly number[], weights: readonly number[], n: number): number[][] {
+  const total = weights.reduce((a, b) => a + b, 0);
   const out: number[][] = [];
   let acc = 0;
   let cur: number[] = [];
-  layers.forEach((i, n) => {
+  items.forEach((i, k) => {
     cur.push(i);
-    acc += w[n];
-    const left = layers.length - n - 1;
-    const stagesLeft = stages - out.length - 1;
-    if (stagesLeft > 0 && (acc >= (total * (out.length + 1)) / stages || left === stagesLeft)) {
+    acc += weights[k];
+    const left = items.length - k - 1;
+    const groupsLeft = n - out.length - 1;
+    if (groupsLeft > 0 && (acc >= (total * (out.length + 1)) / n || left === groupsLeft)) {
       out.push(cur);
       cur = [];
     }
   });
   out.push(cur);
-  return out.filter((s) => s.length > 0);
+  return out;
 }
 
 export function pipelineStep(c: Lowering, seg: PipelineSegment, layers: number[]): void {

@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import type { AttentionLayer } from '../schema';
 import { Kernels, LayerKind, registerLayerKind, Shape } from './kind';
 import { dropoutMaskBytes } from './embedding';
-import { hiddenStates, isProblem } from './sequence';
+import { hiddenStates, isProblem, megatronBlockSplit } from './sequence';
 
 type Attention = z.infer<typeof AttentionLayer>;
 
@@ -49,14 +49,7 @@ export const attention: LayerKind<Attention> = {
   // Q, K and V column-parallel by head, the output projection row-parallel: each rank runs
   // heads/t heads end to end; one all-reduce of the output forward, one of the input gradient
   // backward (Shoeybi et al. 2019, Fig. 3b). The output bias is added after the reduction, on every rank.
-  split(l, [x], _o, c) {
-    const [s, h] = x;
-    return {
-      over: 'heads', units: l.heads, even: true, unitOutputs: 1,
-      splitParameters: c.parameters - (l.useBias ?? true ? h : 0),
-      input: 'replicated', output: 'replicated', forwardReduce: s * h, backwardReduce: s * h,
-    };
-  },
+  split: (l, [x], _o, c) => megatronBlockSplit('heads', l.heads, x, c.parameters, l.useBias ?? true),
   // Korthikanti et al. 2022 §4.1 (their 11sbh + 5as²b bytes at 16-bit for multi-head attention):
   // whole — the input (2sbh) and the output dropout mask (sbh); split — Q and K (4sbh), V (2sbh),
   // the output projection's input (2sbh); core — softmax output (2as²b), its dropout mask (as²b)

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { MlpLayer } from '../schema';
 import { Kernels, LayerKind, registerLayerKind } from './kind';
 import { dropoutMaskBytes } from './embedding';
-import { hiddenStates, isProblem } from './sequence';
+import { hiddenStates, isProblem, megatronBlockSplit } from './sequence';
 
 type Mlp = z.infer<typeof MlpLayer>;
 
@@ -30,14 +30,7 @@ export const mlp: LayerKind<Mlp> = {
   },
   // First projection(s) column-parallel, second row-parallel: one all-reduce forward, one backward
   // (Shoeybi et al. 2019, Fig. 3a); the output bias is added after the reduction, on every rank.
-  split(l, [x], _o, c) {
-    const [s, h] = x;
-    return {
-      over: 'units', units: l.hiddenUnits, even: true, unitOutputs: 1,
-      splitParameters: c.parameters - (l.useBias ?? true ? h : 0),
-      input: 'replicated', output: 'replicated', forwardReduce: s * h, backwardReduce: s * h,
-    };
-  },
+  split: (l, [x], _o, c) => megatronBlockSplit('units', l.hiddenUnits, x, c.parameters, l.useBias ?? true),
   // Korthikanti et al. 2022 §4.1 (19sbh bytes at 16-bit for a 4h GELU MLP): whole — the input
   // (2sbh) and the output dropout mask (sbh); split — the activation's input and output (8sbh
   // each). A gated activation keeps gate, up and their product.
