@@ -5,8 +5,8 @@ import { problem, UserError } from '../simulator/errors';
 import { loadHardware } from '../simulator/hardware/load';
 import type { Hardware } from '../simulator/hardware/schema';
 import { AnalyzedModel, loadModel } from '../simulator/model/analyze';
-import { loadPlan, resolvePlan, ResolvedPlan } from '../simulator/plan/resolve';
-import { hasParallelArgs, ParallelArgs, parallelOptions, withParallel } from './parallel';
+import { loadPlan, ResolvedPlan } from '../simulator/plan/resolve';
+import { applyParallel, ParallelArgs, parallelOptions } from './parallel';
 import { SYNCS, EXCHANGES } from '../simulator/plan/schema';
 import { STRATEGIES, STRATEGY_PARAMETERS, strategyResolved, type Strategy, type StrategyParameter } from '../simulator/plan/shorthand';
 import type { FaultSpec } from '../runtime/protocol';
@@ -54,12 +54,17 @@ export const nonNegative = (name: string) => (v: string) => {
   return n;
 };
 
+/** A comma-separated list, each item read by `parse`; an empty list names what it must hold. */
+export function list<T>(name: string, parse: (s: string) => T, what = 'value') {
+  return (v: string): T[] => {
+    const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+    if (!items.length) throw new UserError([problem(`--${name}`, `must list at least one ${what}`)]);
+    return items.map(parse);
+  };
+}
+
 /** A comma-separated list of positive integers (e.g. `--batches 8,32,128`). */
-export const intList = (name: string) => (v: string) => {
-  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
-  if (!items.length) throw new UserError([problem(`--${name}`, 'must list at least one positive integer')]);
-  return items.map(int(name));
-};
+export const intList = (name: string) => list(name, int(name), 'positive integer');
 
 /** `--inject-fault rank:step[:throw|exit]` of run and worker (hidden; for tests of failure handling). */
 export function fault(v: string): FaultSpec {
@@ -136,8 +141,7 @@ export function resolveStrategyArgs(o: PlanArgs, model: AnalyzedModel, hardware:
 
 export function loadInputs(o: PlanArgs & ParallelArgs): { model: AnalyzedModel; hardware: Hardware; plan: ResolvedPlan } {
   const r = loadPlanInputs(o);
-  // --tp, --pp, --zero … set those fields of the plan (docs/plans.md).
-  return hasParallelArgs(o) ? { ...r, plan: need(resolvePlan(withParallel(r.plan.plan, o), r.model), o.plan ?? '--strategy') } : r;
+  return { ...r, plan: applyParallel(r.plan, r.model, o) };
 }
 
 function loadPlanInputs(o: PlanArgs): { model: AnalyzedModel; hardware: Hardware; plan: ResolvedPlan } {

@@ -2,7 +2,7 @@
 // README). Commands throw UserError for the user's mistakes, Infeasible when the input is valid but
 // no plan of it fits the hardware, Interrupted when a signal stopped them after keeping their work.
 import { UserError, formatProblem, Result } from '../simulator/errors';
-import { Interrupted as RunInterrupted } from '../runtime/errors';
+import { Interrupted as RunInterrupted, SIGNAL_EXIT, type StopSignal } from '../runtime/errors';
 
 /** The command did what was asked. */
 export const EXIT_OK = 0;
@@ -14,7 +14,7 @@ export const EXIT_BAD_INPUT = 2;
  *  feasible plan in a search: the answer was computed and is "no", so neither success nor bad input. */
 export const EXIT_INFEASIBLE = 3;
 /** Stopped by a signal: 128 + its number, as shells report it (SIGINT 130, SIGTERM 143). */
-export const EXIT_SIGNAL: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
+export const EXIT_SIGNAL: Readonly<Record<StopSignal, number>> = SIGNAL_EXIT;
 
 /** The plan (or every plan searched) does not fit the hardware; the result was printed first. */
 export class Infeasible extends Error {

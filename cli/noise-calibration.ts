@@ -16,7 +16,6 @@ export interface NoiseCalibrationArgs {
   batch: number;
   steps?: number;
   backend?: string;
-  lr?: number;
 }
 
 export async function calibrateNoiseScale(o: NoiseCalibrationArgs, onStep?: (done: number, total: number) => void): Promise<{ model: Model; file: string; noiseScale: number; steps: number }> {
@@ -26,7 +25,7 @@ export async function calibrateNoiseScale(o: NoiseCalibrationArgs, onStep?: (don
   const plan = need(strategyResolved('data', model, { workers: o.workers, batchPerWorker: o.batch, topology: 'switch', sync: 'ring-allreduce', overlap: false }));
   const steps = o.steps ?? 200;
   // The model's own rule needs a noise scale it may not have yet: then the runtime default.
-  const lr = o.lr ?? (model.model.training?.learningRate?.scaling === 'noise-scale' && model.model.training.noiseScale === undefined ? RUN_DEFAULTS.learningRate : learningRateFor(model.model, plan.stepSamples, undefined, RUN_DEFAULTS.learningRate).lr);
+  const lr = (model.model.training?.learningRate?.scaling === 'noise-scale' && model.model.training.noiseScale === undefined ? RUN_DEFAULTS.learningRate : learningRateFor(model.model, plan.stepSamples, undefined, RUN_DEFAULTS.learningRate).lr);
   const r = await runPlan(model, plan, {
     steps, seed: RUN_DEFAULTS.seed, learningRate: lr, momentum: RUN_DEFAULTS.momentum, backend: o.backend, transport: { kind: 'memory' },
     onProgress: (e) => e.kind === 'step' && onStep?.(e.stepsDone, e.steps),

@@ -5,6 +5,9 @@ import { Command, Option } from 'commander';
 import { problem, UserError } from '../simulator/errors';
 import { OPTIMIZERS, PRECISIONS, RECOMPUTES, SCHEDULES, type Plan } from '../simulator/plan/schema';
 import { int } from './inputs';
+import { need } from './io';
+import type { AnalyzedModel } from '../simulator/model/analyze';
+import { resolvePlan, type ResolvedPlan } from '../simulator/plan/resolve';
 
 export interface ParallelArgs {
   tp?: number;
@@ -55,3 +58,8 @@ export function withParallel(plan: Plan, o: ParallelArgs): Plan {
 
 export const hasParallelArgs = (o: ParallelArgs): boolean =>
   [o.tp, o.pp, o.zero, o.recompute, o.schedule, o.virtualStages, o.microBatch, o.precision, o.optimizer, o.sequenceParallel].some((v) => v !== undefined);
+
+/** A resolved plan with the --tp, --pp, --zero … flags set (docs/plans.md); as it was when none is given. */
+export function applyParallel(plan: ResolvedPlan, model: AnalyzedModel, o: ParallelArgs & { plan?: string }): ResolvedPlan {
+  return hasParallelArgs(o) ? need(resolvePlan(withParallel(plan.plan, o), model), o.plan ?? '--strategy') : plan;
+}

@@ -10,7 +10,7 @@ import { simulate, topologyOf, type Feasible, type SimulationResult } from '../s
 import { density, networkBandwidth, sweep, type Axis, type SweepPoint } from '../simulator/sweep';
 import { score } from '../tuner/objective';
 import type { ValidateResult } from '../runtime/validate';
-import type { Band, Curves, FrontierPoint, FrontierSection, PlanFigures, ReportData } from './data';
+import type { Curves, FrontierPoint, FrontierSection, PlanFigures, ReportData } from './data';
 import { placement } from './placement';
 import { timelineSection } from './timeline';
 import type { TuneDocument } from './tune-document';
@@ -42,7 +42,6 @@ const AXIS_LABELS: Record<Axis, string> = {
   batch: 'batch per worker (samples)',
 };
 
-const bandOf = (r: unknown): Band | undefined => (r as { band?: Band }).band;
 
 export function curves(points: SweepPoint[], axis: Axis, hw: Hardware | undefined, workers?: number): Curves {
   const names = [...new Set(points.map((p) => p.strategy))];
@@ -52,7 +51,7 @@ export function curves(points: SweepPoint[], axis: Axis, hw: Hardware | undefine
     ...(hw && axis === 'density' ? { hardwareX: density(hw) } : hw && axis === 'bandwidth' ? { hardwareX: networkBandwidth(hw) } : hw && axis === 'workers' ? { hardwareX: hw.workers } : {}),
     strategies: names.map((name) => ({
       name,
-      points: points.filter((p) => p.strategy === name && p.feasible).map((p) => ({ x: p.x, speedup: p.speedup!, efficiency: p.efficiency!, stepTimeSeconds: p.stepTimeSeconds!, ...(bandOf(p) ? { band: bandOf(p) } : {}) })),
+      points: points.filter((p) => p.strategy === name && p.feasible).map((p) => ({ x: p.x, speedup: p.speedup!, efficiency: p.efficiency!, stepTimeSeconds: p.stepTimeSeconds!, ...(p.band ? { band: p.band } : {}) })),
       infeasible: points.filter((p) => p.strategy === name && !p.feasible).map((p) => ({ x: p.x, reason: p.reason ?? 'infeasible' })),
     })),
   };
@@ -132,7 +131,7 @@ export function collect(input: ReportInput): ReportData {
     if (r.feasible) {
       data.summary = {
         stepTimeSeconds: r.stepTimeSeconds, samplesPerSecond: r.samplesPerSecond, speedup: r.speedup, efficiency: r.efficiency, bytesPerStep: r.bytesPerStep,
-        ...(r.cost ? { dollarsPerEpoch: r.cost.dollarsPerEpoch } : {}), ...(bandOf(r) ? { band: bandOf(r) } : {}),
+        ...(r.cost ? { dollarsPerEpoch: r.cost.dollarsPerEpoch } : {}), ...(r.band ? { band: r.band } : {}),
       };
       if (r.timeline) {
         data.timeline = timelineSection(r.timeline.graph, r.timeline.timeline, r.timeline.workers, topologyOf(hw, K), K);

@@ -2,8 +2,8 @@
 import { Command, Option } from 'commander';
 import { problem, UserError } from '../../simulator/errors';
 import { AnalyzedModel, loadModel } from '../../simulator/model/analyze';
-import { loadPlan, ResolvedPlan, resolvePlan } from '../../simulator/plan/resolve';
-import { hasParallelArgs, ParallelArgs, parallelOptions, withParallel } from '../parallel';
+import { loadPlan, ResolvedPlan } from '../../simulator/plan/resolve';
+import { applyParallel, ParallelArgs, parallelOptions } from '../parallel';
 import { strategyResolved } from '../../simulator/plan/shorthand';
 import { batchSizes, describeBatch } from '../../simulator/plan/describe';
 import { RUN_DEFAULTS, runPlan, RunResult } from '../../runtime/run';
@@ -81,9 +81,7 @@ export function transportSpec(o: { transport: string; bandwidth?: number; latenc
 }
 
 export function resolveRunPlan(o: RunArgs & ParallelArgs, model: AnalyzedModel): ResolvedPlan {
-  const plan = resolveBasePlan(o, model);
-  // --tp, --pp, --zero, --recompute, --optimizer … set those fields of the plan (docs/plans.md).
-  return hasParallelArgs(o) ? need(resolvePlan(withParallel(plan.plan, o), model), o.plan ?? '--strategy') : plan;
+  return applyParallel(resolveBasePlan(o, model), model, o);
 }
 
 function resolveBasePlan(o: RunArgs, model: AnalyzedModel): ResolvedPlan {

@@ -9,8 +9,7 @@ import { checkPlanFlags, count, givenOn, int, loadInputs, planOptions, PlanArgs 
 import { Infeasible, Output } from '../io';
 import { formatResult } from '../format';
 import { batchSizes } from '../../simulator/plan/describe';
-import { writeReport } from '../../report';
-import { commandLine, REPORT_HELP, reportWritten } from '../report-option';
+import { REPORT_HELP, writeReportOption } from '../report-option';
 import { problem, UserError } from '../../simulator/errors';
 
 function stragglersOption(v: string): 'order-statistics' | 'monte-carlo' {
@@ -44,7 +43,7 @@ export function register(program: Command): void {
         } else writeTrace(o.trace, r.timeline.graph, r.timeline.timeline, r.timeline.workers, topo);
       }
       const { timeline: _t, ...doc } = r as typeof r & { timeline?: unknown };
-      if (o.report) process.stderr.write(reportWritten(o.report, writeReport(o.report, { command: commandLine(), model, hardware, plan }).bytes) + '\n');
+      writeReportOption(o.report, { model, hardware, plan });
       new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, batch: batchSizes(plan.plan), ...doc }, () => formatResult(model.model.name, hardware.name, r, model.model.training?.dataset?.name));
       if (!r.feasible) throw new Infeasible(r.reason);
     });

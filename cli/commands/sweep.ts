@@ -11,8 +11,7 @@ import { table, fixed } from '../table';
 import { accuracyInputs, accuracyOptions } from '../accuracy';
 import { TargetFigures, toTargetAt } from '../../simulator/statistics/to-target';
 import { describeTarget } from '../../simulator/model/training';
-import { writeReport } from '../../report';
-import { commandLine, REPORT_HELP, reportWritten } from '../report-option';
+import { REPORT_HELP, writeReportOption } from '../report-option';
 
 /** Axis titles of the --plot chart, with units. */
 const PLOT_AXES: Record<(typeof AXES)[number], string> = {
@@ -82,7 +81,7 @@ export function register(program: Command): void {
           marks: o.over === 'density' ? [{ x: density(hardware), label: `this hardware: ${density(hardware).toPrecision(3)}` }] : o.over === 'bandwidth' ? [{ x: networkBandwidth(hardware), label: 'this hardware' }] : [],
         }));
       }
-      if (o.report) process.stderr.write(reportWritten(o.report, writeReport(o.report, { command: commandLine(), model, hardware, sweep: { axis: o.over, points, workers: o.over === 'workers' ? undefined : workers } }).bytes) + '\n');
+      writeReportOption(o.report, { model, hardware, sweep: { axis: o.over, points, workers: o.over === 'workers' ? undefined : workers } });
       const docPoints = toTarget ? points.map((p, i) => ({ ...p, ...(toTarget[i] ? { toTarget: toTarget[i] } : {}) })) : points;
       new Output(!!o.json).emit({ model: model.model.name, hardware: hardware.name, axis: o.over, workers: o.over === 'workers' ? undefined : workers, densityOfHardware: density(hardware), ...(stats ? { noiseScale: stats.noiseScale, minSamples: stats.minSamples, target: accuracy?.target } : {}), points: docPoints }, () => {
         if (toTarget) {

@@ -22,8 +22,7 @@ import { EXIT_SIGNAL, Infeasible, Interrupted, Output } from '../io';
 import { progressBar } from '../progress';
 import { table, fixed } from '../table';
 import { formatResult } from '../format';
-import { writeReport } from '../../report';
-import { commandLine, reportWritten } from '../report-option';
+import { writeReportOption } from '../report-option';
 
 interface TuneArgs {
   model: string;
@@ -145,7 +144,7 @@ export function register(program: Command): void {
         infeasibleFamilies: r.infeasibleFamilies,
         frontier: r.frontier.map((s) => ({ plan: s.plan, batch: batchSizes(s.plan), family: s.family, secondsPerSample: s.score.secondsPerSample, costPerSample: s.score.costPerSample, samplesPerSecond: s.result.samplesPerSecond, ...(s.result.cost ? { dollarsPerEpoch: s.result.cost.dollarsPerEpoch, secondsPerEpoch: s.result.cost.secondsPerEpoch } : {}) })),
       };
-      if (o.report) process.stderr.write(reportWritten(o.report, writeReport(o.report, { command: commandLine(), model, hardware, tune: doc }).bytes) + '\n');
+      writeReportOption(o.report, { model, hardware, tune: doc });
       new Output(!!o.json).emit(doc, () => {
         const famRows = why.map((w) => [w.family, w.plan ? describePlan(w.plan.plan) : '—', w.plan ? fixed(w.plan.result.samplesPerSecond, 0) : '—', w.slowdown ? `${fixed(w.slowdown, 2)}x slower` : '', w.reason]);
         const frontRows = r.frontier.slice(0, 12).map((s) => [describePlan(s.plan), fixed(s.result.samplesPerSecond, 0), (s.score.costPerSample * (unit === 'dollars' ? 1e6 : 1e3)).toPrecision(3)]);

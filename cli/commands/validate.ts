@@ -12,23 +12,15 @@ import { LM_PLANS, validate, VALIDATE_DEFAULTS } from '../../runtime/validate';
 import { isLanguageModel } from '../../runtime/executors/grid-plan';
 import { MINI_OWT_FILE } from '../../runtime/paths';
 import { RUN_DEFAULTS } from '../../runtime/run';
-import { int, intList, nonNegative } from '../inputs';
+import { int, intList, list, nonNegative } from '../inputs';
 import { need, Output } from '../io';
 import { chart, writeChart } from '../plot';
 import { progressBar } from '../progress';
 import { fixed, si, table } from '../table';
 import { RUNTIME_SYNCS, Sync } from '../../runtime/collectives/sync';
 import { openStore } from '../../runtime/store';
-import { writeReport } from '../../report';
-import { commandLine, reportWritten } from '../report-option';
+import { writeReportOption } from '../report-option';
 
-function list<T>(name: string, parse: (s: string) => T) {
-  return (v: string): T[] => {
-    const items = v.split(',').map((s) => s.trim()).filter(Boolean);
-    if (!items.length) throw new UserError([problem(`--${name}`, 'must list at least one value')]);
-    return items.map(parse);
-  };
-}
 // A language model's plans are named by their composed dimension (runtime/validate.ts LM_PLANS).
 const STRATEGY_NAMES = [...new Set([...STRATEGIES, ...Object.keys(LM_PLANS)])];
 const strategy = (s: string) => {
@@ -110,7 +102,7 @@ export function register(program: Command): void {
         const series = o.strategies.map((s) => ({ name: s, points: r.rows.filter((x) => x.strategy === s && x.predictedStepSeconds !== null).map((x) => [x.predictedStepSeconds!, x.measuredStepSeconds] as [number, number]) })).filter((s) => s.points.length);
         writeChart(o.plot, chart(`${r.model}: predicted vs measured step time (${r.backend})`, 'predicted step time (s)', 'measured step time (s)', series, { scatter: true, diagonal: true }));
       }
-      if (o.report) process.stderr.write(reportWritten(o.report, writeReport(o.report, { command: commandLine(), model, validate: r }).bytes) + '\n');
+      writeReportOption(o.report, { model, validate: r });
       const pct = (e: number) => `${fixed(e * 100, 1)}%`;
       const bySync = Object.entries(r.medianAbsErrorBySync);
       new Output(!!o.json).emit(r, () => [
