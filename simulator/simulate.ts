@@ -206,7 +206,7 @@ function simulateRun(
     weightsReady: Array.from({ length: simulated }, () => new Array(model.layers.length).fill(-1)),
     stale: Array.from({ length: simulated }, () => new Array(model.layers.length).fill(-1)),
   };
-  const async = plan.segments.some((s) => s.segment.parallelism === 'data' && s.segment.sync === 'async-parameter-server');
+  const async = asyncPlan;
   // Steps before the measured ones. Asynchronous plans: the transient, then a pair of steps that
   // must agree with the measured pair.
   const unmeasured = async ? run.asyncTransient + 2 : TRANSIENT.sync;

@@ -147,14 +147,16 @@ function stepAtFactor(g: TaskGraph, topo: Topology, workers: number, slowdown: n
 export function expectedStep(
   g: TaskGraph, topo: Topology, workers: number, slowdown: number, w: StepWindow, N: number, cv: number, samples: number,
 ): { seconds?: number; band?: Band } {
+  // One worker (or asynchronous ones) and no band: the factor is 1 and the graph need not be touched.
+  const m = samples > 1 ? NaN : expectedSlowest(N, cv);
+  if (samples <= 1 && Math.abs(m - 1) <= 1e-12) return {};
   const { at, restore } = stepAtFactor(g, topo, workers, slowdown, w);
   try {
     if (samples > 1) {
       const band = stragglerBand(at, N, cv, samples);
       return { seconds: band.meanSeconds, band };
     }
-    const m = expectedSlowest(N, cv);
-    return Math.abs(m - 1) > 1e-12 ? { seconds: at(m) } : {};
+    return { seconds: at(m) };
   } finally {
     restore();
   }

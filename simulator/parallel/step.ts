@@ -9,6 +9,7 @@ import { runGraph } from '../engine/run';
 import type { Hardware } from '../hardware/schema';
 import { breakdown, stepSpans } from '../metrics';
 import type { AnalyzedModel } from '../model/analyze';
+import { elements } from '../model/layers/kind';
 import type { ResolvedPlan } from '../plan/resolve';
 import { defaultSync } from '../plan/shorthand';
 import { buildTopology } from '../topology/build';
@@ -86,7 +87,7 @@ function chunksOf(model: AnalyzedModel, hw: Hardware, layout: Layout, kc: Kernel
     const readLater = new Set<number>();
     for (const later of groups.slice(j + 1)) for (const c of later) for (const i of model.layers[c].inputs) readLater.add(i);
     let values = 0;
-    for (const i of layers) if (readLater.has(i)) values += model.layers[i].outputShape.reduce((a, x) => a * x, 1);
+    for (const i of layers) if (readLater.has(i)) values += elements(model.layers[i].outputShape);
     return { layers, forward, forwardComm, backward, backwardComm, sendBytes: values * b * vb, parameters };
   });
 }
