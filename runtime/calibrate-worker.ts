@@ -48,11 +48,9 @@ function matmulSeconds(n = PEAK_MATMUL_SIZE): number {
   return s;
 }
 
-/** FLOP/s of an n×n matmul: the median of `repeats` timings after one warm-up (one timing when repeats is 0). */
-export function matmulFlopsPerSecond(repeats: number, n = PEAK_MATMUL_SIZE): number {
-  if (repeats === 0) return (2 * n ** 3) / matmulSeconds(n);
-  matmulSeconds(n);
-  return (2 * n ** 3) / median(Array.from({ length: repeats }, () => matmulSeconds(n)));
+/** FLOP/s of one n×n matmul (calibration rounds take the median over rounds). */
+export function matmulFlopsPerSecond(n = PEAK_MATMUL_SIZE): number {
+  return (2 * n ** 3) / matmulSeconds(n);
 }
 
 export function opOverheadSeconds(repeats: number): number {
@@ -146,7 +144,7 @@ export async function benchCompute(task: BenchComputeTask): Promise<BenchCompute
   const matmulRounds: number[] = [];
   const first = task.firstRound ?? 0;
   for (let r = first; r < first + task.rounds; r++) {
-    matmulRounds.push(matmulFlopsPerSecond(0));
+    matmulRounds.push(matmulFlopsPerSecond());
     for (const batch of rotate(task.batches, r))
       for (const c of rotate(cases, r)) {
         const key = `${c.info.name}@${c.model.model.name}@${batch}`;

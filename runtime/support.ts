@@ -9,7 +9,7 @@ import { executorFor } from './executors';
 import { RUNTIME_SYNCS } from './collectives/sync';
 import { layerImpl } from './model/layers';
 import { headOf } from './model/network';
-import { gridOf, isLanguageModel } from './executors/grid-plan';
+import { gridOf } from './executors/grid-plan';
 import { gridSupport } from './executors/grid-support';
 
 export interface Support {
@@ -22,7 +22,8 @@ export function runtimeSupport(model: AnalyzedModel, plan: ResolvedPlan): Suppor
   const notes: string[] = [];
   const grid = gridOf(model, plan);
   if (!grid && !executorFor(plan.family)) problems.push(problem('segments', `the runtime cannot run ${plan.family} plans yet`));
-  const lossLayers = headOf(model).excluded;
+  const head = headOf(model);
+  const lossLayers = head.excluded;
   for (const l of model.layers) {
     if (l.type === 'crossEntropy' && lossLayers.has(l.index)) continue; // the executor's loss, not a layer it runs
     try {
@@ -35,11 +36,10 @@ export function runtimeSupport(model: AnalyzedModel, plan: ResolvedPlan): Suppor
     });
   }
   if (grid) {
-    if (isLanguageModel(model) && !['single', 'data', 'pipeline'].includes(plan.family)) problems.push(problem('segments', `a language model runs with data, tensor and pipeline degrees, not as a ${plan.family} plan`));
+    if (!['single', 'data', 'pipeline'].includes(plan.family)) problems.push(problem('segments', `a language model runs with data, tensor and pipeline degrees, not as a ${plan.family} plan`));
     const g = gridSupport(model, plan, grid);
     return { problems: [...problems, ...g.problems], notes: [...notes, ...g.notes] };
   }
-  const head = headOf(model);
   const logits = model.layers[head.logitsLayer];
   if (logits.outputShape.length !== 1) problems.push(problem(`layers[${logits.index}]`, `the runtime trains classifiers: "${logits.name}" must output [classes], not [${logits.outputShape.join(', ')}]`));
   let firstModel: ModelSegment | undefined;

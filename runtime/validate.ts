@@ -169,7 +169,6 @@ export async function validate(model: AnalyzedModel, hardware: Hardware | ((work
           }
   const counts = [...new Set(cases.map((c) => c.workers))];
   const calibration = hardware === null ? new InterleavedCalibration(model, counts, o) : undefined;
-  if (!hardware && !calibration) throw new Error('validate needs a hardware file or options.calibration');
   const givenHw = (w: number): Hardware => (hardware === null ? calibration!.hardware(w) : typeof hardware === 'function' ? hardware(w) : hardware);
 
   // One store for the whole validation: the endpoint given, or an embedded server.
