@@ -38,12 +38,21 @@ export function slowestQuantile(q: number, workers: number, cv: number): number 
 /** Quantile grid the mean is integrated on (midpoints: exact for any smooth integrand to O(1/n²)). */
 const GRID = 512;
 
-/** E[max of `workers` factors], by the midpoint rule over its quantile function. */
+/** Expected slowest factors computed so far, by cv then workers: the tuner asks for the same few per candidate. */
+const slowestKnown = new Map<number, Map<number, number>>();
+
+/** E[max of `workers` factors], by the midpoint rule over its quantile function (512 quantiles: kept once computed). */
 export function expectedSlowest(workers: number, cv: number): number {
   if (cv === 0 || workers <= 1) return 1; // (one factor's mean is 1 by construction)
-  let s = 0;
-  for (let i = 0; i < GRID; i++) s += slowestQuantile((i + 0.5) / GRID, workers, cv);
-  return s / GRID;
+  let byWorkers = slowestKnown.get(cv);
+  if (!byWorkers) slowestKnown.set(cv, (byWorkers = new Map()));
+  let e = byWorkers.get(workers);
+  if (e === undefined) {
+    let s = 0;
+    for (let i = 0; i < GRID; i++) s += slowestQuantile((i + 0.5) / GRID, workers, cv);
+    byWorkers.set(workers, (e = s / GRID));
+  }
+  return e;
 }
 
 /** Quantiles of the slowest factor at which the step is simulated: p10 … p90, evenly spaced. */
