@@ -16,7 +16,7 @@ import type { LayerInfo } from '../model/analyze';
 import type { Gemm } from '../model/layers';
 import { efficiencyOf } from '../hardware/load';
 import { DeviceCost, peakKey, Precision, valueBytes } from './compute';
-import { waveEfficiency } from './gemm-shape';
+import { tensorCoreRate, waveEfficiency } from './gemm-shape';
 
 export interface LayerTimes {
   forward: number;
@@ -52,12 +52,10 @@ export class KernelCost {
     const shape = precision === 'fp32' ? undefined : d.matmulMeasuredShape;
     this.serial = shape !== undefined && d.matmulFlopsByPrecision?.[key] !== undefined;
     if (shape && this.serial) {
-      // The measured product took flops / measured seconds; take its memory time out (16-bit operands).
-      const { m, n, k } = shape;
-      const flops = 2 * m * n * k;
-      const compute = flops / this.matmul - (2 * (m * k + k * n + m * n)) / this.memBw;
-      if (!(compute > 0)) throw new Error(`${d.name}: matmulMeasuredShape ${m}×${n}×${k} moves more bytes than its measured rate leaves time for`);
-      this.matmul = flops / compute / (this.sms ? waveEfficiency(m, n, 1, this.sms) : 1);
+      const rate = tensorCoreRate(this.matmul, shape, this.memBw, this.sms);
+      // parseHardware refuses such a file; kept for devices built in code.
+      if (rate === undefined) throw new Error(`${d.name}: matmulMeasuredShape ${shape.m}×${shape.n}×${shape.k} moves more bytes than its measured rate leaves time for`);
+      this.matmul = rate;
     }
   }
 
