@@ -13,7 +13,7 @@
 // shape keeps exactly its measured rate. Without the shape, products stay on the roofline.
 import type { Hardware } from '../hardware/schema';
 import type { LayerInfo } from '../model/analyze';
-import type { Gemm } from '../model/layers';
+import type { Gemm, Kernels } from '../model/layers';
 import { efficiencyOf } from '../hardware/load';
 import { DeviceCost, peakKey, Precision, valueBytes } from './compute';
 import { tensorCoreRate, waveEfficiency } from './gemm-shape';
@@ -23,6 +23,18 @@ export interface LayerTimes {
   backward: number;
   /** The part of forward selective recomputation repeats (attention's scores, softmax, dropout). */
   core: number;
+}
+
+/** Share of a layer's forward matrix-product FLOPs in its batched per-head products (the attention core). */
+function coreShare(k: Kernels): number {
+  let all = 0;
+  let core = 0;
+  for (const g of k.gemms) {
+    const f = g.rows * g.cols * g.inner * g.count;
+    all += f;
+    if (g.count > 1) core += f;
+  }
+  return all > 0 ? core / all : 0;
 }
 
 export class KernelCost {
@@ -37,7 +49,7 @@ export class KernelCost {
   /** Compute and memory time of a product add (the measured shape is known); else the larger counts. */
   private serial: boolean;
 
-  constructor(hw: Hardware, readonly precision: Precision) {
+  constructor(private readonly hw: Hardware, readonly precision: Precision) {
     const d = hw.device;
     const key = peakKey(precision);
     const peak = precision === 'fp32' ? d.peakFlopsByPrecision?.tf32 ?? d.peakFlops : d.peakFlopsByPrecision?.[key] ?? d.peakFlops;
@@ -81,9 +93,14 @@ export class KernelCost {
   /** Forward and backward of layer `l` over `samples` samples on one of `t` tensor ranks (`sp`: sequence parallelism divides the rest). */
   layer(l: LayerInfo, samples: number, t: number, sp: boolean): LayerTimes {
     const k = l.kernels;
-    if (!k) {
+    if (!k || this.measured(l.type)) {
+      // No kernels stated (the convolutional zoo), or a device that measured this layer type
+      // itself (`trainplan calibrate` times attention, MLP and norm layers whole on this
+      // backend, with their per-call overhead): its per-type roofline. On a TF.js worker a layer
+      // is dozens of small ops, not the handful of fused GPU kernels the kernel model counts.
       const fraction = l.split.over === 'none' ? 1 : 1 / t;
-      return { forward: this.fallback.forward(l, samples, fraction), backward: this.fallback.backward(l, samples, fraction), core: 0 };
+      const forward = this.fallback.forward(l, samples, fraction);
+      return { forward, backward: this.fallback.backward(l, samples, fraction), core: k ? forward * coreShare(k) : 0 };
     }
     let gemms = 0;
     let gemmsBack = 0;
@@ -102,6 +119,11 @@ export class KernelCost {
     // Selective recomputation repeats the core products and the element-wise kernels between them.
     if (core > 0) core += fwdEw + 3 * this.launch;
     return { forward, backward, core };
+  }
+
+  /** Whether the device states its own efficiency for this layer type (a calibrated file does). */
+  private measured(type: string): boolean {
+    return Object.hasOwn(this.hw.device.efficiency, type);
   }
 
   /** The optimizer step over `parameters` held here: memory-bound, `bytesPerParameter` read and written. */
