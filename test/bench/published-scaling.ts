@@ -55,6 +55,10 @@ interface Row {
   batch: number;
   /** The framework's gradient bucket (Horovod's fusion buffer); absent: the simulator's default. */
   bucketBytes?: number;
+  /** The exchange the publication ran, where it is not the simulator's default for the topology. */
+  sync?: 'grouped-parameter-server';
+  /** GPUs → parameter servers, where the publication used other than one per group. */
+  servers?: Record<number, number>;
   /** GPUs → published speedup over one GPU. */
   published: Record<number, number>;
   what: string;
@@ -65,9 +69,11 @@ interface Row {
 const MiB = 1024 * 1024;
 const rows: Row[] = [
   { hardware: 'c4140-v100pcie-edr', model: 'resnet50', batch: 64, published: { 32: 26.5 }, staged: true, what: 'Caffe2 (MXNet 29.4x), Dell EMC Reference Guide v1.0' },
-  { hardware: 'p2-k80-10gbe', model: 'resnet50', batch: 64, published: { 8: 378 / 52.4, 16: 751 / 52.4, 32: 1388 / 52.4, 64: 2744 / 52.4 }, staged: true, what: 'tf_cnn_benchmarks distributed_replicated, one PS per instance' },
-  // Same publication, batch 32: 8 instances / 4 parameter servers (one-GPU figure 48.4 images/s).
-  { hardware: 'p2-k80-10gbe', model: 'resnet50', batch: 32, published: { 8: 333 / 48.4, 16: 667 / 48.4, 32: 1180 / 48.4, 64: 2315 / 48.4 }, what: 'same, batch 32, 4 PS on 8 instances' },
+  // tf_cnn_benchmarks variable_update=distributed_replicated: a grouped parameter server, one PS
+  // per instance ("equal numbers of parameter servers and worker servers").
+  { hardware: 'p2-k80-10gbe', model: 'resnet50', batch: 64, sync: 'grouped-parameter-server', published: { 8: 378 / 52.4, 16: 751 / 52.4, 32: 1388 / 52.4, 64: 2744 / 52.4 }, staged: true, what: 'tf_cnn_benchmarks distributed_replicated, one PS per instance' },
+  // Same publication, batch 32 (one-GPU figure 48.4 images/s): "8 instances / 4 parameter servers".
+  { hardware: 'p2-k80-10gbe', model: 'resnet50', batch: 32, sync: 'grouped-parameter-server', servers: { 64: 4 }, published: { 8: 333 / 48.4, 16: 667 / 48.4, 32: 1180 / 48.4, 64: 2315 / 48.4 }, what: 'same, batch 32, 4 PS on 8 instances' },
   // TensorFlow 1.15 + Horovod (the lowest of the six frameworks at 16 and 32; PyTorch reached
   // 7.67x / 14.98x / 30.00x, OneFlow 7.72x / 15.35x / 30.43x): batch 128.
   { hardware: 'v100-nvlink-edr-4node', model: 'resnet50', batch: 128, published: { 8: 2721.98 / 362.44, 16: 5099.42 / 362.44, 32: 9514.64 / 362.44 }, staged: true, what: 'TF 1.15 + Horovod, DLPerf report v1.0' },
@@ -87,10 +93,12 @@ const modelOf = (name: string) => {
 for (const row of rows) {
   const hw = must(loadHardware(join(root, 'scenarios/hardware', `${row.hardware}.json`)));
   const model = modelOf(row.model);
-  const opts = (workers: number) => ({ workers, batchPerWorker: row.batch, topology: hw.network.topology, ...(row.bucketBytes ? { bucketBytes: row.bucketBytes } : {}) });
+  const opts = (workers: number) => ({
+    workers, batchPerWorker: row.batch, topology: hw.network.topology, sync: row.sync, bucketBytes: row.bucketBytes, parameterServers: row.servers?.[workers],
+  });
   const one = simulate(model, hw, must(strategyResolved('single', model, opts(1))));
   const oneRate = one.feasible ? `${one.samplesPerSecond.toFixed(1)} images/s on one GPU` : one.reason;
-  process.stdout.write(`${row.hardware} — ${row.model}, batch ${row.batch} per GPU${row.bucketBytes ? `, ${row.bucketBytes / MiB} MiB buckets` : ''}, data parallel; ${row.what}; ${oneRate}\n`);
+  process.stdout.write(`${row.hardware} — ${row.model}, batch ${row.batch} per GPU${row.bucketBytes ? `, ${row.bucketBytes / MiB} MiB buckets` : ''}, data parallel (${row.sync ?? 'default sync'}); ${row.what}; ${oneRate}\n`);
   const variants: [string, Hardware][] = row.staged ? stages(hw) : [['bare datasheets', bare(hw)], ['the file as loaded', hw]];
   for (const [label, v] of variants) {
     const cells = Object.entries(row.published).map(([k, pub]) => {
