@@ -58,6 +58,22 @@ describe('AWS p2.8xlarge, up to 64 K80s on 10 GbE (TensorFlow performance benchm
     expect(Math.abs(s / measured - 1)).toBeLessThan(0.13);
     expect(Math.abs(s / measured - 1)).toBeLessThan(Math.abs(speedup(bare(hw), k, 64) / measured - 1));
   });
+  // What ran: tf_cnn_benchmarks' distributed_replicated, a grouped parameter server (docs/fidelity.md).
+  const asRun = (workers: number, batch: number, parameterServers?: number) => {
+    const r = simulate(resnet, hw, plan('data', resnet, { workers, batchPerWorker: batch, topology: 'hierarchical', sync: 'grouped-parameter-server', parameterServers }));
+    if (!r.feasible) throw new Error(r.reason);
+    return r.speedup;
+  };
+  test('one parameter server per instance moves the bytes the hierarchical all-reduce moves: the same prediction within 0.5%', () => {
+    expect(Math.abs(asRun(32, 64) / speedup(hw, 32, 64) - 1)).toBeLessThan(0.005);
+  });
+  test('batch 32 on 64 GPUs with the publication\'s 8 instances / 4 parameter servers: within 10% of 47.8x, where one server per instance predicted 17% above', () => {
+    // The four servers' ports carry 2.5·S each way per step instead of 1.75·S. Tolerance 10%: what
+    // holds; the rest is the in-instance gap (12% at 8 GPUs at this batch, where no network is used).
+    const measured = 2315 / 48.4;
+    expect(Math.abs(asRun(64, 32, 4) / measured - 1)).toBeLessThan(0.1);
+    expect(asRun(64, 32) / measured - 1).toBeGreaterThan(0.15);
+  });
 });
 
 describe('4 nodes × 8 V100-SXM2 on EDR InfiniBand, written from datasheets alone (DLPerf Benchmark Test Report v1.0, 2020)', () => {
