@@ -23,7 +23,7 @@ const arbCase = fc.record({
   hw: arbHardware,
   strategy: fc.constantFrom('data', 'hybrid', 'model', 'pipeline'),
   batch: fc.constantFrom(4, 8, 16),
-  sync: fc.constantFrom('ring-allreduce' as const, 'tree-allreduce' as const, 'parameter-server' as const, 'hierarchical-allreduce' as const),
+  sync: fc.constantFrom('ring-allreduce' as const, 'tree-allreduce' as const, 'parameter-server' as const, 'hierarchical-allreduce' as const, 'grouped-parameter-server' as const),
   exchange: fc.constantFrom('all-gather' as const, 'round-robin' as const, 'chunked' as const),
   overlap: fc.boolean(),
 });
