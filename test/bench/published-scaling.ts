@@ -74,11 +74,14 @@ const rows: Row[] = [
   { hardware: 'p2-k80-10gbe', model: 'resnet50', batch: 64, sync: 'grouped-parameter-server', published: { 8: 378 / 52.4, 16: 751 / 52.4, 32: 1388 / 52.4, 64: 2744 / 52.4 }, staged: true, what: 'tf_cnn_benchmarks distributed_replicated, one PS per instance' },
   // Same publication, batch 32 (one-GPU figure 48.4 images/s): "8 instances / 4 parameter servers".
   { hardware: 'p2-k80-10gbe', model: 'resnet50', batch: 32, sync: 'grouped-parameter-server', servers: { 64: 4 }, published: { 8: 333 / 48.4, 16: 667 / 48.4, 32: 1180 / 48.4, 64: 2315 / 48.4 }, what: 'same, batch 32, 4 PS on 8 instances' },
+  // Same publication, ResNet-152, batch 32 (one-GPU 19.4 images/s): "8 instances / 4 parameter servers".
+  { hardware: 'p2-k80-10gbe', model: 'resnet152', batch: 32, sync: 'grouped-parameter-server', servers: { 64: 4 }, published: { 8: 146 / 19.4, 16: 291 / 19.4, 32: 565 / 19.4, 64: 981 / 19.4 }, what: 'same, ResNet-152, 4 PS on 8 instances' },
   // TensorFlow 1.15 + Horovod (the lowest of the six frameworks at 16 and 32; PyTorch reached
   // 7.67x / 14.98x / 30.00x, OneFlow 7.72x / 15.35x / 30.43x): batch 128.
   { hardware: 'v100-nvlink-edr-4node', model: 'resnet50', batch: 128, published: { 8: 2721.98 / 362.44, 16: 5099.42 / 362.44, 32: 9514.64 / 362.44 }, staged: true, what: 'TF 1.15 + Horovod, DLPerf report v1.0' },
   // Clusters in no file before this table (datasheets only, nothing fitted to scaling).
   { hardware: 'dgx1-p100', model: 'resnet50', batch: 64, published: { 2: 422 / 219, 4: 852 / 219, 8: 1734 / 219 }, what: 'tf_cnn_benchmarks, TensorFlow benchmarks May 2017' },
+  { hardware: 'dgx1-p100', model: 'resnet152', batch: 64, published: { 2: 181 / 91.8, 4: 356 / 91.8, 8: 716 / 91.8 }, what: 'same table, ResNet-152 (one-GPU 91.8 images/s, predicted from the ResNet-50 match)' },
   { hardware: 'p100-25gbe-roce-horovod', model: 'resnet101', batch: 64, bucketBytes: 64 * MiB, published: { 128: 0.9 * 128, 512: 0.9 * 512 }, what: 'Horovod docs: 90% scaling efficiency' },
   { hardware: 'p100-25gbe-roce-horovod', model: 'vgg16', batch: 64, bucketBytes: 64 * MiB, published: { 128: 0.79 * 128, 512: 0.68 * 512 }, what: 'Horovod docs: 79% / 68% (one-GPU speed NOT matched: see docs)' },
 ];

@@ -126,6 +126,11 @@ describe('DGX-1 with 8 × P100-SXM2, written from datasheets alone (TensorFlow p
     // super-linearly to 8, a step the simulator does not have; see docs/fidelity.md.)
     expect(Math.abs(speedup(hw, k, 64) / measured - 1)).toBeLessThan(0.05);
   });
+  test('ResNet-152 on 8 GPUs, batch 64: within 5% of the published 716 / 91.8 images/s (its one-GPU speed is predicted, 12.6% low)', () => {
+    const resnet152 = zooModel('resnet152');
+    const r = simulate(resnet152, hw, plan('data', resnet152, { workers: 8, batchPerWorker: 64, topology: hw.network.topology })) as Feasible;
+    expect(Math.abs(r.speedup / (716 / 91.8) - 1)).toBeLessThan(0.05);
+  });
 });
 
 describe('Horovod\'s cluster: 4 × Pascal (P100-PCIe) per server on 25 GbE RoCE, written from datasheets alone (Horovod docs/benchmarks.md)', () => {
