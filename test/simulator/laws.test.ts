@@ -165,11 +165,15 @@ describe('simulator laws', () => {
     }), settings);
   });
 
-  test('on a hierarchical cluster the fast path agrees too (16 and 32 workers, groups of 8)', () => {
+  test.each([
+    ['hierarchical-allreduce' as const, undefined],
+    ['grouped-parameter-server' as const, undefined],
+    ['grouped-parameter-server' as const, 8],
+  ])('on a hierarchical cluster the fast path agrees too (16 and 32 workers, groups of 8): %s, %s servers', (sync, parameterServers) => {
     const model = zooModel('alexnet-owt');
     const hw = { ...zooHardware('dgx-a100-ib'), workers: 32 };
     for (const workers of [16, 32]) {
-      const p = plan('data', model, { workers, batchPerWorker: 16, topology: 'hierarchical' });
+      const p = plan('data', model, { workers, batchPerWorker: 16, topology: 'hierarchical', sync, parameterServers });
       const fast = feasible(simulate(model, hw, p));
       const full = feasible(simulate(model, hw, p, { fast: false }));
       expect(fast.simulatedWorkers).toBe(1);
