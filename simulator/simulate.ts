@@ -23,7 +23,7 @@ import { costOf, Cost } from './cost/price';
 import { nonFiniteFigures } from './finite';
 import { composed, isTransformer } from './parallel/layout';
 import { FlopRates, simulateComposedPlan } from './parallel/result';
-import { drawFactors, expectedStep, monteCarloBand } from './stragglers';
+import { drawFactors, expectedSlowest, expectedStep, monteCarloBand, scaleCompute } from './stragglers';
 
 export interface SimulateOptions {
   /**
@@ -246,6 +246,10 @@ function simulateRun(
   }
   const slowdown = hw.device.interference?.computeSlowdown ?? 0;
   if (monteCarlo) drawFactors(g, cv, o.seed, simulated, total);
+  // The mean alone (no band): every compute task at the expected slowest worker's factor in the
+  // one run — the same step as a second run at that factor, without the deterministic run before it.
+  const meanOnly = cv > 0 && !monteCarlo && o.samples <= 1;
+  if (meanOnly) scaleCompute(g, expectedSlowest(asyncPlan ? 1 : K, cv));
   const timeline = runGraph(g, c.topo, simulated, slowdown);
   const spans = stepSpans(g, timeline, total);
   const reach = stepReach(spans);
@@ -280,7 +284,7 @@ function simulateRun(
   let band: StepBand | undefined;
   const window = { total, from: unmeasured - 1, last, measured, factor: 1 + restartShare };
   if (monteCarlo) band = monteCarloBand(ends, window);
-  else if (cv > 0) {
+  else if (cv > 0 && !meanOnly) {
     // An asynchronous worker waits for no other: its own factor, not the slowest of N.
     const s = expectedStep(g, c.topo, simulated, slowdown, window, asyncPlan ? 1 : K, cv, o.samples);
     if (s.band) band = { ...s.band, deterministicSeconds: stepTime };

@@ -102,7 +102,7 @@ export function register(program: Command): void {
       process.once('SIGTERM', onSigterm);
       // A hardware file from calibrate describes the runtime itself: its best plan must be one `run` executes.
       const admit = o.runnable || hardware.runtime ? (await import('../../runtime/support')).runnableBy(model) : undefined;
-      const bar = progressBar('tune', !!o.json);
+      const bar = progressBar('tune');
       let r;
       let fastest;
       try {

@@ -55,6 +55,16 @@ test('on a ring topology a ring all-reduce uses only neighbour links', () => {
   expect(simulated('ring-allreduce', ring, 6)).toBeCloseTo(2 * 5 * (alpha + S / 6 / beta), 12);
 });
 
+test('a flat ring across nodes runs at its slowest hop: closed form and event simulation agree', () => {
+  // 4 nodes of 4: three fast hops inside each node, one slow hop out of it. The ring moves in
+  // lockstep, so every one of its 2(N−1) steps costs the slow hop (largest latency, slowest rate).
+  const net: Network = { topology: 'hierarchical', groupSize: 4, levels: [{ bandwidthBytesPerSecond: 1e10, latencySeconds: 1e-6 }, { bandwidthBytesPerSecond: 1e9, latencySeconds: 5e-6 }], source: 'test' };
+  const n = 16;
+  const closed = 2 * (n - 1) * (5e-6 + S / n / 1e9);
+  expect(collective('ring-allreduce').time(buildTopology(net, n), [...Array(n).keys()], S)).toBeCloseTo(closed, 12);
+  expect(simulated('ring-allreduce', net, n)).toBeCloseTo(closed, 12);
+});
+
 describe('grouped parameter server (TensorFlow 1.x distributed_replicated)', () => {
   const levels = [{ bandwidthBytesPerSecond: 1e10, latencySeconds: 1e-6 }, { bandwidthBytesPerSecond: 1e9, latencySeconds: 5e-6 }];
   const net: Network = { topology: 'hierarchical', groupSize: 4, portsPerGroup: 1, levels, source: 'test' };
