@@ -133,7 +133,11 @@ const FAST_TOPOLOGIES = new Set(['switch', 'ring', 'hierarchical']);
 
 /** True when every worker does the same thing at the same time, so one worker stands for all. */
 export function symmetric(plan: ResolvedPlan, hw: Hardware): boolean {
-  return plan.segments.every((s) => s.segment.parallelism === 'data' && FAST_SYNCS.has(s.segment.sync ?? 'ring-allreduce')) &&
+  // A grouped parameter server is symmetric when every group hosts as many servers as every other.
+  const groups = hw.network.topology === 'hierarchical' ? Math.ceil(plan.plan.workers / hw.network.groupSize) : 1;
+  const fastSync = (s: ResolvedPlan['segments'][number]['segment']) => s.parallelism === 'data' &&
+    (FAST_SYNCS.has(s.sync ?? 'ring-allreduce') || (s.sync === 'grouped-parameter-server' && (s.parameterServers ?? groups) % groups === 0));
+  return plan.segments.every((s) => fastSync(s.segment)) &&
     FAST_TOPOLOGIES.has(hw.network.topology) &&
     (hw.network.topology !== 'hierarchical' || plan.plan.workers % hw.network.groupSize === 0 || plan.plan.workers < hw.network.groupSize);
 }
