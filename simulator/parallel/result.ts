@@ -5,7 +5,7 @@ import type { AnalyzedModel } from '../model/analyze';
 import type { ResolvedPlan } from '../plan/resolve';
 import { peakKey } from '../cost/compute';
 import { costOf } from '../cost/price';
-import type { SimulateOptions, SimulationResult } from '../simulate';
+import { SIMULATE_DEFAULTS, type SimulateOptions, type SimulationResult } from '../simulate';
 import { simulateComposed } from './step';
 
 export interface FlopRates {
@@ -19,7 +19,7 @@ export interface FlopRates {
 }
 
 export function simulateComposedPlan(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, options: SimulateOptions = {}): SimulationResult {
-  const r = simulateComposed(model, hw, plan, true);
+  const r = simulateComposed(model, hw, plan, { keepGraph: true, samples: Math.max(1, Math.round(options.samples ?? SIMULATE_DEFAULTS.samples)) });
   const p = plan.plan;
   if (r.stepTimeSeconds === undefined) return { feasible: false, plan: p, family: plan.family, reason: r.reason!, memory: r.memory };
   const g = r.graph!;
@@ -37,7 +37,7 @@ export function simulateComposedPlan(model: AnalyzedModel, hw: Hardware, plan: R
   };
   const result: SimulationResult = {
     feasible: true, plan: p, family: plan.family, stepTimeSeconds: step, samplesPerStep: samples, samplesPerSecond: samples / step,
-    speedup, efficiency: speedup / K, breakdown: r.breakdown!, memory: r.memory,
+    speedup, efficiency: speedup / K, breakdown: r.breakdown!, memory: r.memory, ...(r.band ? { band: r.band } : {}),
     cost: costOf(hw, plan, step, g, 0, options.datasetSamples ?? model.model.training?.dataset?.trainSamples),
     bytesPerStep: 0, restartSecondsPerStep: 0, simulatedWorkers: r.layout.pipeline, events: r.events ?? 0, flops,
   };

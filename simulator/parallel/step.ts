@@ -20,7 +20,8 @@ import { gradientSync, weightGather } from './data';
 import { dataGroup, Layout, layoutOf } from './layout';
 import { composedMemory } from './memory';
 import { p2pSeconds, partition, scheduleOf, tiedEmbeddingCopy, tiedEmbeddingSync } from './pipeline';
-import { recomputeSeconds } from './recompute';
+import { blocksOf, recomputedFlops, recomputeSeconds } from './recompute';
+import { expectedStep, type Band } from '../stragglers';
 import { TensorComm, tensorComm, tensorParameters } from './tensor';
 import { bytesPerParameter, updateBytesPerParameter } from './zero';
 import { collectiveSeconds } from './closed-form';
@@ -34,6 +35,8 @@ export interface ComposedResult {
   stepTimeSeconds?: number;
   reason?: string;
   breakdown?: Breakdown;
+  /** The step's spread over the workers' compute variability (samples > 1 and a device with variability). */
+  band?: Band & { deterministicSeconds: number };
   events?: number;
   /** Training FLOPs of a step without recomputation (the model's) and with it (what the devices ran). */
   modelFlopsPerStep: number;
@@ -73,13 +76,14 @@ function chunksOf(model: AnalyzedModel, hw: Hardware, layout: Layout, kc: Kernel
   const b = layout.microBatch;
   const { times, comms } = layerCostsOf(model, hw, layout, kc, vb, topo);
   const groups = partition(model, layout.pipeline * layout.chunks, (i) => times[i].forward + times[i].backward + comms[i].forward + comms[i].backward);
+  const blocks = blocksOf(model);
   return groups.map((layers, j) => {
     let forward = 0, forwardComm = 0, backward = 0, backwardComm = 0, parameters = 0;
     for (const i of layers) {
       const t = times[i];
       forward += t.forward;
       forwardComm += comms[i].forward;
-      backward += t.backward + recomputeSeconds(layout, t.forward, t.core, comms[i].forward);
+      backward += t.backward + recomputeSeconds(layout, blocks[i] >= 0, t.forward, t.core, comms[i].forward);
       backwardComm += comms[i].backward;
       parameters += tensorParameters(model.layers[i], layout.tensor);
     }
@@ -92,22 +96,10 @@ function chunksOf(model: AnalyzedModel, hw: Hardware, layout: Layout, kc: Kernel
   });
 }
 
-/** Training FLOPs per sample: forward + backward, and with the recomputed forward (full) or core (selective). */
-function flopsPerSample(model: AnalyzedModel, layout: Layout): { model: number; hardware: number } {
+/** Training FLOPs per sample: forward + backward, and with what recomputation runs again (recompute.ts). */
+export function flopsPerSample(model: AnalyzedModel, layout: Layout): { model: number; hardware: number } {
   const m = model.forwardFlops + model.backwardFlops;
-  let extra = 0;
-  if (layout.recompute === 'full') {
-    // Every layer before the loss is recomputed; the LM head's logits are not (Megatron-LM checkpoints the blocks).
-    extra = model.layers.filter((l) => l.type !== 'lmHead' && l.type !== 'crossEntropy').reduce((a, l) => a + l.forwardFlops, 0);
-  } else if (layout.recompute === 'selective') {
-    extra = model.layers.filter((l) => l.type === 'attention').reduce((a, l) => {
-      const [s, h] = l.inputShapes[0];
-      const heads = (l.layer as { heads: number }).heads;
-      const d = (l.layer as { headDim?: number }).headDim ?? h / heads;
-      return a + 4 * s * s * heads * d;
-    }, 0);
-  }
-  return { model: m, hardware: m + extra };
+  return { model: m, hardware: m + recomputedFlops(model, layout) };
 }
 
 /** Peak memory per worker of a composed plan, without simulating it (the tuner's first filter). */
@@ -126,7 +118,12 @@ function prepare(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan) {
   return { layout, vb, kc, topo, chunks, memory };
 }
 
-export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, keepGraph = false): ComposedResult {
+/**
+ * `samples`: quantiles of the slowest worker's compute factor the step is simulated at (1: at its
+ * mean only, as the tuner scores plans; more: also the p10–p90 band), simulator/stragglers.ts.
+ */
+export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, o: { keepGraph?: boolean; samples?: number } = {}): ComposedResult {
+  const keepGraph = o.keepGraph ?? false;
   const { layout, kc, topo, chunks, memory } = prepare(model, hw, plan);
   const perSample = flopsPerSample(model, layout);
   const samples = plan.stepSamples;
@@ -215,12 +212,21 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
     }
   }
   for (let i = 0; i < g.size; i++) if (g.kinds[i] === DELAY && Number.isNaN(g.amount[i])) throw new Error(`no closed form for ${g.labels[i]} on ${hw.name}`);
-  const timeline = runGraph(g, topo, P);
+  // Interference: a rank's compute slows while its own collectives are in flight (ZeRO-3 gathers,
+  // gradient reduce-scatters under backprop), as for every other plan (engine/run.ts).
+  const slowdown = hw.device.interference?.computeSlowdown ?? 0;
+  const timeline = runGraph(g, topo, P, slowdown);
   const spans = stepSpans(g, timeline, steps);
   const from = steps > 1 ? spans.ends[steps - 2] : 0;
-  const stepTime = spans.ends[steps - 1] - from;
+  const deterministic = spans.ends[steps - 1] - from;
+  // Stragglers: every rank waits for the slowest of all W at the step's gradient-norm all-reduce
+  // (and tensor ranks at every layer), so the step is taken at the slowest of W factors, exactly
+  // as simulateRun takes it for the other plans (the order statistics of simulator/stragglers.ts).
+  const window = { total: steps, from: steps - 2, last: steps - 1, measured: 1, factor: 1 };
+  const straggle = expectedStep(g, topo, P, slowdown, window, layout.workers, hw.device.variability?.computeCv ?? 0, o.samples ?? 1);
   const result: ComposedResult = {
-    ...base, stepTimeSeconds: stepTime, breakdown: breakdown(g, timeline, P, from, spans.ends[steps - 1], 1), events: timeline.events,
+    ...base, stepTimeSeconds: straggle.seconds ?? deterministic, breakdown: breakdown(g, timeline, P, from, spans.ends[steps - 1], 1), events: timeline.events,
+    ...(straggle.band ? { band: { ...straggle.band, deterministicSeconds: deterministic } } : {}),
     ...(keepGraph ? { graph: g } : {}),
   };
   if (!keepGraph) g.dispose();

@@ -12,6 +12,8 @@ import { bytesPerParameter } from '../../../simulator/parallel/zero';
 import { layoutOf } from '../../../simulator/parallel/layout';
 import { modelFrom, zooHardware } from '../../helpers/scenarios';
 import { runs } from '../../helpers/runs';
+import { composedLowerBound } from '../../../tuner/composed';
+import { stepTimeLowerBound } from '../../../tuner/bounds';
 
 const hw = zooHardware('selene-a100');
 const settings = { numRuns: runs(60) };
@@ -78,5 +80,20 @@ describe('composed plan laws', () => {
       const matmul = p.precision === 'fp32' ? hw.device.peakFlopsByPrecision!.tf32 : hw.device.matmulFlopsByPrecision!.bf16;
       return s.stepTimeSeconds >= (s.flops!.modelFlopsPerStep / s.plan.workers / matmul) * (1 - 1e-9);
     }), { numRuns: runs(30) });
+  });
+
+  test('the tuner\'s lower bound is never above the simulated step, stragglers and interference included', () => {
+    // Selene's defaults (cv 1.3%, 5% interference) and a noisier device, where a bound off in the
+    // straggler factor or in the recomputed FLOPs would show.
+    const noisy = { ...hw, device: { ...hw.device, variability: { computeCv: 0.2, source: 'test' }, interference: { computeSlowdown: 0.3, source: 'test' } } };
+    fc.assert(fc.property(arbGpt, arbPlan, fc.constantFrom(hw, noisy), fc.constantFrom(1, 3), (m, p, device, samples) => {
+      const r = resolvePlan(planOf(m, p), m);
+      if (!r.ok) return true;
+      const big = { ...device, device: { ...device.device, memoryBytes: Infinity } };
+      const s = simulate(m, big, r.value, { samples });
+      if (!s.feasible) return false;
+      // Both the composed tuner's bound and the plain tuner's (which defers to it for composed plans).
+      return composedLowerBound(m, big, r.value) <= s.stepTimeSeconds * (1 + 1e-9) && stepTimeLowerBound(m, big, r.value) <= s.stepTimeSeconds * (1 + 1e-9);
+    }), { numRuns: runs(40) });
   });
 });
