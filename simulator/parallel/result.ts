@@ -39,7 +39,7 @@ export function simulateComposedPlan(model: AnalyzedModel, hw: Hardware, plan: R
     feasible: true, plan: p, family: plan.family, stepTimeSeconds: step, samplesPerStep: samples, samplesPerSecond: samples / step,
     speedup, efficiency: speedup / K, breakdown: r.breakdown!, memory: r.memory, ...(r.band ? { band: r.band } : {}),
     cost: costOf(hw, plan, step, g, 0, options.datasetSamples ?? model.model.training?.dataset?.trainSamples),
-    bytesPerStep: 0, restartSecondsPerStep: 0, simulatedWorkers: r.layout.pipeline, events: r.events ?? 0, flops,
+    bytesPerStep: r.traffic!.sentBytes, restartSecondsPerStep: 0, simulatedWorkers: r.layout.pipeline, events: r.events ?? 0, flops,
   };
   g.dispose();
   return result;

@@ -25,6 +25,7 @@ import { expectedStep, type Band } from '../stragglers';
 import { TensorComm, tensorComm, tensorParameters } from './tensor';
 import { bytesPerParameter, updateBytesPerParameter } from './zero';
 import { collectiveSeconds } from './closed-form';
+import { Traffic } from './traffic';
 import type { MemoryUse } from '../cost/memory';
 import type { Breakdown } from '../metrics';
 
@@ -38,6 +39,8 @@ export interface ComposedResult {
   /** The step's spread over the workers' compute variability (samples > 1 and a device with variability). */
   band?: Band & { deterministicSeconds: number };
   events?: number;
+  /** Bytes every rank together sends, and receives, in one step (collectives and pipeline sends). */
+  traffic?: { sentBytes: number; receivedBytes: number };
   /** Training FLOPs of a step without recomputation (the model's) and with it (what the devices ran). */
   modelFlopsPerStep: number;
   hardwareFlopsPerStep: number;
@@ -50,6 +53,9 @@ interface Chunk {
   forwardComm: number;
   backward: number;
   backwardComm: number;
+  /** Bytes one tensor group sends in its collectives per micro-batch, forward and backward (recomputed forwards included). */
+  forwardCommBytes: number;
+  backwardCommBytes: number;
   sendBytes: number;
   parameters: number;
 }
@@ -78,13 +84,16 @@ function chunksOf(model: AnalyzedModel, hw: Hardware, layout: Layout, kc: Kernel
   const groups = partition(model, layout.pipeline * layout.chunks, (i) => times[i].forward + times[i].backward + comms[i].forward + comms[i].backward);
   const blocks = blocksOf(model);
   return groups.map((layers, j) => {
-    let forward = 0, forwardComm = 0, backward = 0, backwardComm = 0, parameters = 0;
+    let forward = 0, forwardComm = 0, backward = 0, backwardComm = 0, forwardCommBytes = 0, backwardCommBytes = 0, parameters = 0;
     for (const i of layers) {
       const t = times[i];
       forward += t.forward;
       forwardComm += comms[i].forward;
       backward += t.backward + recomputeSeconds(layout, blocks[i] >= 0, t.forward, t.core, comms[i].forward);
       backwardComm += comms[i].backward;
+      forwardCommBytes += comms[i].forwardBytes;
+      // A fully recomputed layer runs its forward collectives again before its backward.
+      backwardCommBytes += comms[i].backwardBytes + (layout.recompute === 'full' && blocks[i] >= 0 ? comms[i].forwardBytes : 0);
       parameters += tensorParameters(model.layers[i], layout.tensor);
     }
     // Values crossing to later stages: outputs of this stage's layers that a later stage reads.
@@ -92,7 +101,7 @@ function chunksOf(model: AnalyzedModel, hw: Hardware, layout: Layout, kc: Kernel
     for (const later of groups.slice(j + 1)) for (const c of later) for (const i of model.layers[c].inputs) readLater.add(i);
     let values = 0;
     for (const i of layers) if (readLater.has(i)) values += elements(model.layers[i].outputShape);
-    return { layers, forward, forwardComm, backward, backwardComm, sendBytes: values * b * vb, parameters };
+    return { layers, forward, forwardComm, backward, backwardComm, forwardCommBytes, backwardCommBytes, sendBytes: values * b * vb, parameters };
   });
 }
 
@@ -138,8 +147,18 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
   const sync = plan.segments[0]?.segment.parallelism === 'data' ? plan.segments[0].segment.sync ?? defaultSync(hw.network.topology) : defaultSync(hw.network.topology);
   const state = bytesPerParameter(layout);
   // Seconds to send activations into virtual stage j (and its gradients back out of it), and of a ZeRO-3 gather of its weights.
-  const sendInto = chunks.map((_, j) => (j === 0 ? 0 : p2pSeconds(layout, topo, chunks[j - 1].sendBytes, (j - 1) % P)));
-  const gatherOf = chunks.map((c, j) => (layout.zero >= 3 && layout.data > 1 ? collectiveSeconds('all-gather', topo, dataGroup(layout, j % P), c.parameters * state.weights) : 0));
+  // Bytes on the network, counted where each collective's delay is made: every micro-batch crosses
+  // each boundary forward and back, and every chunk's ZeRO-3 gather runs before each of its ops.
+  const traffic = new Traffic();
+  const perOp = traffic.times(2 * M);
+  const sendInto = chunks.map((_, j) => (j === 0 ? 0 : p2pSeconds(layout, topo, chunks[j - 1].sendBytes, (j - 1) % P, perOp)));
+  const gatherOf = chunks.map((c, j) => {
+    if (layout.zero < 3 || layout.data === 1) return 0;
+    perOp.collective('all-gather', topo, dataGroup(layout, j % P), c.parameters * state.weights, layout.tensor);
+    return collectiveSeconds('all-gather', topo, dataGroup(layout, j % P), c.parameters * state.weights);
+  });
+  // Each replica's tensor group of a chunk runs its collectives for every micro-batch.
+  for (const c of chunks) traffic.times(M * layout.data).add(c.forwardCommBytes + c.backwardCommBytes);
   const g = new TaskGraph();
   let weightsReady = new Array<number>(P).fill(-1);
   // The optimizer step all-reduces the global gradient norm over every rank (gradient clipping, as
@@ -192,7 +211,7 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
     }
     // Gradient synchronisation and the optimizer step, per pipeline rank.
     const embedding = tiedEmbeddingCopy(model, layout);
-    const embeddingSync = tiedEmbeddingSync(layout, topo, embedding * state.gradients);
+    const embeddingSync = tiedEmbeddingSync(layout, topo, embedding * state.gradients, traffic);
     for (let p = 0; p < P; p++) {
       const mine = chunks.map((c, j) => ({ c, j })).filter(({ j }) => j % P === p);
       const params = mine.reduce((a, { c }) => a + c.parameters, 0) + (p === P - 1 ? embedding : 0);
@@ -201,14 +220,14 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
         // Reduce-scatter each chunk's gradients once its last backward is done, on the communication stream.
         let chain = -1;
         for (const { c, j } of [...mine].reverse())
-          chain = g.delay(p, gradientSync(layout, topo, c.parameters * state.gradients, sync, p), [lastBackward[j], chain], `reduce-scatter stage ${j}`);
+          chain = g.delay(p, gradientSync(layout, topo, c.parameters * state.gradients, sync, p, traffic), [lastBackward[j], chain], `reduce-scatter stage ${j}`);
         synced = g.join([last[p], chain], 'gradients synchronised');
-      } else synced = g.delay(p, gradientSync(layout, topo, params * state.gradients, sync, p), [last[p]], `${layout.zero ? 'reduce-scatter' : sync} stage ${p}`);
+      } else synced = g.delay(p, gradientSync(layout, topo, params * state.gradients, sync, p, traffic), [last[p]], `${layout.zero ? 'reduce-scatter' : sync} stage ${p}`);
       // The tied embedding's two copies agree before the step (first and last rank wait for it).
       if (embeddingSync > 0 && (p === 0 || p === P - 1)) synced = g.delay(p, embeddingSync, [synced], 'embedding all-reduce');
       const shard = layout.zero >= 1 ? layout.data : 1;
       const update = g.compute(p, kc.update(params / shard, updateBytesPerParameter(layout)), [synced], `update stage ${p}`, 'update');
-      weightsReady[p] = layout.zero >= 1 && layout.zero < 3 ? g.delay(p, weightGather(layout, topo, params * state.weights, p), [update], `all-gather weights stage ${p}`) : update;
+      weightsReady[p] = layout.zero >= 1 && layout.zero < 3 ? g.delay(p, weightGather(layout, topo, params * state.weights, p, traffic), [update], `all-gather weights stage ${p}`) : update;
     }
   }
   for (let i = 0; i < g.size; i++) if (g.kinds[i] === DELAY && Number.isNaN(g.amount[i])) throw new Error(`no closed form for ${g.labels[i]} on ${hw.name}`);
@@ -225,7 +244,7 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
   const window = { total: steps, from: steps - 2, last: steps - 1, measured: 1, factor: 1 };
   const straggle = expectedStep(g, topo, P, slowdown, window, layout.workers, hw.device.variability?.computeCv ?? 0, o.samples ?? 1);
   const result: ComposedResult = {
-    ...base, stepTimeSeconds: straggle.seconds ?? deterministic, breakdown: breakdown(g, timeline, P, from, spans.ends[steps - 1], 1), events: timeline.events,
+    ...base, stepTimeSeconds: straggle.seconds ?? deterministic, traffic: { sentBytes: traffic.sent, receivedBytes: traffic.received }, breakdown: breakdown(g, timeline, P, from, spans.ends[steps - 1], 1), events: timeline.events,
     ...(straggle.band ? { band: { ...straggle.band, deterministicSeconds: deterministic } } : {}),
     ...(keepGraph ? { graph: g } : {}),
   };
