@@ -60,14 +60,16 @@ interface Chunk {
   parameters: number;
 }
 
-/** Stage j's layers with their costs per micro-batch on one tensor rank. */
-const layerCosts = new WeakMap<AnalyzedModel, Map<string, { times: LayerTimes[]; comms: TensorComm[] }>>();
+/** Every layer's costs per micro-batch on one tensor rank, by model, hardware object and the degrees they depend on. */
+const layerCosts = new WeakMap<AnalyzedModel, WeakMap<Hardware, Map<string, { times: LayerTimes[]; comms: TensorComm[] }>>>();
 
 /** Every layer's time and tensor collectives per micro-batch; the same for every plan with these degrees (the tuner's many). */
 function layerCostsOf(model: AnalyzedModel, hw: Hardware, layout: Layout, kc: KernelCost, vb: number, topo: ReturnType<typeof buildTopology>) {
-  let m = layerCosts.get(model);
-  if (!m) layerCosts.set(model, (m = new Map()));
-  const key = `${JSON.stringify(hw)}|${layout.workers}|${layout.tensor}|${layout.sequenceParallel}|${layout.microBatch}|${layout.precision}`;
+  let byHw = layerCosts.get(model);
+  if (!byHw) layerCosts.set(model, (byHw = new WeakMap()));
+  let m = byHw.get(hw);
+  if (!m) byHw.set(hw, (m = new Map()));
+  const key = `${layout.workers}|${layout.tensor}|${layout.sequenceParallel}|${layout.microBatch}|${layout.precision}`;
   let c = m.get(key);
   if (!c) {
     const b = layout.microBatch;
@@ -116,7 +118,22 @@ export function composedPlanMemory(model: AnalyzedModel, hw: Hardware, plan: Res
   return prepare(model, hw, plan).memory;
 }
 
-function prepare(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan) {
+type Prepared = ReturnType<typeof prepareAnew>;
+/**
+ * The last plan prepared: the tuner asks for a candidate's memory, then simulates the same plan
+ * object, which needs the same stages (their partition is most of the preparation).
+ */
+let lastPrepared: { model: AnalyzedModel; hw: Hardware; plan: ResolvedPlan; prepared: Prepared } | undefined;
+
+function prepare(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan): Prepared {
+  const last = lastPrepared;
+  if (last && last.model === model && last.hw === hw && last.plan === plan) return last.prepared;
+  const prepared = prepareAnew(model, hw, plan);
+  lastPrepared = { model, hw, plan, prepared };
+  return prepared;
+}
+
+function prepareAnew(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan) {
   const layout = layoutOf(plan.plan);
   const vb = bytesOf(layout.precision);
   const kc = new KernelCost(hw, layout.precision);
