@@ -17,7 +17,7 @@ import type { Batch } from '../model/data';
 import { squaredNorm } from '../noise-scale';
 import { sliceChannels } from '../model/layers/kind';
 import { joinChannels, splitChannels } from '../model/slice';
-import { softmaxCrossEntropy } from '../model/loss';
+import { crossEntropySum, softmaxCrossEntropy } from '../model/loss';
 import { headOf, Part } from '../model/network';
 import { makeOptimizer, Optimizer } from '../model/optimizer';
 import { record, Recorded } from '../model/tape';
@@ -123,8 +123,7 @@ export class SegmentedExecutor implements Executor {
         const x = tf.tensor(batch.x.subarray(first * per, (first + count) * per), [count, ...input]);
         const logits = data.forward(x, { training: false, seed: this.ctx.seed, step: -1, samples: [] }) as tf.Tensor2D;
         const labels = batch.labels.subarray(first, first + count);
-        const logp = tf.sub(logits, tf.logSumExp(logits, 1, true));
-        lossSum -= tf.sum(tf.mul(tf.oneHot(tf.tensor1d(labels, 'int32'), logits.shape[1]), logp)).dataSync()[0];
+        lossSum += crossEntropySum(logits, labels);
         const predicted = tf.argMax(logits, 1).dataSync();
         predicted.forEach((p, i) => (correct += p === labels[i] ? 1 : 0));
       });
