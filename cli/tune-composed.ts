@@ -27,7 +27,7 @@ export function tuneTransformer(model: AnalyzedModel, hardware: Hardware, o: Com
   if (workers > hardware.workers) throw new Infeasible(`plan needs ${workers} workers, hardware ${hardware.name} has ${hardware.workers}`);
   // Global batch: --global-batch, else workers × --batch, else one sequence per worker.
   const globalBatch = o.globalBatch ?? workers * (o.batch ?? 1);
-  const bar = progressBar('tune', !!o.json);
+  const bar = progressBar('tune');
   const started = Date.now();
   const r = tuneComposed(model, hardware, {
     workers, globalBatch, onProgress: (d, t) => bar.update(d, t),

@@ -126,7 +126,11 @@ export async function benchCompute(task: BenchComputeTask): Promise<BenchCompute
     const t0 = performance.now();
     const rec = record(() => c.part.forwardLayer(c.li, inputs, ctx));
     const grads = xs.length ? rec.backward(dy, xs) : (rec.dispose(), []);
-    for (const g of grads) g?.dataSync();
+    // A synchronous backend has finished its kernels when they return. Reading the gradients
+    // back would time a copy to the host that a training step does not make (the simulator costs
+    // the copies collectives make as host copies, hostCopyBytesPerSecond): only an asynchronous
+    // backend needs them read to know the kernels finished.
+    if (!backend.synchronous) for (const g of grads) g?.dataSync();
     const seconds = (performance.now() - t0) / 1000;
     tf.dispose([rec.y, ...grads.filter((g): g is tf.Tensor => g !== null), ...inputs, dy]);
     return seconds;

@@ -23,7 +23,7 @@ import { costOf, Cost } from './cost/price';
 import { nonFiniteFigures } from './finite';
 import { composed, isTransformer } from './parallel/layout';
 import { FlopRates, simulateComposedPlan } from './parallel/result';
-import { drawFactors, expectedStep, monteCarloBand } from './stragglers';
+import { drawFactors, expectedSlowest, expectedStep, monteCarloBand, scaleCompute } from './stragglers';
 
 export interface SimulateOptions {
   /**
@@ -133,7 +133,11 @@ const FAST_TOPOLOGIES = new Set(['switch', 'ring', 'hierarchical']);
 
 /** True when every worker does the same thing at the same time, so one worker stands for all. */
 export function symmetric(plan: ResolvedPlan, hw: Hardware): boolean {
-  return plan.segments.every((s) => s.segment.parallelism === 'data' && FAST_SYNCS.has(s.segment.sync ?? 'ring-allreduce')) &&
+  // A grouped parameter server is symmetric when every group hosts as many servers as every other.
+  const groups = hw.network.topology === 'hierarchical' ? Math.ceil(plan.plan.workers / hw.network.groupSize) : 1;
+  const fastSync = (s: ResolvedPlan['segments'][number]['segment']) => s.parallelism === 'data' &&
+    (FAST_SYNCS.has(s.sync ?? 'ring-allreduce') || (s.sync === 'grouped-parameter-server' && (s.parameterServers ?? groups) % groups === 0));
+  return plan.segments.every((s) => fastSync(s.segment)) &&
     FAST_TOPOLOGIES.has(hw.network.topology) &&
     (hw.network.topology !== 'hierarchical' || plan.plan.workers % hw.network.groupSize === 0 || plan.plan.workers < hw.network.groupSize);
 }
@@ -242,6 +246,10 @@ function simulateRun(
   }
   const slowdown = hw.device.interference?.computeSlowdown ?? 0;
   if (monteCarlo) drawFactors(g, cv, o.seed, simulated, total);
+  // The mean alone (no band): every compute task at the expected slowest worker's factor in the
+  // one run — the same step as a second run at that factor, without the deterministic run before it.
+  const meanOnly = cv > 0 && !monteCarlo && o.samples <= 1;
+  if (meanOnly) scaleCompute(g, expectedSlowest(asyncPlan ? 1 : K, cv));
   const timeline = runGraph(g, c.topo, simulated, slowdown);
   const spans = stepSpans(g, timeline, total);
   const reach = stepReach(spans);
@@ -276,7 +284,7 @@ function simulateRun(
   let band: StepBand | undefined;
   const window = { total, from: unmeasured - 1, last, measured, factor: 1 + restartShare };
   if (monteCarlo) band = monteCarloBand(ends, window);
-  else if (cv > 0) {
+  else if (cv > 0 && !meanOnly) {
     // An asynchronous worker waits for no other: its own factor, not the slowest of N.
     const s = expectedStep(g, c.topo, simulated, slowdown, window, asyncPlan ? 1 : K, cv, o.samples);
     if (s.band) band = { ...s.band, deterministicSeconds: stepTime };

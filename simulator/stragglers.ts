@@ -172,6 +172,13 @@ export function expectedStep(
   }
 }
 
+/** Every compute task × `factor` (the expected slowest worker's, when only the mean is asked for). */
+export function scaleCompute(g: TaskGraph, factor: number): void {
+  if (factor === 1) return;
+  const amount = g.amount;
+  for (let i = 0; i < g.size; i++) if (g.kinds[i] === COMPUTE) amount[i] *= factor;
+}
+
 /** Every worker's compute in every step × its own seeded draw (the Monte Carlo check). */
 export function drawFactors(g: TaskGraph, cv: number, seed: number, workers: number, steps: number): void {
   const draws = factorDraws(cv, seed);

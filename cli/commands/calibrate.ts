@@ -42,7 +42,7 @@ export function register(program: Command): void {
     .option('--json', 'print the hardware file instead of a table')
     .action(async (o: { out: string; noiseScale?: boolean; model?: string; steps?: number; backend?: string; workers: number; models?: string; batch?: number; batches: number[]; rounds: number; transport: string; s3Endpoint?: string; bucket?: string; json?: boolean }) => {
       if (o.noiseScale) {
-        const bar = progressBar('steps', !!o.json);
+        const bar = progressBar('steps');
         const c = await calibrateNoiseScale({ model: o.model, out: o.out, workers: o.workers, batch: o.batch ?? NOISE_SCALE_BATCH, steps: o.steps, backend: o.backend }, (d, t) => bar.update(d, t));
         bar.stop();
         new Output(!!o.json).emit(c.model, () => `${c.model.name}: gradient noise scale ${c.noiseScale.toFixed(0)} samples over ${c.steps} steps; wrote training.noiseScale of ${c.file}`);
@@ -63,7 +63,7 @@ export function register(program: Command): void {
       const files = o.models ? o.models.split(',').map((s) => s.trim()).filter(Boolean) : [MINI_OWT_FILE];
       if (!files.length) throw new UserError([problem('--models', 'must name at least one model file')]);
       const models = [...files.map((f) => need(loadModel(f), f).model), ...MIX_MODELS];
-      const bar = progressBar('calibrate', !!o.json);
+      const bar = progressBar('calibrate');
       const c = await calibrate({
         backend: o.backend, workers: o.workers, models, batches: o.batches, rounds: o.rounds,
         transportSizesBytes: CALIBRATE_DEFAULTS.transportSizesBytes, onProgress: (d, t) => bar.update(d, t),

@@ -147,7 +147,7 @@ export function register(program: Command): void {
       const transport = transportSpec(o);
       if (o.untilTarget && !(o.evaluateEvery && model.model.training?.target)) throw new UserError([problem('--until-target', 'needs --evaluate-every and a model with training.target')]);
       const { lr } = learningRateFor(model.model, plan.stepSamples, o.lr, RUN_DEFAULTS.learningRate);
-      const bar = progressBar('steps', !!o.json);
+      const bar = progressBar('steps');
       const stop = onStopSignals();
       try {
         const r = await runPlan(model, plan, {

@@ -57,7 +57,7 @@ export function register(program: Command): void {
       const values = o.values ? o.values.split(',').map(Number) : defaults(o.over, hardware.workers, networkBandwidth(hardware), density(hardware));
       if (values.some((v) => !(v > 0))) throw new UserError([problem('--values', 'must be positive numbers separated by commas')]);
       const workers = o.workers ?? Math.min(8, hardware.workers);
-      const bar = progressBar('sweep', !!o.json);
+      const bar = progressBar('sweep');
       const points = sweep(model, hardware, o.over, values, strategies, { workers, batchPerWorker: o.batch }, (d, t) => bar.update(d, t));
       bar.stop();
       const toTarget = stats ? points.map((p) => (p.feasible ? toTargetAt(p.samplesPerStep!, p.samplesPerSecond!, stats) : undefined)) : undefined;

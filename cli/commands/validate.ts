@@ -82,7 +82,7 @@ export function register(program: Command): void {
         if (s3Only.length) throw new UserError(s3Only.map(([, flag]) => problem(flag, 'only applies with --transport s3')));
       } else if (cmd.getOptionValueSource('bandwidths') === 'cli') throw new UserError([problem('--bandwidths', 'does not apply with --transport s3 (the store is the network)')]);
       const store = o.store ? openStore(o.store, { endpoint: o.s3Endpoint }) : undefined;
-      const bar = progressBar('validate', !!o.json);
+      const bar = progressBar('validate');
       if (o.batch !== undefined && cmd.getOptionValueSource('batches') === 'cli') throw new UserError([problem('--batch', 'give --batch or --batches, not both')]);
       const batches = o.batch !== undefined ? [o.batch] : o.batches;
       // Without a hardware file, validate calibrates this machine between its runs (runtime/validate-calibration.ts).

@@ -37,3 +37,16 @@ export function waveEfficiency(rows: number, cols: number, batch: number, sms: n
   for (const t of GEMM_TILES) best = Math.max(best, fill(rows, cols, batch, sms, t) * (reuse(t) / BEST_REUSE));
   return best;
 }
+
+/**
+ * The tensor-core rate left in a matmul rate measured on an `m × n × k` product of 16-bit operands
+ * once that product's memory time (its operands and output at `bytesPerSecond`) is taken out and
+ * its tile and wave quantisation is undone: what products run at when compute and memory time add.
+ * Undefined when the product's bytes alone would take longer than the measurement did.
+ */
+export function tensorCoreRate(measured: number, shape: { m: number; n: number; k: number }, bytesPerSecond: number, sms?: number): number | undefined {
+  const { m, n, k } = shape;
+  const flops = 2 * m * n * k;
+  const compute = flops / measured - (2 * (m * k + k * n + m * n)) / bytesPerSecond;
+  return compute > 0 ? flops / compute / (sms ? waveEfficiency(m, n, 1, sms) : 1) : undefined;
+}

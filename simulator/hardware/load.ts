@@ -3,6 +3,7 @@ import { ok, problem, Problem, Result } from '../errors';
 import { parseWith, readJsonFile } from '../validate';
 import { Hardware } from './schema';
 import { withFidelityDefaults } from './defaults';
+import { tensorCoreRate } from '../cost/gemm-shape';
 
 export function parseHardware(data: unknown): Result<Hardware> {
   const h = parseWith(Hardware, data);
@@ -17,6 +18,15 @@ export function parseHardware(data: unknown): Result<Hardware> {
   const fractions = hw.collectives?.bandwidthFraction;
   if (fractions && fractions.length !== levels)
     problems.push(problem('collectives.bandwidthFraction', `must have ${levels} entr${levels === 1 ? 'y' : 'ies'}, one per network level (${hw.network.topology})`));
+  const shape = hw.device.matmulMeasuredShape;
+  if (shape) {
+    const bw = hw.device.achievedMemoryBandwidthBytesPerSecond ?? hw.device.memoryBandwidthBytesPerSecond ?? Infinity;
+    const rates = Object.entries(hw.device.matmulFlopsByPrecision ?? {});
+    if (!rates.length) problems.push(problem('device.matmulMeasuredShape', 'needs matmulFlopsByPrecision, the rate measured on it'));
+    for (const [key, rate] of rates)
+      if (tensorCoreRate(rate, shape, bw, hw.device.multiprocessors) === undefined)
+        problems.push(problem('device.matmulMeasuredShape', `${shape.m}×${shape.n}×${shape.k} moves more bytes than matmulFlopsByPrecision.${key} leaves time for at the device's memory bandwidth`));
+  }
   return problems.length ? { ok: false, problems } : ok(hw);
 }
 

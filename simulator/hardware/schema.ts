@@ -29,6 +29,13 @@ export const Device = z.strictObject({
    * of a GEMM sweep); transformer layers' products run at this, bounded by memory bandwidth.
    */
   matmulFlopsByPrecision: z.record(z.string(), flops).optional(),
+  /**
+   * The product (M×N×K, 16-bit operands) on which `matmulFlopsByPrecision` was measured. Given it,
+   * a product's time is its tensor-core time plus its memory time, not the larger of the two
+   * (simulator/cost/kernels.ts), and the tensor-core rate is what that measurement leaves once
+   * its own memory time is taken out. Absent: products on the roofline of the measured rate.
+   */
+  matmulMeasuredShape: z.strictObject({ m: z.number().int().positive(), n: z.number().int().positive(), k: z.number().int().positive() }).optional(),
   memoryBytes: within(PHYSICAL.memoryBytes, 'B'),
   memoryBandwidthBytesPerSecond: bandwidth.optional(),
   /**

@@ -122,7 +122,8 @@ export type MegatronRow = (typeof MEGATRON_GPT)[number];
 export const MEGATRON_SOURCE =
   "Narayanan et al. 2021, 'Efficient Large-Scale Language Model Training on GPU Clusters Using Megatron-LM' (SC'21, arXiv:2104.04473), Table 1: GPT with sequence 2,048 and vocabulary 51,200; Megatron-LM's GPT layer (pre-LN, biases, GELU 4h MLP, learned positions, output layer tied to the token embedding, dropout 0.1)";
 
-export function megatronSpec(r: MegatronRow): TransformerSpec {
+/** A Megatron-LM GPT of `heads`, `hidden` and `layers` (the Table 1 family's shape, any size). */
+export function megatronSpec(r: { billions: number; heads: number; hidden: number; layers: number }): TransformerSpec {
   return {
     name: `megatron-gpt-${r.billions}b`, family: 'decoder', source: MEGATRON_SOURCE,
     layers: r.layers, hidden: r.hidden, heads: r.heads, ffn: 4 * r.hidden, activation: 'gelu', norm: 'layerNorm', normFirst: true,

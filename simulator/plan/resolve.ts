@@ -92,6 +92,8 @@ export function resolvePlan(plan: Plan, model: AnalyzedModel): Result<ResolvedPl
     const s = r.segment;
     if (s.parallelism === 'model' && s.fcBatch !== undefined && stepSamples % s.fcBatch !== 0)
       problems.push(problem(`segments[${i}].fcBatch`, `must divide the samples of a step (${stepSamples})`));
+    if (s.parallelism === 'data' && s.parameterServers !== undefined && s.sync !== 'grouped-parameter-server')
+      problems.push(problem(`segments[${i}].parameterServers`, `only a grouped-parameter-server has parameter servers (sync is ${s.sync ?? 'ring-allreduce'})`));
     if (s.parallelism === 'model' && s.exchange === 'chunked' && plan.batchPerWorker % plan.workers !== 0)
       problems.push(problem(`segments[${i}].exchange`, `chunked needs batchPerWorker (${plan.batchPerWorker}) divisible by workers (${plan.workers})`));
     if (s.parallelism === 'pipeline') {
