@@ -4,7 +4,7 @@
 // all (the symmetric lowering): its compute is tasks on its stream, and every collective — tensor
 // all-reduces, pipeline sends, data-parallel and ZeRO synchronisation — is a delay whose length is
 // the collective's closed-form time on the real ranks of the full topology.
-import { DELAY, TaskGraph } from '../engine/graph';
+import { COMPUTE, DELAY, TaskGraph } from '../engine/graph';
 import { runGraph } from '../engine/run';
 import type { Hardware } from '../hardware/schema';
 import { breakdown, stepSpans } from '../metrics';
@@ -21,7 +21,7 @@ import { dataGroup, Layout, layoutOf } from './layout';
 import { composedMemory } from './memory';
 import { p2pSeconds, partition, scheduleOf, tiedEmbeddingCopy, tiedEmbeddingSync } from './pipeline';
 import { blocksOf, recomputedFlops, recomputeSeconds } from './recompute';
-import { expectedStep, type Band } from '../stragglers';
+import { expectedSlowest, expectedStep, type Band } from '../stragglers';
 import { TensorComm, tensorComm, tensorParameters } from './tensor';
 import { bytesPerParameter, updateBytesPerParameter } from './zero';
 import { collectiveSeconds } from './closed-form';
@@ -248,21 +248,28 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
     }
   }
   for (let i = 0; i < g.size; i++) if (g.kinds[i] === DELAY && Number.isNaN(g.amount[i])) throw new Error(`no closed form for ${g.labels[i]} on ${hw.name}`);
+  // Stragglers: every rank waits for the slowest of all W at the step's gradient-norm all-reduce
+  // (and tensor ranks at every layer), so the step is taken at the slowest of W factors, exactly
+  // as simulateRun takes it for the other plans (the order statistics of simulator/stragglers.ts).
+  // Only the expected step wanted (samples 1, as the tuner scores): one run with every compute task
+  // × E[slowest], whose breakdown is then the expected step's; with a band, the deterministic run
+  // and one more per sampled quantile.
+  const cv = hw.device.variability?.computeCv ?? 0;
+  const quantiles = Math.max(1, o.samples ?? 1);
+  const slowest = quantiles === 1 ? expectedSlowest(layout.workers, cv) : 1;
+  if (slowest !== 1) for (let i = 0; i < g.size; i++) if (g.kinds[i] === COMPUTE) g.amount[i] *= slowest;
   // Interference: a rank's compute slows while its own collectives are in flight (ZeRO-3 gathers,
   // gradient reduce-scatters under backprop), as for every other plan (engine/run.ts).
   const slowdown = hw.device.interference?.computeSlowdown ?? 0;
   const timeline = runGraph(g, topo, P, slowdown);
   const spans = stepSpans(g, timeline, steps);
   const from = steps > 1 ? spans.ends[steps - 2] : 0;
-  const deterministic = spans.ends[steps - 1] - from;
-  // Stragglers: every rank waits for the slowest of all W at the step's gradient-norm all-reduce
-  // (and tensor ranks at every layer), so the step is taken at the slowest of W factors, exactly
-  // as simulateRun takes it for the other plans (the order statistics of simulator/stragglers.ts).
+  const ran = spans.ends[steps - 1] - from;
   const window = { total: steps, from: steps - 2, last: steps - 1, measured: 1, factor: 1 };
-  const straggle = expectedStep(g, topo, P, slowdown, window, layout.workers, hw.device.variability?.computeCv ?? 0, o.samples ?? 1);
+  const straggle = quantiles > 1 && cv > 0 ? expectedStep(g, topo, P, slowdown, window, layout.workers, cv, quantiles) : {};
   const result: ComposedResult = {
-    ...base, stepTimeSeconds: straggle.seconds ?? deterministic, traffic: { sentBytes: traffic.sent, receivedBytes: traffic.received }, breakdown: breakdown(g, timeline, P, from, spans.ends[steps - 1], 1), events: timeline.events,
-    ...(straggle.band ? { band: { ...straggle.band, deterministicSeconds: deterministic } } : {}),
+    ...base, stepTimeSeconds: straggle.seconds ?? ran, traffic: { sentBytes: traffic.sent, receivedBytes: traffic.received }, breakdown: breakdown(g, timeline, P, from, spans.ends[steps - 1], 1), events: timeline.events,
+    ...(straggle.band ? { band: { ...straggle.band, deterministicSeconds: ran } } : {}),
     ...(keepGraph ? { graph: g } : {}),
   };
   if (!keepGraph) g.dispose();
