@@ -86,8 +86,9 @@ describe('composed plan laws', () => {
     // Selene's defaults (cv 1.3%, 5% interference) and a noisier device, where a bound off in the
     // straggler factor or in the recomputed FLOPs would show.
     const noisy = { ...hw, device: { ...hw.device, variability: { computeCv: 0.2, source: 'test' }, interference: { computeSlowdown: 0.3, source: 'test' } } };
-    fc.assert(fc.property(arbGpt, arbPlan, fc.constantFrom(hw, noisy), fc.constantFrom(1, 3), (m, p, device, samples) => {
-      const r = resolvePlan(planOf(m, p), m);
+    fc.assert(fc.property(arbGpt, arbPlan, fc.constantFrom(hw, noisy), fc.constantFrom(1, 3), fc.boolean(), (m, p, device, samples, interleaved) => {
+      // Interleaved pipelines too (the bound's fill and drain is divided by the chunks): 2 per rank.
+      const r = resolvePlan(planOf(m, p, interleaved ? { schedule: 'interleaved', virtualStages: 2 } : {}), m);
       if (!r.ok) return true;
       const big = { ...device, device: { ...device.device, memoryBytes: Infinity } };
       const s = simulate(m, big, r.value, { samples });
