@@ -135,9 +135,12 @@ export async function benchCompute(task: BenchComputeTask): Promise<BenchCompute
     tf.dispose([rec.y, ...grads.filter((g): g is tf.Tensor => g !== null), ...inputs, dy]);
     return seconds;
   };
-  // Warm-up: the first call of a kernel compiles it and grows the memory pools; once, at the smallest batch.
-  const smallest = Math.min(...task.batches);
-  for (const c of cases) timeOnce(c, smallest);
+  // Warm-up: the first call of a kernel compiles it, and the first call at a batch larger than any
+  // before grows the backend's memory (a WebAssembly heap grows and its new pages are touched for
+  // the first time). A training run pays both in its warm-up steps, which it does not measure; so
+  // every layer is called once at the largest batch, which grows the memory to what every timed call needs.
+  const largest = Math.max(...task.batches);
+  for (const c of cases) timeOnce(c, largest);
   matmulSeconds();
 
   const times = new Map<string, number[]>();
