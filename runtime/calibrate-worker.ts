@@ -16,14 +16,10 @@ import { Sgd } from './model/optimizer';
 import { joinChannels, splitChannels } from './model/slice';
 import type { BenchComputeResult, BenchComputeTask, BenchTransportResult, BenchTransportTask, LayerTiming } from './protocol';
 import { transportKind } from './transports';
+import { median } from 'simple-statistics';
 
 /** Side of the square matmul taken as the backend's peak: the size DESIGN.md quotes (768², ~24 GFLOP/s here). */
 const PEAK_MATMUL_SIZE = 768;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** Median seconds of `f` over `repeats` runs after one warm-up run. */
 export function timeIt(f: () => void, repeats: number): number {
