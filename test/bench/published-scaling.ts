@@ -8,7 +8,8 @@ import { loadHardware } from '../../simulator/hardware/load';
 import type { Hardware } from '../../simulator/hardware/schema';
 import { withFidelityDefaults } from '../../simulator/hardware/defaults';
 import { AnalyzedModel, loadModel } from '../../simulator/model/analyze';
-import { strategyResolved } from '../../simulator/plan/shorthand';
+import { strategyPlan, strategyResolved } from '../../simulator/plan/shorthand';
+import { resolvePlan } from '../../simulator/plan/resolve';
 import { simulate } from '../../simulator/simulate';
 
 const root = join(__dirname, '..', '..', '..');
@@ -112,4 +113,46 @@ for (const row of rows) {
     process.stdout.write(`  ${label.padEnd(26)} ${cells.join('   ')}\n`);
   }
   process.stdout.write(`  ${'published'.padEnd(26)} ${Object.entries(row.published).map(([k, p]) => `${k}: ${p.toFixed(2)}x`).join('   ')}\n`);
+}
+
+// Transformer rows (NVIDIA DeepLearningExamples PyTorch BERT README, pytorch:21.11-py3): mixed
+// precision, and for pre-training a fixed global batch (strong scaling) with gradient
+// accumulation, so each point has its own batch per GPU. Throughput relative to the first point.
+interface ThroughputRow {
+  hardware: string;
+  model: string;
+  /** GPUs → [accumulated batch per GPU, published sequences/s]. */
+  points: Record<number, [number, number]>;
+  /** Micro-batch of the accumulation loop; absent: no accumulation. */
+  microBatch?: number;
+  what: string;
+}
+const throughputRows: ThroughputRow[] = [
+  { hardware: 'dgx1-v100-32g', model: 'bert-large-seq384', points: { 1: [16, 52], 8: [16, 382] }, what: 'SQuAD fine-tuning, mixed, batch 16' },
+  { hardware: 'dgx-a100-80gb-hdr-32node', model: 'bert-large-seq384', points: { 1: [32, 110.5], 8: [32, 846.7] }, what: 'SQuAD fine-tuning, mixed, batch 32 (one-GPU speed predicted, not matched)' },
+  { hardware: 'dgx-a100-80gb-hdr-32node', model: 'bert-large-seq128', microBatch: 256, points: { 8: [8192, 4553], 16: [4096, 9191], 32: [2048, 18119], 64: [1024, 35774], 128: [512, 70555], 256: [256, 138294] }, what: 'pre-training phase 1, global batch 65,536, micro-batch 256' },
+  { hardware: 'dgx-a100-80gb-hdr-32node', model: 'bert-large', microBatch: 32, points: { 8: [4096, 1648], 16: [2048, 3291], 32: [1024, 6464], 64: [512, 13005], 128: [256, 25570], 256: [128, 49663] }, what: 'pre-training phase 2, global batch 32,768, micro-batch 32 (one-GPU speed predicted)' },
+];
+for (const row of throughputRows) {
+  const hw = must(loadHardware(join(root, 'scenarios/hardware', `${row.hardware}.json`)));
+  const model = modelOf(row.model);
+  const rate = (v: Hardware, workers: number, batch: number) => {
+    const p = must(strategyPlan(workers === 1 ? 'single' : 'data', model, { workers, batchPerWorker: batch, topology: v.network.topology }));
+    const plan = must(resolvePlan({ ...p, precision: 'mixed', ...(row.microBatch && row.microBatch < batch ? { microBatch: row.microBatch } : {}) }, model));
+    const r = simulate(model, v, plan, { baselineStepSeconds: 1 });
+    return r.feasible ? r.samplesPerSecond : NaN;
+  };
+  const entries = Object.entries(row.points).map(([k, v]) => [Number(k), ...v] as const);
+  const [w0, b0, pub0] = entries[0];
+  process.stdout.write(`${row.hardware} — ${row.model}, ${row.what}; ${rate(hw, w0, b0).toFixed(1)} sequences/s at ${w0} GPU(s) (published ${pub0})\n`);
+  for (const [label, v] of [['bare datasheets', bare(hw)], ['the file as loaded', hw]] as [string, Hardware][]) {
+    const base = rate(v, w0, b0);
+    const cells = entries.slice(1).map(([k, b, pub]) => {
+      const s = rate(v, k, b) / base;
+      const p = pub / pub0;
+      return `${k}: ${s.toFixed(2)}x (${s >= p ? '+' : ''}${(100 * (s / p - 1)).toFixed(1)}%)`;
+    });
+    process.stdout.write(`  ${label.padEnd(26)} ${cells.join('   ')}\n`);
+  }
+  process.stdout.write(`  ${'published'.padEnd(26)} ${entries.slice(1).map(([k, , p]) => `${k}: ${(p / pub0).toFixed(2)}x`).join('   ')}\n`);
 }
