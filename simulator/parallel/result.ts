@@ -7,6 +7,7 @@ import { peakKey } from '../cost/compute';
 import { costOf } from '../cost/price';
 import type { SimulateOptions, SimulationResult } from '../simulate';
 import { simulateComposed } from './step';
+import { expectedSlowest } from '../stragglers';
 
 export interface FlopRates {
   /** Training FLOPs per step without recomputation, and what the devices ran (with it; Narayanan et al. 2021 eq. 3 counts these). */
@@ -19,7 +20,11 @@ export interface FlopRates {
 }
 
 export function simulateComposedPlan(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, options: SimulateOptions = {}): SimulationResult {
-  const r = simulateComposed(model, hw, plan, true);
+  // Stragglers: a synchronous step waits for the slowest of the workers, so the representative
+  // computes at the expected slowest factor (docs/fidelity.md; exact for data parallelism's one
+  // synchronisation per step, an upper bound where tensor or pipeline ranks synchronise more often).
+  const slowest = expectedSlowest(plan.plan.workers, hw.device.variability?.computeCv ?? 0);
+  const r = simulateComposed(model, hw, plan, true, slowest);
   const p = plan.plan;
   if (r.stepTimeSeconds === undefined) return { feasible: false, plan: p, family: plan.family, reason: r.reason!, memory: r.memory };
   const g = r.graph!;

@@ -6,6 +6,7 @@
 // the collective's closed-form time on the real ranks of the full topology.
 import { DELAY, TaskGraph } from '../engine/graph';
 import { runGraph } from '../engine/run';
+import { scaleCompute } from '../stragglers';
 import type { Hardware } from '../hardware/schema';
 import { breakdown, stepSpans } from '../metrics';
 import type { AnalyzedModel } from '../model/analyze';
@@ -126,7 +127,12 @@ function prepare(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan) {
   return { layout, vb, kc, topo, chunks, memory };
 }
 
-export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, keepGraph = false): ComposedResult {
+/**
+ * `computeFactor`: every compute task × this (the expected slowest worker's factor, where the
+ * device has variability: simulator/stragglers.ts); the device's interference slows compute
+ * while a collective stands in flight, as in the full simulation.
+ */
+export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, keepGraph = false, computeFactor = 1): ComposedResult {
   const { layout, kc, topo, chunks, memory } = prepare(model, hw, plan);
   const perSample = flopsPerSample(model, layout);
   const samples = plan.stepSamples;
@@ -215,7 +221,8 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
     }
   }
   for (let i = 0; i < g.size; i++) if (g.kinds[i] === DELAY && Number.isNaN(g.amount[i])) throw new Error(`no closed form for ${g.labels[i]} on ${hw.name}`);
-  const timeline = runGraph(g, topo, P);
+  scaleCompute(g, computeFactor);
+  const timeline = runGraph(g, topo, P, hw.device.interference?.computeSlowdown ?? 0);
   const spans = stepSpans(g, timeline, steps);
   const from = steps > 1 ? spans.ends[steps - 2] : 0;
   const stepTime = spans.ends[steps - 1] - from;
