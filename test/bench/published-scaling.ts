@@ -65,6 +65,16 @@ interface Row {
   what: string;
   /** The file has fidelity blocks of its own: show the mechanisms one at a time. */
   staged?: boolean;
+  /** The same servers over another transport between them (the file's collectives then follow it). */
+  between?: { transport: 'roce'; latencySeconds: number };
+}
+
+/** The hierarchical file with its level between groups carried by another transport, defaults re-applied for it. */
+function overTransport(hw: Hardware, between: NonNullable<Row['between']>): Hardware {
+  if (hw.network.topology !== 'hierarchical') throw new Error('expects a hierarchical cluster');
+  const { collectives: _c, ...rest } = hw;
+  const levels = hw.network.levels.map((l, i) => (i === 1 ? { ...l, ...between } : l));
+  return withFidelityDefaults({ ...rest, network: { ...hw.network, levels } });
 }
 
 const MiB = 1024 * 1024;
@@ -84,6 +94,10 @@ const rows: Row[] = [
   { hardware: 'dgx1-p100', model: 'resnet50', batch: 64, published: { 2: 422 / 219, 4: 852 / 219, 8: 1734 / 219 }, what: 'tf_cnn_benchmarks, TensorFlow benchmarks May 2017' },
   { hardware: 'dgx1-p100', model: 'resnet152', batch: 64, published: { 2: 181 / 91.8, 4: 356 / 91.8, 8: 716 / 91.8 }, what: 'same table, ResNet-152 (one-GPU 91.8 images/s, predicted from the ResNet-50 match)' },
   { hardware: 'p100-25gbe-roce-horovod', model: 'resnet101', batch: 64, bucketBytes: 64 * MiB, published: { 128: 0.9 * 128, 512: 0.9 * 512 }, what: 'Horovod docs: 90% scaling efficiency' },
+  // Horovod's README as first published (16 GPUs, 4 per server, 25 GbE): NCCL over TCP sockets,
+  // and over RDMA on the same servers; the fusion buffer as in the rows above.
+  { hardware: 'p100x4-25gbe-tcp-horovod-2017', model: 'resnet101', batch: 64, bucketBytes: 64 * MiB, published: { 16: 1685.1 / 119.4 }, what: 'Horovod README 2017: TCP Horovod, allreduce on GPU with NCCL' },
+  { hardware: 'p100x4-25gbe-tcp-horovod-2017', model: 'resnet101', batch: 64, bucketBytes: 64 * MiB, between: { transport: 'roce', latencySeconds: 5e-6 }, published: { 16: 1746.2 / 119.4 }, what: 'same servers, RDMA Horovod, allreduce on GPU with NCCL' },
   { hardware: 'p100-25gbe-roce-horovod', model: 'vgg16', batch: 64, bucketBytes: 64 * MiB, published: { 128: 0.79 * 128, 512: 0.68 * 512 }, what: 'Horovod docs: 79% / 68% (one-GPU speed NOT matched: see docs)' },
 ];
 
@@ -95,14 +109,15 @@ const modelOf = (name: string) => {
 };
 
 for (const row of rows) {
-  const hw = must(loadHardware(join(root, 'scenarios/hardware', `${row.hardware}.json`)));
+  const file = must(loadHardware(join(root, 'scenarios/hardware', `${row.hardware}.json`)));
+  const hw = row.between ? overTransport(file, row.between) : file;
   const model = modelOf(row.model);
   const opts = (workers: number) => ({
     workers, batchPerWorker: row.batch, topology: hw.network.topology, sync: row.sync, bucketBytes: row.bucketBytes, parameterServers: row.servers?.[workers],
   });
   const one = simulate(model, hw, must(strategyResolved('single', model, opts(1))));
   const oneRate = one.feasible ? `${one.samplesPerSecond.toFixed(1)} images/s on one GPU` : one.reason;
-  process.stdout.write(`${row.hardware} — ${row.model}, batch ${row.batch} per GPU${row.bucketBytes ? `, ${row.bucketBytes / MiB} MiB buckets` : ''}, data parallel (${row.sync ?? 'default sync'}); ${row.what}; ${oneRate}\n`);
+  process.stdout.write(`${row.hardware}${row.between ? ` (between servers: ${row.between.transport})` : ''} — ${row.model}, batch ${row.batch} per GPU${row.bucketBytes ? `, ${row.bucketBytes / MiB} MiB buckets` : ''}, data parallel (${row.sync ?? 'default sync'}); ${row.what}; ${oneRate}\n`);
   const variants: [string, Hardware][] = row.staged ? stages(hw) : [['bare datasheets', bare(hw)], ['the file as loaded', hw]];
   for (const [label, v] of variants) {
     const cells = Object.entries(row.published).map(([k, pub]) => {

@@ -7,6 +7,7 @@
 import { simulate, Feasible } from '../../simulator/simulate';
 import type { Hardware } from '../../simulator/hardware/schema';
 import { plan, zooHardware, zooModel } from '../helpers/scenarios';
+import { withFidelityDefaults } from '../../simulator/hardware/defaults';
 
 const resnet = zooModel('resnet50');
 const speedup = (hw: Hardware, workers: number, batch: number) => {
@@ -195,5 +196,36 @@ describe('BERT-large on DGX-1 V100 32G and on 32 DGX A100 80GB nodes with HDR In
   test('gradient accumulation keeps one micro-batch of activations: 8 GPUs × 8,192 sequences per step fit in 80 GB', () => {
     // The whole accumulated batch at once would need over a terabyte per GPU.
     expect(rate(a100, 'bert-large-seq128', 8, 8192, 256)).toBeGreaterThan(0);
+  });
+});
+
+describe('Horovod README 2017: 4 servers × 4 Pascal GPUs on 25 GbE, NCCL over TCP and over RDMA, written from datasheets alone', () => {
+  const tcp = zooHardware('p100x4-25gbe-tcp-horovod-2017');
+  const resnet101 = zooModel('resnet101');
+  /** The same servers with RDMA between them: the level's transport named roce, its defaults re-applied. */
+  const rdma = (() => {
+    if (tcp.network.topology !== 'hierarchical') throw new Error('expects a hierarchical cluster');
+    const { collectives: _c, ...rest } = tcp;
+    const levels = tcp.network.levels.map((l, i) => (i === 1 ? { ...l, transport: 'roce' as const, latencySeconds: 5e-6 } : l));
+    return withFidelityDefaults({ ...rest, network: { ...tcp.network, levels } });
+  })();
+  const speedup16 = (hw: Hardware) => {
+    const r = simulate(resnet101, hw, plan('data', resnet101, { workers: 16, batchPerWorker: 64, topology: hw.network.topology, bucketBytes: 64 * 1024 * 1024 }));
+    if (!r.feasible) throw new Error(r.reason);
+    return r.speedup;
+  };
+  test('one GPU trains ResNet-101 at the published 119.4 images/s', () => {
+    const r = simulate(resnet101, tcp, plan('single', resnet101, { workers: 1, batchPerWorker: 64 })) as Feasible;
+    expect(Math.abs(r.samplesPerSecond / 119.4 - 1)).toBeLessThan(0.02);
+  });
+  test.each([
+    ['TCP', 1685.1 / 119.4],
+    ['RDMA', 1746.2 / 119.4],
+  ])('16 GPUs over %s: within 5%% of the published %f, and TCP below RDMA', (transport, measured) => {
+    // Tolerance 5%: the issue's aim (predicted +3.1% over TCP, +0.9% over RDMA; the published gap
+    // between them, 3.5%, is predicted as 1.4%: see docs/fidelity.md).
+    const s = speedup16(transport === 'TCP' ? tcp : rdma);
+    expect(Math.abs(s / measured - 1)).toBeLessThan(0.05);
+    expect(speedup16(tcp)).toBeLessThan(speedup16(rdma));
   });
 });
