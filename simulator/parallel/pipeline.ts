@@ -11,6 +11,7 @@ import type { AnalyzedModel } from '../model/analyze';
 import type { Topology } from '../topology/topology';
 import { Layout, rankOf, tensorGroup } from './layout';
 import { balancedGroups } from '../strategies/pipeline';
+import type { Traffic } from './traffic';
 
 /** Contiguous groups of layers balancing `weight` (forward + backward time), `n` of them. */
 export function partition(model: AnalyzedModel, n: number, weight: (i: number) => number): number[][] {
@@ -72,7 +73,7 @@ export function inFlight(layout: Layout, p: number): number {
 }
 
 /** Seconds to send `bytes` per tensor rank from stage `p` to `p + 1` (all replicas and tensor ranks at once). */
-export function p2pSeconds(layout: Layout, topo: Topology, bytes: number, p: number): number {
+export function p2pSeconds(layout: Layout, topo: Topology, bytes: number, p: number, traffic: Traffic): number {
   if (bytes === 0) return 0;
   const to = (p + 1) % layout.pipeline;
   const t = layout.tensor;
@@ -85,6 +86,8 @@ export function p2pSeconds(layout: Layout, topo: Topology, bytes: number, p: num
   const c = patternCost(topo, pattern, key);
   const chunk = bytes / t;
   const send = c.uniform ? c.latency + chunk / c.rate : roundBound(topo, pattern, chunk, key);
+  traffic.p2p(chunk, layout.data * t);
+  if (t > 1) traffic.collective('all-gather', topo, tensorGroup(layout, 0, to), bytes, layout.data);
   return send + (t > 1 ? collectiveSeconds('all-gather', topo, tensorGroup(layout, 0, to), bytes) : 0);
 }
 
@@ -103,8 +106,10 @@ export function tiedEmbeddingCopy(model: AnalyzedModel, layout: Layout): number 
 }
 
 /** Seconds of the all-reduce of the tied embedding's gradients between the first and last pipeline ranks (all tensor ranks and replicas at once). */
-export function tiedEmbeddingSync(layout: Layout, topo: Topology, bytes: number): number {
+export function tiedEmbeddingSync(layout: Layout, topo: Topology, bytes: number, traffic: Traffic): number {
   if (bytes === 0 || layout.pipeline < 2) return 0;
-  return collectiveSeconds('ring-allreduce', topo, [rankOf(layout, 0, 0, 0), rankOf(layout, 0, layout.pipeline - 1, 0)], bytes);
+  const pair = [rankOf(layout, 0, 0, 0), rankOf(layout, 0, layout.pipeline - 1, 0)];
+  traffic.collective('ring-allreduce', topo, pair, bytes, layout.data * layout.tensor);
+  return collectiveSeconds('ring-allreduce', topo, pair, bytes);
 }
 

@@ -5,6 +5,7 @@ import type { AnalyzedModel } from '../model/analyze';
 import { parseWith, readJsonFile } from '../validate';
 import { Plan, Segment } from './schema';
 import { layoutProblems } from '../parallel/layout';
+import { batchSizes } from './batch';
 
 export interface ResolvedSegment {
   segment: Segment;
@@ -84,10 +85,7 @@ export function resolvePlan(plan: Plan, model: AnalyzedModel): Result<ResolvedPl
   });
   problems.push(...layoutProblems(plan, model));
   if (problems.length) return { ok: false, problems };
-  const hasData = segs.some((r) => r.segment.parallelism === 'data');
-  // Tensor and pipeline ranks share their replica's samples: data degree × batchPerWorker.
-  const replicas = plan.workers / ((plan.tensor ?? 1) * (plan.pipeline ?? 1));
-  const stepSamples = hasData ? replicas * plan.batchPerWorker : plan.batchPerWorker;
+  const stepSamples = batchSizes(plan).global;
   segs.forEach((r, i) => {
     const s = r.segment;
     if (s.parallelism === 'model' && s.fcBatch !== undefined && stepSamples % s.fcBatch !== 0)
