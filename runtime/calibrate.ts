@@ -188,12 +188,19 @@ export function describeCalibration(
     const ls = c.layers.filter((l) => l.batch === b && stepModels.has(l.model));
     return Array.from({ length: rounds }, (_, k) => sum(ls.map((l) => l.rounds[k])));
   }));
-  const computeCv = pooledCv(series);
+  // Over rounds, a worker's step varies by load that hits every worker alike and by its own
+  // noise; only its own makes stragglers. With two or more workers timed at once, the spread
+  // across workers within a round is their own (computeCv), the rest is shared (sharedCv).
+  // One worker cannot tell them apart: all of it is its own, which on one worker changes nothing.
+  const totalCv = pooledCv(series);
+  const withinRounds = meta.workers > 1 ? meta.batches.flatMap((b) => Array.from({ length: rounds }, (_, k) => compute.map((c) => sum(c.layers.filter((l) => l.batch === b && stepModels.has(l.model)).map((l) => l.rounds[k]))))) : [];
+  const computeCv = meta.workers > 1 ? Math.min(totalCv, pooledCv(withinRounds)) : totalCv;
+  const sharedCv = Math.sqrt(Math.max(0, totalCv ** 2 - computeCv ** 2));
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const spreadTypes = types.filter((t) => typeCal[t].rate.cv > SPREAD_WARN_CV);
   const warnings = [
     ...(spreadTypes.length ? [`achieved rates varied over rounds by more than ${pct(SPREAD_WARN_CV)} (CV) for ${spreadTypes.map((t) => `${t} ${pct(typeCal[t].rate.cv)}`).join(', ')}: the machine was busy while it was measured`] : []),
-    ...(computeCv > SPREAD_WARN_CV ? [`a step's compute varied by ${pct(computeCv)} (CV) over rounds: predictions carry a wide band; calibrate again on a quieter machine or with more --rounds`] : []),
+    ...(totalCv > SPREAD_WARN_CV ? [`a step's compute varied by ${pct(totalCv)} (CV) over rounds: predictions carry a wide band; calibrate again on a quieter machine or with more --rounds`] : []),
   ];
 
   const pts = transport.oneWaySeconds;
@@ -221,7 +228,8 @@ export function describeCalibration(
       callOverheadSeconds: callOverhead,
       variability: {
         computeCv: Number(computeCv.toPrecision(3)),
-        source: `trainplan calibrate ${when}: pooled coefficient of variation over ${rounds} interleaved rounds of one worker's summed layer times (forward and backward) of ${[...stepModels].join(', ')}, each worker and batch (${meta.batches.join(', ')}) a series of its own; measured on a machine shared with other jobs, so it includes their load`,
+        ...(sharedCv > 0 ? { sharedCv: Number(sharedCv.toPrecision(3)) } : {}),
+        source: `trainplan calibrate ${when}: pooled coefficient of variation over ${rounds} interleaved rounds of one worker's summed layer times (forward and backward) of ${[...stepModels].join(', ')}, each worker and batch (${meta.batches.join(', ')}) a series of its own (${pct(totalCv)}); measured on a machine shared with other jobs, so it includes their load${meta.workers > 1 ? `. computeCv: the part that differs between the ${meta.workers} workers timed at once (their spread within each round), sharedCv: the rest, which every worker shares` : ''}`,
       },
     },
     workers: meta.workers,
@@ -243,7 +251,7 @@ export function describeCalibration(
   const parsed = parseHardware(doc);
   if (!parsed.ok) throw new Error(`calibrate produced an invalid hardware file: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   const achieved = Object.fromEntries(types.map((t) => [t, fitted[t].rate]));
-  return { hardware: parsed.value, achievedFlopsPerSecond: achieved, types: typeCal, computeCv, warnings, backend };
+  return { hardware: parsed.value, achievedFlopsPerSecond: achieved, types: typeCal, computeCv: totalCv, warnings, backend };
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

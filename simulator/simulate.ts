@@ -178,10 +178,11 @@ function simulateRun(
     seed: options.seed ?? SIMULATE_DEFAULTS.seed,
   };
   const cv = hw.device.variability?.computeCv ?? 0;
+  const sharedCv = hw.device.variability?.sharedCv ?? 0;
   const asyncPlan = plan.segments.some((s) => s.segment.parallelism === 'data' && s.segment.sync === 'async-parameter-server');
   // The Monte Carlo check simulates every worker over `samples` measured steps (not for
   // asynchronous plans, whose settling check needs steps that repeat).
-  const monteCarlo = cv > 0 && options.stragglers === 'monte-carlo' && !asyncPlan;
+  const monteCarlo = cv + sharedCv > 0 && options.stragglers === 'monte-carlo' && !asyncPlan;
   if (monteCarlo) {
     o.fast = false;
     o.measuredSteps = Math.max(o.measuredSteps, o.samples);
@@ -246,7 +247,7 @@ function simulateRun(
     return simulate(model, hw, plan, { ...options, fast: false });
   }
   const slowdown = hw.device.interference?.computeSlowdown ?? 0;
-  if (monteCarlo) drawFactors(g, cv, o.seed, simulated, total);
+  if (monteCarlo) drawFactors(g, cv, o.seed, simulated, total, sharedCv);
   // The mean alone (no band): every compute task at the expected slowest worker's factor in the
   // one run — the same step as a second run at that factor, without the deterministic run before it.
   const meanOnly = cv > 0 && !monteCarlo && o.samples <= 1;
@@ -285,9 +286,9 @@ function simulateRun(
   let band: StepBand | undefined;
   const window = { total, from: unmeasured - 1, last, measured, factor: 1 + restartShare };
   if (monteCarlo) band = monteCarloBand(ends, window);
-  else if (cv > 0 && !meanOnly) {
+  else if (cv + sharedCv > 0 && !meanOnly) {
     // An asynchronous worker waits for no other: its own factor, not the slowest of N.
-    const s = expectedStep(g, c.topo, simulated, slowdown, window, asyncPlan ? 1 : K, cv, o.samples);
+    const s = expectedStep(g, c.topo, simulated, slowdown, window, asyncPlan ? 1 : K, cv, o.samples, sharedCv);
     if (s.band) band = { ...s.band, deterministicSeconds: stepTime };
     stepTime = s.seconds ?? stepTime;
   }

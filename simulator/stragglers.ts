@@ -10,7 +10,12 @@
 // in closed form (order statistics): P(M ≤ x) = P(X ≤ x)^N, so M's q-quantile is X's
 // q^(1/N)-quantile. A band for 1,024 workers costs a few simulations of one worker, not 1,024.
 // test/simulator/stragglers.test.ts checks it against the full simulation with per-worker draws.
-import { probit } from 'simple-statistics';
+//
+// Variation every worker shares (`sharedCv`: a shared machine's load, which slows all workers of a
+// step alike) makes no straggler: the step is T(C·M) with C log-normal, mean 1, independent of M,
+// so the mean of C·M is M's and only the band widens. Its quantiles are found from
+// P(C·M ≤ y) = E_M[P(C ≤ y/M)], M's distribution taken at the midpoints of its quantile grid.
+import { errorFunction, probit } from 'simple-statistics';
 import { xoroshiro128plus, unsafeUniformIntDistribution } from 'pure-rand';
 import { COMPUTE, type TaskGraph } from './engine/graph';
 import { runGraph } from './engine/run';
@@ -55,6 +60,34 @@ export function expectedSlowest(workers: number, cv: number): number {
   return e;
 }
 
+/** Quantile midpoints of M taken for the shared factor's quantiles and the band's mean. */
+const SHARED_GRID = 256;
+
+/**
+ * The q-quantile of the step's factor C·M: the slowest of `workers` independent factors (cv) times
+ * one factor they all share (sharedCv); with sharedCv 0 it is slowestQuantile.
+ */
+export function stepFactorQuantile(q: number, workers: number, cv: number, sharedCv = 0): number {
+  if (sharedCv === 0) return slowestQuantile(q, workers, cv);
+  const { mu, sigma } = logNormal(sharedCv);
+  const lnM = Array.from({ length: SHARED_GRID }, (_, j) => Math.log(slowestQuantile((j + 0.5) / SHARED_GRID, workers, cv)));
+  // P(C·M ≤ y): C's normal CDF in ln y − ln m, averaged over M's midpoints; increasing in y.
+  const cdf = (lnY: number) => {
+    let p = 0;
+    for (const l of lnM) p += 0.5 * (1 + errorFunction((lnY - l - mu) / (sigma * Math.SQRT2)));
+    return p / SHARED_GRID;
+  };
+  const target = Math.min(Math.max(q, 1e-9), 1 - 1e-9);
+  let lo = lnM[0] + mu - 8 * sigma;
+  let hi = lnM[SHARED_GRID - 1] + mu + 8 * sigma;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (cdf(mid) < target) lo = mid;
+    else hi = mid;
+  }
+  return Math.exp((lo + hi) / 2);
+}
+
 /** Quantiles of the slowest factor at which the step is simulated: p10 … p90, evenly spaced. */
 export function sampleQuantiles(samples: number): number[] {
   if (samples <= 1) return [];
@@ -76,9 +109,10 @@ export interface Band {
  * M's whole distribution: T is close to linear in m (piecewise linear where the critical path
  * changes), so three points give the mean to well under the band's width.
  */
-export function stragglerBand(step: (factor: number) => number, workers: number, cv: number, samples: number): Band {
+export function stragglerBand(step: (factor: number) => number, workers: number, cv: number, samples: number, sharedCv = 0): Band {
+  const quantile = (q: number) => stepFactorQuantile(q, workers, cv, sharedCv);
   const qs = sampleQuantiles(samples);
-  const ms = qs.map((q) => slowestQuantile(q, workers, cv));
+  const ms = qs.map(quantile);
   const ts = ms.map(step);
   const at = (m: number): number => {
     let i = 1;
@@ -87,10 +121,23 @@ export function stragglerBand(step: (factor: number) => number, workers: number,
     return m1 > m0 ? t0 + ((t1 - t0) * (m - m0)) / (m1 - m0) : t0;
   };
   let mean = 0;
-  for (let i = 0; i < GRID; i++) mean += at(slowestQuantile((i + 0.5) / GRID, workers, cv));
-  mean /= GRID;
-  return { meanSeconds: mean, p10Seconds: at(slowestQuantile(0.1, workers, cv)), p50Seconds: at(slowestQuantile(0.5, workers, cv)), p90Seconds: at(slowestQuantile(0.9, workers, cv)), samples };
+  if (sharedCv === 0) {
+    for (let i = 0; i < GRID; i++) mean += at(slowestQuantile((i + 0.5) / GRID, workers, cv));
+    mean /= GRID;
+  } else {
+    // E[T(C·M)] over both grids' midpoints (C and M independent).
+    const C = Array.from({ length: SHARED_CS }, (_, k) => factorQuantile((k + 0.5) / SHARED_CS, sharedCv));
+    for (let i = 0; i < GRID; i++) {
+      const m = slowestQuantile((i + 0.5) / GRID, workers, cv);
+      for (const c of C) mean += at(c * m);
+    }
+    mean /= GRID * SHARED_CS;
+  }
+  return { meanSeconds: mean, p10Seconds: at(quantile(0.1)), p50Seconds: at(quantile(0.5)), p90Seconds: at(quantile(0.9)), samples };
 }
+
+/** Quantile midpoints of the shared factor in the band's mean. */
+const SHARED_CS = 32;
 
 /**
  * Seeded draws of compute factors for the full simulation (the Monte Carlo check of the
@@ -155,7 +202,7 @@ function stepAtFactor(g: TaskGraph, topo: Topology, workers: number, slowdown: n
  * stands) and, for samples > 1, its band. Leaves `g` as it was.
  */
 export function expectedStep(
-  g: TaskGraph, topo: Topology, workers: number, slowdown: number, w: StepWindow, N: number, cv: number, samples: number,
+  g: TaskGraph, topo: Topology, workers: number, slowdown: number, w: StepWindow, N: number, cv: number, samples: number, sharedCv = 0,
 ): { seconds?: number; band?: Band } {
   // One worker (or asynchronous ones) and no band: the factor is 1 and the graph need not be touched.
   const m = samples > 1 ? NaN : expectedSlowest(N, cv);
@@ -163,7 +210,7 @@ export function expectedStep(
   const { at, restore } = stepAtFactor(g, topo, workers, slowdown, w);
   try {
     if (samples > 1) {
-      const band = stragglerBand(at, N, cv, samples);
+      const band = stragglerBand(at, N, cv, samples, sharedCv);
       return { seconds: band.meanSeconds, band };
     }
     return { seconds: at(m) };
@@ -179,12 +226,14 @@ export function scaleCompute(g: TaskGraph, factor: number): void {
   for (let i = 0; i < g.size; i++) if (g.kinds[i] === COMPUTE) amount[i] *= factor;
 }
 
-/** Every worker's compute in every step × its own seeded draw (the Monte Carlo check). */
-export function drawFactors(g: TaskGraph, cv: number, seed: number, workers: number, steps: number): void {
+/** Every worker's compute in every step × its own seeded draw, times the step's shared draw (the Monte Carlo check). */
+export function drawFactors(g: TaskGraph, cv: number, seed: number, workers: number, steps: number, sharedCv = 0): void {
   const draws = factorDraws(cv, seed);
   const factor = Array.from({ length: steps * workers }, () => draws.next());
+  const sharedDraws = factorDraws(sharedCv, seed ^ 0x5f3759df);
+  const shared = Array.from({ length: steps }, () => sharedDraws.next());
   const amount = g.amount;
-  for (let i = 0; i < g.size; i++) if (g.kinds[i] === COMPUTE) amount[i] *= factor[g.steps[i] * workers + g.where[i]];
+  for (let i = 0; i < g.size; i++) if (g.kinds[i] === COMPUTE) amount[i] *= factor[g.steps[i] * workers + g.where[i]] * shared[g.steps[i]];
 }
 
 /** The Monte Carlo band: the spread of the measured steps' lengths (no variability-free step: NaN). */

@@ -78,9 +78,11 @@ export const Device = z.strictObject({
    * Run-to-run spread of one worker's compute time in a step (docs/fidelity.md): `computeCv` is
    * its coefficient of variation. A synchronous step waits for the slowest of N workers, so the
    * expected step grows with N; `simulate --samples` reports the mean and a p10–p90 band.
-   * `trainplan calibrate` writes it from the spread it measures.
+   * `trainplan calibrate` writes it from the spread it measures. `sharedCv`: spread every
+   * worker of a step shares (a shared machine's load slows them all alike): it widens the band
+   * but makes no straggler (calibrate with 2 or more workers separates the two).
    */
-  variability: z.strictObject({ computeCv: nonNegative, source }).optional(),
+  variability: z.strictObject({ computeCv: nonNegative, sharedCv: nonNegative.optional(), source }).optional(),
   /**
    * Compute slowed while this worker's communication runs: collective kernels take SMs and
    * memory bandwidth on a GPU, copies take cores on a CPU. A compute task progresses at

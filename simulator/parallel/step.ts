@@ -255,6 +255,7 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
   // × E[slowest], whose breakdown is then the expected step's; with a band, the deterministic run
   // and one more per sampled quantile.
   const cv = hw.device.variability?.computeCv ?? 0;
+  const sharedCv = hw.device.variability?.sharedCv ?? 0;
   const quantiles = Math.max(1, o.samples ?? 1);
   const slowest = quantiles === 1 ? expectedSlowest(layout.workers, cv) : 1;
   if (slowest !== 1) for (let i = 0; i < g.size; i++) if (g.kinds[i] === COMPUTE) g.amount[i] *= slowest;
@@ -266,7 +267,7 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
   const from = steps > 1 ? spans.ends[steps - 2] : 0;
   const ran = spans.ends[steps - 1] - from;
   const window = { total: steps, from: steps - 2, last: steps - 1, measured: 1, factor: 1 };
-  const straggle = quantiles > 1 && cv > 0 ? expectedStep(g, topo, P, slowdown, window, layout.workers, cv, quantiles) : {};
+  const straggle = quantiles > 1 && cv + sharedCv > 0 ? expectedStep(g, topo, P, slowdown, window, layout.workers, cv, quantiles, sharedCv) : {};
   const result: ComposedResult = {
     ...base, stepTimeSeconds: straggle.seconds ?? ran, traffic: { sentBytes: traffic.sent, receivedBytes: traffic.received }, breakdown: breakdown(g, timeline, P, from, spans.ends[steps - 1], 1), events: timeline.events,
     ...(straggle.band ? { band: { ...straggle.band, deterministicSeconds: ran } } : {}),

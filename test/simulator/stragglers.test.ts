@@ -73,6 +73,18 @@ describe('banded simulation', () => {
     for (const q of ['meanSeconds', 'p10Seconds', 'p50Seconds', 'p90Seconds'] as const) expect(Math.abs(os[q] / mc[q] - 1)).toBeLessThan(0.01);
   });
 
+  test('variation every worker shares makes no straggler: the same mean, a wider band, and the order statistics agree with the full simulation drawing it per step', () => {
+    const p = plan('data', model, { workers: 4, batchPerWorker: 32 });
+    const shared = { ...hw, device: { ...hw.device, variability: { computeCv: 0.05, sharedCv: 0.1, source: 'test' } } };
+    const own = feasible(simulate(model, hw, p, { samples: 5 })).band!;
+    const both = feasible(simulate(model, shared, p, { samples: 5 })).band!;
+    expect(Math.abs(both.meanSeconds / own.meanSeconds - 1)).toBeLessThan(0.002);
+    expect(feasible(simulate(model, shared, p, { samples: 1 })).stepTimeSeconds).toBeCloseTo(feasible(simulate(model, hw, p, { samples: 1 })).stepTimeSeconds, 12);
+    expect(both.p90Seconds - both.p10Seconds).toBeGreaterThan(1.5 * (own.p90Seconds - own.p10Seconds));
+    const mc = feasible(simulate(model, shared, p, { samples: 400, stragglers: 'monte-carlo', seed: 3 })).band!;
+    for (const q of ['meanSeconds', 'p10Seconds', 'p50Seconds', 'p90Seconds'] as const) expect(Math.abs(both[q] / mc[q] - 1)).toBeLessThan(0.015);
+  });
+
   test('hybrid (a synchronisation per layer): the slowest factor for every worker is an upper bound, within 3% of the full simulation', () => {
     // Between a hybrid step's many synchronisations the slowest worker is not always the same
     // one, so scaling every worker by the step's slowest factor overstates it a little.
