@@ -45,7 +45,8 @@ export function scheduleOf(layout: Layout, p: number): Op[] {
     return B(f.micro, v - 1 - f.chunk);
   };
   const total = M * v;
-  const warmup = v === 1 ? Math.min(P - p - 1, total) : Math.min((P - p - 1) * 2 + (v - 1) * P, total);
+  // Megatron-LM runs every forward first when an interleaved pipeline has only P micro-batches.
+  const warmup = v === 1 ? Math.min(P - p - 1, total) : M === P ? total : Math.min((P - p - 1) * 2 + (v - 1) * P, total);
   let f = 0;
   let b = 0;
   for (; f < warmup; f++) ops.push(fwd(f));
@@ -68,9 +69,13 @@ export function inFlight(layout: Layout, p: number): number {
   return peak;
 }
 
-/** Seconds to send `bytes` per tensor rank from stage `p` to `p + 1` (all replicas and tensor ranks at once). */
-export function p2pSeconds(layout: Layout, topo: Topology, bytes: number, p: number): number {
-  if (bytes === 0) return 0;
+/**
+ * Seconds to send `bytes` from stage `p` to `p + 1` (all replicas and tensor ranks at once): each
+ * tensor rank sends 1/t of the tensor point to point (`send`), then the receiving stage's tensor
+ * ranks all-gather it (`gather`; Narayanan et al. 2021 §4.1, scatter/gather).
+ */
+export function p2pParts(layout: Layout, topo: Topology, bytes: number, p: number): { send: number; gather: number } {
+  if (bytes === 0) return { send: 0, gather: 0 };
   const to = (p + 1) % layout.pipeline;
   const t = layout.tensor;
   const pattern = () => {
@@ -82,7 +87,13 @@ export function p2pSeconds(layout: Layout, topo: Topology, bytes: number, p: num
   const c = patternCost(topo, pattern, key);
   const chunk = bytes / t;
   const send = c.uniform ? c.latency + chunk / c.rate : roundBound(topo, pattern, chunk, key);
-  return send + (t > 1 ? collectiveSeconds('all-gather', topo, tensorGroup(layout, 0, to), bytes) : 0);
+  return { send, gather: t > 1 ? collectiveSeconds('all-gather', topo, tensorGroup(layout, 0, to), bytes) : 0 };
+}
+
+/** Seconds to send `bytes` from stage `p` to `p + 1` and gather them there. */
+export function p2pSeconds(layout: Layout, topo: Topology, bytes: number, p: number): number {
+  const { send, gather } = p2pParts(layout, topo, bytes, p);
+  return send + gather;
 }
 
 /**
