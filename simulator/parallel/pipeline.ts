@@ -12,9 +12,41 @@ import type { Topology } from '../topology/topology';
 import { Layout, rankOf, tensorGroup } from './layout';
 import { balancedGroups } from '../strategies/pipeline';
 
-/** Contiguous groups of layers balancing `weight` (forward + backward time), `n` of them. */
+/**
+ * `n` contiguous groups of layers: Megatron-LM's when the model's attention layers divide evenly
+ * (`blockPartition`), else balancing `weight` (forward + backward time).
+ */
 export function partition(model: AnalyzedModel, n: number, weight: (i: number) => number): number[][] {
-  return balancedGroups(model.order, model.order.map(weight), n);
+  return blockPartition(model, n) ?? balancedGroups(model.order, model.order.map(weight), n);
+}
+
+/**
+ * Megatron-LM's split: the same number of transformer blocks in every stage (ParallelTransformer,
+ * megatron/model/transformer.py at de7dc40f: num_layers / pipeline size, then / virtual stages),
+ * the embedding in the first (pre_process) and the final norm, output layer and loss in the last
+ * (post_process). A block starts at the last cut before its attention layer that only one value
+ * (the residual stream) crosses. Undefined when the attention layers do not divide into `n`.
+ */
+export function blockPartition(model: AnalyzedModel, n: number): number[][] | undefined {
+  const order = model.order;
+  const position = new Map(order.map((i, k) => [i, k]));
+  const attention = order.map((i, k) => (model.layers[i].type === 'attention' ? k : -1)).filter((k) => k >= 0);
+  if (attention.length === 0 || attention.length % n !== 0) return undefined;
+  // Values crossing the cut before position k: produced before k, read at or after it.
+  const lastRead = order.map(() => -1);
+  order.forEach((i, k) => {
+    for (const input of model.layers[i].inputs) lastRead[position.get(input)!] = Math.max(lastRead[position.get(input)!], k);
+  });
+  const crossing = (k: number) => lastRead.slice(0, k).filter((r) => r >= k).length;
+  const per = attention.length / n;
+  const cuts = [0];
+  for (let s = 1; s < n; s++) {
+    let k = attention[s * per];
+    while (k > cuts[cuts.length - 1] + 1 && crossing(k) !== 1) k--;
+    cuts.push(k);
+  }
+  cuts.push(order.length);
+  return cuts.slice(1).map((end, s) => order.slice(cuts[s], end));
 }
 
 export interface Op {
