@@ -1,8 +1,8 @@
 // Fidelity against Narayanan et al. 2021 (SC'21) Table 1: achieved TFLOP/s per A100 of the first
 // five Megatron-LM GPT rows, predicted with nothing fitted to the table, on the micro-batches and
 // schedules of the paper's own script (docs/transformers.md "Fidelity" states every assumption
-// and its source). Measured today: predictions +8.8 / +7.8 / +5.9 / +5.8 / +5.1% — the 5% target
-// is NOT met (39.1B is at its edge); the bounds (1.03–1.11×) pin today's gap so a change that
+// and its source). Measured today: predictions +8.8 / +7.8 / +5.9 / +5.8 / +5.3% — the 5% target
+// is NOT met; the bounds (1.03–1.11×) pin today's gap so a change that
 // widens it, or one that overshoots into pessimism, fails.
 import { MEGATRON_GPT } from '../../../simulator/model/transformer';
 import { megatronPrediction } from '../../../simulator/parallel/megatron';
