@@ -8,7 +8,8 @@ const ms = (s: number) => fixed(s * 1e3, 2);
 /** Both batch sizes, always: "1024 per step (128 per worker)". */
 function batchRow(p: SimulationResult['plan']): string {
   const b = batchSizes(p);
-  return `${b.global} per step (${b.perWorker} per worker${b.global === b.perWorker && p.workers > 1 ? ': each sees every sample' : ''})`;
+  const per = b.replicas !== p.workers && b.global !== b.perWorker ? `${b.perWorker} per replica of ${p.workers / b.replicas} workers` : `${b.perWorker} per worker`;
+  return `${b.global} per step (${per}${b.global === b.perWorker && p.workers > 1 ? ': each sees every sample' : ''})`;
 }
 
 export function formatResult(model: string, hardware: string, r: SimulationResult, dataset?: string): string {

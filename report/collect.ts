@@ -7,7 +7,7 @@ import { describePlan } from '../simulator/plan/describe';
 import { resolvePlan, type ResolvedPlan } from '../simulator/plan/resolve';
 import { strategyResolved } from '../simulator/plan/shorthand';
 import { simulate, topologyOf, type Feasible, type SimulationResult } from '../simulator/simulate';
-import { density, networkBandwidth, sweep, type Axis, type SweepPoint } from '../simulator/sweep';
+import { AXIS_TITLES, density, networkBandwidth, sweep, type Axis, type SweepPoint } from '../simulator/sweep';
 import { score } from '../tuner/objective';
 import type { ValidateResult } from '../runtime/validate';
 import type { Curves, FrontierPoint, FrontierSection, PlanFigures, ReportData } from './data';
@@ -35,18 +35,10 @@ const MAX_CURVE_WORKERS = 64;
 /** Compute densities of the default curve, FLOP/s per byte/s: from DistBelief-era CPUs on Ethernet to GPUs on PCIe and beyond (as `sweep --over density`). */
 const DENSITIES = [1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
 
-const AXIS_LABELS: Record<Axis, string> = {
-  workers: 'workers',
-  bandwidth: 'network bandwidth per worker (bytes/s)',
-  density: 'compute density (FLOP/s per byte/s of network)',
-  batch: 'batch per worker (samples)',
-};
-
-
 export function curves(points: SweepPoint[], axis: Axis, hw: Hardware | undefined, workers?: number): Curves {
   const names = [...new Set(points.map((p) => p.strategy))];
   return {
-    axis, axisLabel: AXIS_LABELS[axis],
+    axis, axisLabel: AXIS_TITLES[axis],
     ...(axis !== 'workers' && workers ? { workers } : {}),
     ...(hw && axis === 'density' ? { hardwareX: density(hw) } : hw && axis === 'bandwidth' ? { hardwareX: networkBandwidth(hw) } : hw && axis === 'workers' ? { hardwareX: hw.workers } : {}),
     strategies: names.map((name) => ({

@@ -16,14 +16,10 @@ import { Sgd } from './model/optimizer';
 import { joinChannels, splitChannels } from './model/slice';
 import type { BenchComputeResult, BenchComputeTask, BenchTransportResult, BenchTransportTask, LayerTiming } from './protocol';
 import { transportKind } from './transports';
+import { median } from 'simple-statistics';
 
 /** Side of the square matmul taken as the backend's peak: the size DESIGN.md quotes (768², ~24 GFLOP/s here). */
 const PEAK_MATMUL_SIZE = 768;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** Median seconds of `f` over `repeats` runs after one warm-up run. */
 export function timeIt(f: () => void, repeats: number): number {
@@ -139,9 +135,12 @@ export async function benchCompute(task: BenchComputeTask): Promise<BenchCompute
     tf.dispose([rec.y, ...grads.filter((g): g is tf.Tensor => g !== null), ...inputs, dy]);
     return seconds;
   };
-  // Warm-up: the first call of a kernel compiles it and grows the memory pools; once, at the smallest batch.
-  const smallest = Math.min(...task.batches);
-  for (const c of cases) timeOnce(c, smallest);
+  // Warm-up: the first call of a kernel compiles it, and the first call at a batch larger than any
+  // before grows the backend's memory (a WebAssembly heap grows and its new pages are touched for
+  // the first time). A training run pays both in its warm-up steps, which it does not measure; so
+  // every layer is called once at the largest batch, which grows the memory to what every timed call needs.
+  const largest = Math.max(...task.batches);
+  for (const c of cases) timeOnce(c, largest);
   matmulSeconds();
 
   const times = new Map<string, number[]>();

@@ -12,6 +12,7 @@ import { runOnWorkers } from './pool';
 import type { BenchComputeResult, BenchTransportResult } from './protocol';
 import { transportKind } from './transports';
 import { BatchCurve, fitBatchCurve, pooledCv, Spread, spreadOf } from './calibrate-fit';
+import { median } from 'simple-statistics';
 
 export interface CalibrateOptions {
   backend?: string;
@@ -247,7 +248,6 @@ export function describeCalibration(
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const mean = (xs: number[]) => sum(xs) / Math.max(1, xs.length);
-const median = (xs: number[]) => spreadOf(xs).median;
 /** Efficiencies to 4 significant digits, clamped into the schema's (0, 1]. */
 const round = (x: number) => Math.min(1, Math.max(1e-4, Number(x.toPrecision(4))));
 

@@ -1,6 +1,7 @@
 // From every worker's per-step records to the figures a run reports: the steady-state step time
 // (warm-up steps left out) and where each worker's time went.
 import type { StepRecord } from './protocol';
+import { median as medianOf } from 'simple-statistics';
 
 export interface MeasuredStep {
   step: number;
@@ -46,10 +47,7 @@ export function defaultWarmup(steps: number): number {
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const median = (xs: number[]) => (xs.length ? medianOf(xs) : 0);
 
 /** records[rank][step]. */
 export function measure(records: StepRecord[][], stepSamples: number, warmup: number): Measured {

@@ -35,8 +35,7 @@ export async function train(task: TrainTask): Promise<TrainedMessage> {
     const classes = logits.outputShape[0];
     const data = dataSourceFor(task.model, task.seed, classes);
     const ctx = {
-      rank, workers, model, plan, transport, ring: rankOrderRing(rank, workers), seed: task.seed,
-      learningRate: task.learningRate, momentum: task.momentum, classes, compute, data,
+      rank, workers, model, plan, transport, ring: rankOrderRing(rank, workers), seed: task.seed, classes, compute, data,
       optimizer: optimizerOf(plan, task.learningRate, task.momentum),
     };
     const grid = gridOf(model, plan);

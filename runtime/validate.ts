@@ -21,6 +21,7 @@ import type { Model } from '../simulator/model/schema';
 import { spreadOf } from './calibrate-fit';
 import { Calibration } from './calibrate';
 import { InterleavedCalibration } from './validate-calibration';
+import { median } from 'simple-statistics';
 
 export interface ValidateOptions {
   strategies: string[];
@@ -229,8 +230,8 @@ export async function validate(model: AnalyzedModel, hardware: Hardware | ((work
   }
   o.onProgress?.(cases.length, cases.length);
   const medianAbs = (rs: ValidateRow[]): number | null => {
-    const errs = rs.map((r) => r.error).filter((e): e is number => e !== null).map(Math.abs).sort((a, b) => a - b);
-    return errs.length ? (errs.length % 2 ? errs[(errs.length - 1) / 2] : (errs[errs.length / 2 - 1] + errs[errs.length / 2]) / 2) : null;
+    const errs = rs.map((r) => r.error).filter((e): e is number => e !== null).map(Math.abs);
+    return errs.length ? median(errs) : null;
   };
   const medianAbsError = medianAbs(rows);
   const medianAbsErrorBySync: ValidateResult['medianAbsErrorBySync'] = {};

@@ -10,7 +10,7 @@ import type { Hardware } from './hardware/schema';
 import { breakdown, Breakdown, stepReach, stepSpans } from './metrics';
 import type { AnalyzedModel } from './model/analyze';
 import type { ResolvedPlan } from './plan/resolve';
-import type { DataSegment, ModelSegment } from './plan/schema';
+import type { DataSegment, ModelSegment, Plan } from './plan/schema';
 import { strategyResolved } from './plan/shorthand';
 import { Lowering } from './strategies/context';
 import { dataBackward, dataForward } from './strategies/data';
@@ -133,7 +133,11 @@ const FAST_TOPOLOGIES = new Set(['switch', 'ring', 'hierarchical']);
 
 /** True when every worker does the same thing at the same time, so one worker stands for all. */
 export function symmetric(plan: ResolvedPlan, hw: Hardware): boolean {
-  return plan.segments.every((s) => s.segment.parallelism === 'data' && FAST_SYNCS.has(s.segment.sync ?? 'ring-allreduce')) &&
+  // A grouped parameter server is symmetric when every group hosts as many servers as every other.
+  const groups = hw.network.topology === 'hierarchical' ? Math.ceil(plan.plan.workers / hw.network.groupSize) : 1;
+  const fastSync = (s: ResolvedPlan['segments'][number]['segment']) => s.parallelism === 'data' &&
+    (FAST_SYNCS.has(s.sync ?? 'ring-allreduce') || (s.sync === 'grouped-parameter-server' && (s.parameterServers ?? groups) % groups === 0));
+  return plan.segments.every((s) => fastSync(s.segment)) &&
     FAST_TOPOLOGIES.has(hw.network.topology) &&
     (hw.network.topology !== 'hierarchical' || plan.plan.workers % hw.network.groupSize === 0 || plan.plan.workers < hw.network.groupSize);
 }
@@ -337,16 +341,20 @@ function deviceKey(device: Hardware['device']): string {
   return k;
 }
 
-/** Step time of the same model and batch on one worker of this hardware. */
-export function baselineStep(model: AnalyzedModel, hw: Hardware, batch: number, precision: Precision = 'fp32'): number {
+/**
+ * Step time of the same model and batch on one worker of this hardware; `settings`: the composed
+ * plan's micro-batch, recomputation and optimizer, which one worker keeps (composed plans' speedups).
+ */
+export function baselineStep(model: AnalyzedModel, hw: Hardware, batch: number, precision: Precision = 'fp32', settings: Pick<Plan, 'microBatch' | 'recompute' | 'optimizer'> = {}): number {
   let m = baselineCache.get(model);
   if (!m) baselineCache.set(model, (m = new Map()));
-  const key = `${deviceKey(hw.device)}|${batch}|${precision}`;
+  const key = `${deviceKey(hw.device)}|${batch}|${precision}|${settings.microBatch}|${settings.recompute}|${settings.optimizer}`;
   const hit = m.get(key);
   if (hit !== undefined) return hit;
   const single = strategyResolved('single', model, { workers: 1, batchPerWorker: batch });
   if (!single.ok) throw new Error('single plan failed to resolve');
   single.value.plan.precision = precision;
+  for (const [k, v] of Object.entries(settings)) if (v !== undefined) Object.assign(single.value.plan, { [k]: v });
   // Memory is not checked for the baseline: a speedup is defined even when one device cannot hold the batch.
   // One worker waits for no other: its expected step is the deterministic one (samples 1).
   const r = simulate(model, { ...hw, device: { ...hw.device, memoryBytes: Infinity }, workers: Math.max(1, hw.workers) }, single.value, { samples: 1 });

@@ -112,8 +112,9 @@ export function empiricalQuantile(sorted: number[], q: number): number {
 }
 
 /**
- * Where a step is measured in a simulated run: from the end of step `from` to the end of step
- * `last`, over `measured` steps of `total` simulated, times `factor` (the functions' restarts).
+ * Where a step is measured in a simulated run: from the end of step `from` (-1: from time 0, a
+ * run of one step from idle) to the end of step `last`, over `measured` steps of `total`
+ * simulated, times `factor` (the functions' restarts).
  */
 export interface StepWindow {
   total: number;
@@ -143,7 +144,7 @@ function stepAtFactor(g: TaskGraph, topo: Topology, workers: number, slowdown: n
     at: (factor) => {
       scale(factor);
       const ends = stepSpans(g, runGraph(g, topo, workers, slowdown), w.total).ends;
-      return ((ends[w.last] - ends[w.from]) / w.measured) * w.factor;
+      return ((ends[w.last] - (w.from < 0 ? 0 : ends[w.from])) / w.measured) * w.factor;
     },
     restore: () => scale(1),
   };

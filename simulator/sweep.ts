@@ -8,6 +8,14 @@ import { simulate, Feasible } from './simulate';
 export const AXES = ['workers', 'bandwidth', 'density', 'batch'] as const;
 export type Axis = (typeof AXES)[number];
 
+/** Each axis's title with its unit (the --plot chart and the report's sweep chart). */
+export const AXIS_TITLES: Record<Axis, string> = {
+  workers: 'workers',
+  bandwidth: 'network bandwidth per worker (bytes/s)',
+  density: 'compute density (FLOP/s per byte/s of network)',
+  batch: 'batch per worker (samples)',
+};
+
 export interface SweepPoint {
   axis: Axis;
   x: number;

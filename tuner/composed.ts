@@ -12,7 +12,8 @@ import type { Feasible } from '../simulator/simulate';
 import { simulate } from '../simulator/simulate';
 import { Layout, layoutOf } from '../simulator/parallel/layout';
 import { KernelCost } from '../simulator/cost/kernels';
-import { composedPlanMemory } from '../simulator/parallel/step';
+import { composedPlanMemory, flopsPerSample } from '../simulator/parallel/step';
+import { expectedSlowest } from '../simulator/stragglers';
 
 /** Families of composed plans, by the dimensions they use. */
 export const COMPOSED_FAMILIES = ['data', 'data+zero', 'tensor', 'pipeline', 'tensor+pipeline'] as const;
@@ -92,18 +93,21 @@ export function composedCandidates(model: AnalyzedModel, hw: Hardware, o: Compos
 }
 
 /**
- * A step can go no faster than the FLOPs each worker runs (recomputation included) at the device's
- * matrix rate, stretched by the pipeline's fill and drain: (p − 1)/(v·m) of the work (Narayanan et al. 2021 §2.2).
+ * A step can go no faster than the FLOPs each worker runs (recomputation included, the layers the
+ * simulation recomputes) at the device's matrix rate, stretched by the pipeline's fill and drain:
+ * (p − 1)/(v·m) of the work (Narayanan et al. 2021 §2.2). Candidates are scored at the expected
+ * slowest worker's factor E[M], which scales every compute task by E[M] (simulator/stragglers.ts):
+ * the compute bound scaled by E[M] stays below the scored step.
  */
-function lowerBound(model: AnalyzedModel, hw: Hardware, p: ResolvedPlan): number {
+export function composedLowerBound(model: AnalyzedModel, hw: Hardware, p: ResolvedPlan): number {
   const l = layoutOf(p.plan);
-  const recomputed = l.recompute === 'full' ? model.forwardFlops : 0;
-  const flops = (model.forwardFlops + model.backwardFlops + recomputed) * p.stepSamples;
-  return (flops / l.workers / new KernelCost(hw, l.precision).matmul) * (1 + (l.pipeline - 1) / (l.chunks * l.microBatches));
+  const flops = flopsPerSample(model, l).hardware * p.stepSamples;
+  const slowest = expectedSlowest(l.workers, hw.device.variability?.computeCv ?? 0);
+  return (flops / l.workers / new KernelCost(hw, l.precision).matmul) * (1 + (l.pipeline - 1) / (l.chunks * l.microBatches)) * slowest;
 }
 
 export function tuneComposed(model: AnalyzedModel, hw: Hardware, o: ComposedTuneOptions): ComposedTuneResult {
-  const all = composedCandidates(model, hw, o).map((p) => ({ p, bound: lowerBound(model, hw, p), family: familyOf(layoutOf(p.plan)) }));
+  const all = composedCandidates(model, hw, o).map((p) => ({ p, bound: composedLowerBound(model, hw, p), family: familyOf(layoutOf(p.plan)) }));
   all.sort((a, b) => a.bound - b.bound);
   const families: ComposedTuneResult['families'] = {};
   const infeasibleFamilies: ComposedTuneResult['infeasibleFamilies'] = {};
@@ -127,7 +131,8 @@ export function tuneComposed(model: AnalyzedModel, hw: Hardware, o: ComposedTune
       }
       return;
     }
-    const r = simulate(model, hw, p);
+    // Scored at the expected slowest worker (samples 1), as tuner/evaluator.ts scores the other plans.
+    const r = simulate(model, hw, p, { samples: 1 });
     simulated++;
     if (!r.feasible) {
       outOfMemory++;

@@ -50,9 +50,11 @@ const pow2Upto = (n: number) => {
 
 /**
  * Asynchronous SGD is left out unless asked for: stale gradients change what is trained, not only
- * how fast, and the simulator measures only the latter.
+ * how fast, and the simulator measures only the latter. The grouped parameter server reproduces
+ * how TensorFlow 1.x ran (docs/fidelity.md); it is asked for, never a better choice than the
+ * hierarchical all-reduce on the same links.
  */
-export const DEFAULT_EXCLUDED_SYNCS = ['async-parameter-server'];
+export const DEFAULT_EXCLUDED_SYNCS = ['async-parameter-server', 'grouped-parameter-server'];
 
 function syncsFor(hw: Hardware, workers: number, wanted?: string[]): (typeof SYNCS)[number][] {
   // S3 patterns need an object store; the hierarchical all-reduce needs a two-level network.

@@ -1,7 +1,7 @@
 // `trainplan sweep`: strategies over workers, bandwidth, compute density or batch size.
 import { Command, Option } from 'commander';
 import { problem, UserError } from '../../simulator/errors';
-import { AXES, density, networkBandwidth, sweep } from '../../simulator/sweep';
+import { AXES, AXIS_TITLES, density, networkBandwidth, sweep } from '../../simulator/sweep';
 import { STRATEGIES } from '../../simulator/plan/shorthand';
 import { BATCH_HELP, givenOn, loadModelHardware, int } from '../inputs';
 import { Infeasible, Output } from '../io';
@@ -12,11 +12,6 @@ import { accuracyInputs, accuracyOptions } from '../accuracy';
 import { TargetFigures, toTargetAt } from '../../simulator/statistics/to-target';
 import { describeTarget } from '../../simulator/model/training';
 import { REPORT_HELP, writeReportOption } from '../report-option';
-
-/** Axis titles of the --plot chart, with units. */
-const PLOT_AXES: Record<(typeof AXES)[number], string> = {
-  workers: 'workers', bandwidth: 'network bandwidth per worker (bytes/s)', density: 'compute density (FLOP/s per byte/s)', batch: 'batch per worker (samples)',
-};
 
 /** Default values of each axis, around the hardware's own figure. */
 function defaults(axis: string, hwWorkers: number, bw: number, dens: number): number[] {
@@ -77,7 +72,7 @@ export function register(program: Command): void {
       } else if (o.plot) {
         const series = strategies.map((s) => ({ name: s, points: points.filter((p) => p.strategy === s && p.feasible).map((p) => [p.x, p.speedup!] as [number, number]) }));
         series.push({ name: 'ideal', points: values.map((x) => [x, o.over === 'workers' ? x : workers] as [number, number]), dashed: true } as never);
-        writeChart(o.plot, chart(`${model.model.name} on ${hardware.name}: speedup over ${o.over}`, PLOT_AXES[o.over], 'speedup over 1 worker (×)', series, {
+        writeChart(o.plot, chart(`${model.model.name} on ${hardware.name}: speedup over ${o.over}`, AXIS_TITLES[o.over], 'speedup over 1 worker (×)', series, {
           marks: o.over === 'density' ? [{ x: density(hardware), label: `this hardware: ${density(hardware).toPrecision(3)}` }] : o.over === 'bandwidth' ? [{ x: networkBandwidth(hardware), label: 'this hardware' }] : [],
         }));
       }

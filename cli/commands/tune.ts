@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { batchSizes, describePlan } from '../../simulator/plan/describe';
 import { problem, UserError } from '../../simulator/errors';
 import { SYNCS } from '../../simulator/plan/schema';
+import { DEFAULT_EXCLUDED_SYNCS } from '../../tuner/space';
 import { writeAtomic } from '../../simulator/trace';
 import { OBJECTIVES, toAccuracy, type Objective } from '../../tuner/objective';
 import { accuracyInputs, accuracyOptions, accuracyReport } from '../accuracy';
@@ -60,7 +61,7 @@ export function register(program: Command): void {
     .addOption(new Option('--objective <o>', 'what to minimise: per sample, or to the target accuracy (with a noise scale; docs/time-to-accuracy.md)').choices([...OBJECTIVES]).default('throughput'))
     .option('--out <file>', 'write the best plan here (and keep scored plans in <file>.results.jsonl to resume)')
     .option('--threads <n>', 'worker threads scoring plans (default: the cores but one, at most 4; 1 scores in this thread)', int('threads'))
-    .option('--syncs <list>', `gradient synchronisations to try (default: all synchronous ones: ${SYNCS.filter((s) => s !== 'async-parameter-server').join(', ')})`)
+    .option('--syncs <list>', `gradient synchronisations to try (default: ${SYNCS.filter((s) => !DEFAULT_EXCLUDED_SYNCS.includes(s)).join(', ')})`)
     .option('--families <list>', 'plan families to try (single, data, model, hybrid, pipeline)')
     .option('--store <dir|s3://bucket/prefix>', 'keep scored plans (to resume) and the best plan here instead of beside --out')
     .option('--s3-endpoint <url>', 'S3 API endpoint of an s3:// store (default: AWS_ENDPOINT_URL, then Amazon S3)')

@@ -30,10 +30,8 @@ export interface ExecutorContext {
   transport: Transport;
   ring: Ring;
   seed: number;
-  learningRate: number;
-  momentum: number;
   classes: number;
-  /** The optimiser every part of the model steps with. */
+  /** The optimiser every part of the model steps with, learning rate included (makeOptimizer builds it). */
   optimizer: OptimizerSpec;
   compute: ComputeClock;
   /** The samples: the model's data set, or synthetic ones (runtime/model/datasets.ts). */

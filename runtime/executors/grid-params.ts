@@ -16,7 +16,7 @@ import { layerImpl } from '../model/layers';
 import type { Optimizer } from '../model/optimizer';
 import type { Transport } from '../transports/transport';
 import type { ComputeClock } from './executor';
-import { concatValues } from './pack';
+import { concatValues, splitFloats, splitValues } from './pack';
 
 /** A layer's parameters for one computation, split as its forward takes them. */
 export interface LayerParams {
@@ -96,8 +96,7 @@ class ReplicatedStore implements ParamStore {
     if (!this.shardStep) {
       await ringAllReduce(transport, replicas, flat, `${tag}/ar`);
       c.time(() => {
-        let off = 0;
-        const summed = vars.map((v) => tf.tensor(flat.subarray(off, (off += v.size)), v.shape));
+        const summed = splitValues(flat, vars.map((v) => v.shape));
         optimizer.apply(vars, summed);
         tf.dispose(summed);
       });
@@ -118,10 +117,7 @@ class ReplicatedStore implements ParamStore {
       return whole;
     });
     await ringAllGather(transport, replicas, values, `${tag}/ag`);
-    c.time(() => tf.tidy(() => {
-      let off = 0;
-      for (const v of vars) v.assign(tf.tensor(values.subarray(off, (off += v.size)), v.shape));
-    }));
+    c.time(() => tf.tidy(() => splitValues(values, vars.map((v) => v.shape)).forEach((t, k) => vars[k].assign(t))));
   }
 
   async finish(): Promise<Part> {
@@ -165,13 +161,8 @@ class ShardedStore implements ParamStore {
     const { part } = this.c;
     const { main, after } = paramIndices(part, li);
     return this.c.compute.time(() => {
-      let off = 0;
-      const make = (i: number) => {
-        const shape = part.params[i].variable.shape;
-        const n = shape.reduce((a, b) => a * b, 1);
-        return tf.tensor(flat.subarray(off, (off += n)), shape);
-      };
-      return { main: main.map(make), after: after.map(make) };
+      const ts = splitValues(flat, [...main, ...after].map((i) => part.params[i].variable.shape));
+      return { main: ts.slice(0, main.length), after: ts.slice(main.length) };
     });
   }
 
@@ -213,11 +204,8 @@ class ShardedStore implements ParamStore {
     for (const li of this.shards.keys()) {
       const flat = await this.gather(li, `${tag}/${li}`);
       const { main, after } = paramIndices(part, li);
-      let off = 0;
-      for (const i of [...main, ...after]) {
-        const n = part.params[i].variable.shape.reduce((a, b) => a * b, 1);
-        part.restore(i, flat.slice(off, (off += n)));
-      }
+      const order = [...main, ...after];
+      splitFloats(flat, order.map((i) => part.params[i].variable.shape)).forEach((piece, k) => part.restore(order[k], piece));
     }
     return part;
   }

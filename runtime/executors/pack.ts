@@ -13,14 +13,16 @@ export function concatValues(ts: readonly tf.Tensor[]): Float32Array {
   return out;
 }
 
+/** `flat` cut in order into pieces of `shapes`' sizes: views of its memory, not copies. */
+export function splitFloats(flat: Float32Array, shapes: readonly (readonly number[])[]): Float32Array[] {
+  let off = 0;
+  return shapes.map((shape) => flat.subarray(off, (off += shape.reduce((a, b) => a * b, 1))));
+}
+
 /**
  * Tensors of `shapes` cut from `flat` in order. The tensors may keep `flat`'s memory (tfjs-backend-cpu
  * does not copy), so the caller must not hand `flat` back to a transport for reuse.
  */
 export function splitValues(flat: Float32Array, shapes: readonly (readonly number[])[]): tf.Tensor[] {
-  let off = 0;
-  return shapes.map((shape) => {
-    const n = shape.reduce((a, b) => a * b, 1);
-    return tf.tensor(flat.subarray(off, (off += n)), [...shape]);
-  });
+  return splitFloats(flat, shapes).map((piece, k) => tf.tensor(piece, [...shapes[k]]));
 }

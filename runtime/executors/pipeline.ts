@@ -1,8 +1,8 @@
 // Pipeline parallelism, GPipe-style (Huang et al. 2019, arXiv:1811.06965), as the simulator lowers
 // it (simulator/strategies/pipeline.ts, whose stage split this reuses): worker s holds stage s's
 // layers whole; the step's samples go through in micro-batches, all forwards first, then all
-// backwards in reverse order; each stage sums its gradients over the micro-batches and takes one SGD
-// step. Workers beyond the number of stages stay idle.
+// backwards in reverse order; each stage sums its gradients over the micro-batches and takes one step
+// of the plan's optimiser. Workers beyond the number of stages stay idle.
 import * as tf from '@tensorflow/tfjs-core';
 import type { PipelineSegment } from '../../simulator/plan/schema';
 import { stageLayersOf } from '../../simulator/strategies/pipeline';
@@ -11,7 +11,7 @@ import { bytesOf } from '../transports/transport';
 import type { Batch } from '../model/data';
 import { softmaxCrossEntropy } from '../model/loss';
 import { headOf, Part } from '../model/network';
-import { Sgd } from '../model/optimizer';
+import { makeOptimizer, Optimizer } from '../model/optimizer';
 import { record, Recorded } from '../model/tape';
 import { Executor, ExecutorContext, registerExecutor } from './executor';
 
@@ -20,7 +20,7 @@ const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from 
 export class PipelineExecutor implements Executor {
   readonly stages: number[][];
   private readonly part: Part | null;
-  private readonly sgd: Sgd;
+  private readonly optimizer: Optimizer;
   private readonly micro: number;
   private batch: Batch | null = null;
   private samples: number[] = [];
@@ -32,7 +32,7 @@ export class PipelineExecutor implements Executor {
     const head = headOf(model);
     this.stages = stageLayersOf(model, pseg, seg.layers, workers).map((s) => s.filter((i) => !head.excluded.has(i)));
     this.part = rank < this.stages.length ? new Part(model, this.stages[rank], { seed, head }) : null;
-    this.sgd = new Sgd(ctx.learningRate, ctx.momentum);
+    this.optimizer = makeOptimizer(ctx.optimizer);
     this.micro = pseg.microBatches ?? 1;
   }
 
@@ -112,7 +112,7 @@ export class PipelineExecutor implements Executor {
     await Promise.all(sends);
     c.time(() => {
       const grads = part.variables.map((v) => acc.get(v.id) ?? tf.zerosLike(v));
-      this.sgd.apply(part.variables, grads);
+      this.optimizer.apply(part.variables, grads);
       tf.dispose(grads);
     });
     this.batch = null;
@@ -121,7 +121,7 @@ export class PipelineExecutor implements Executor {
 
   dispose(): void {
     this.part?.dispose();
-    this.sgd.dispose();
+    this.optimizer.dispose();
   }
 }
 

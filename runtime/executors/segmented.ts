@@ -1,7 +1,7 @@
 // Data-parallel layers, then model-parallel layers: the executor for single, data, model and
 // hybrid ("one weird trick", Krizhevsky 2014) plans.
 //   Data part: every worker runs its own batch through a full replica; gradients are summed with a
-//   ring all-reduce, then every replica takes the same SGD step.
+//   ring all-reduce, then every replica takes the same optimiser step (SGD or Adam, the plan's).
 //   Model part: every worker holds a slice of each layer (output units or channels). The part's
 //   input reaches all workers by the plan's exchange (rounds.ts); after each layer the slices are
 //   all-gathered; backward, each layer's input gradient is reduce-scattered so every worker gets
@@ -17,9 +17,9 @@ import type { Batch } from '../model/data';
 import { squaredNorm } from '../noise-scale';
 import { sliceChannels } from '../model/layers/kind';
 import { joinChannels, splitChannels } from '../model/slice';
-import { softmaxCrossEntropy } from '../model/loss';
+import { crossEntropySum, softmaxCrossEntropy } from '../model/loss';
 import { headOf, Part } from '../model/network';
-import { Sgd } from '../model/optimizer';
+import { makeOptimizer, Optimizer } from '../model/optimizer';
 import { record, Recorded } from '../model/tape';
 import { Executor, ExecutorContext, registerExecutor, StepGradients } from './executor';
 import { exchangeRounds, Round, roundRows, updateChunks } from './rounds';
@@ -29,8 +29,8 @@ const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from 
 export class SegmentedExecutor implements Executor {
   private readonly data: Part | null;
   private readonly split: Part | null;
-  private readonly dataSgd: Sgd;
-  private readonly splitSgd: Sgd;
+  private readonly dataOptimizer: Optimizer;
+  private readonly splitOptimizer: Optimizer;
   private readonly exchange: NonNullable<ModelSegment['exchange']>;
   private readonly fcBatch: number;
   /** How the data part's gradients are summed (the plan's data segment `sync`). */
@@ -53,8 +53,8 @@ export class SegmentedExecutor implements Executor {
     // Replicas: worker 0 counts the whole parameters in the weights' norm.
     this.data = dataLayers.length ? new Part(model, dataLayers, { seed, head, countsWhole: rank === 0 }) : null;
     this.split = modelLayers.length ? new Part(model, modelLayers, { seed, head, split: { workers, rank }, countsWhole: rank === 0 }) : null;
-    this.dataSgd = new Sgd(ctx.learningRate, ctx.momentum);
-    this.splitSgd = new Sgd(ctx.learningRate, ctx.momentum);
+    this.dataOptimizer = makeOptimizer(ctx.optimizer);
+    this.splitOptimizer = makeOptimizer(ctx.optimizer);
     const ds = plan.segments.find((s) => s.segment.parallelism === 'data')?.segment as DataSegment | undefined;
     this.dataSync = ds?.sync ?? 'ring-allreduce';
     const ms = modelSegs[0]?.segment as ModelSegment | undefined;
@@ -100,7 +100,7 @@ export class SegmentedExecutor implements Executor {
     const { lossSum, dlogits } = this.c.time(() => softmaxCrossEntropy(rec.y as tf.Tensor2D, batch.labels, 1 / this.stepSamples));
     const grads = this.c.time(() => rec.backward(dlogits, data.variables));
     this.c.time(() => tf.dispose([x, rec.y, dlogits]));
-    await this.reduceAndApply(data, this.dataSgd, grads, data.variables.map(() => true), `s${step}/g`, this.dataSync, true);
+    await this.reduceAndApply(data, this.dataOptimizer, grads, data.variables.map(() => true), `s${step}/g`, this.dataSync, true);
     return lossSum;
   }
 
@@ -123,8 +123,7 @@ export class SegmentedExecutor implements Executor {
         const x = tf.tensor(batch.x.subarray(first * per, (first + count) * per), [count, ...input]);
         const logits = data.forward(x, { training: false, seed: this.ctx.seed, step: -1, samples: [] }) as tf.Tensor2D;
         const labels = batch.labels.subarray(first, first + count);
-        const logp = tf.sub(logits, tf.logSumExp(logits, 1, true));
-        lossSum -= tf.sum(tf.mul(tf.oneHot(tf.tensor1d(labels, 'int32'), logits.shape[1]), logp)).dataSync()[0];
+        lossSum += crossEntropySum(logits, labels);
         const predicted = tf.argMax(logits, 1).dataSync();
         predicted.forEach((p, i) => (correct += p === labels[i] ? 1 : 0));
       });
@@ -132,8 +131,8 @@ export class SegmentedExecutor implements Executor {
     return { lossSum, correct };
   }
 
-  /** Sums the chosen gradients over all workers (`sync`: ring all-reduce unless the plan says otherwise), then takes an SGD step. */
-  private async reduceAndApply(part: Part, sgd: Sgd, grads: (tf.Tensor | null)[], reduce: boolean[], tag: string, sync: Sync = 'ring-allreduce', measureNoise = false): Promise<void> {
+  /** Sums the chosen gradients over all workers (`sync`: ring all-reduce unless the plan says otherwise), then takes the plan's optimiser step. */
+  private async reduceAndApply(part: Part, optimizer: Optimizer, grads: (tf.Tensor | null)[], reduce: boolean[], tag: string, sync: Sync = 'ring-allreduce', measureNoise = false): Promise<void> {
     const vars = part.variables;
     const gs = this.c.time(() => grads.map((g, i) => g ?? tf.zerosLike(vars[i])));
     if (this.ctx.workers > 1 && reduce.some((x) => x)) {
@@ -166,7 +165,7 @@ export class SegmentedExecutor implements Executor {
       });
     }
     this.c.time(() => {
-      sgd.apply(vars, gs);
+      optimizer.apply(vars, gs);
       tf.dispose(gs);
     });
   }
@@ -260,7 +259,7 @@ export class SegmentedExecutor implements Executor {
         tf.dispose([dy, r.y]);
         return g;
       });
-      await this.reduceAndApply(data, this.dataSgd, grads, data.variables.map(() => true), `s${step}/g`, this.dataSync);
+      await this.reduceAndApply(data, this.dataOptimizer, grads, data.variables.map(() => true), `s${step}/g`, this.dataSync);
     }
     // Every worker computes the same loss from the gathered logits: count it once.
     return rank === 0 ? lossSum : 0;
@@ -354,18 +353,18 @@ export class SegmentedExecutor implements Executor {
     });
   }
 
-  /** SGD step of the model part; parameters that every worker holds whole sum their partial gradients. */
+  /** Optimiser step of the model part; parameters that every worker holds whole sum their partial gradients. */
   private async applySplitUpdate(tag: string): Promise<void> {
     const part = this.split!;
     const grads = part.variables.map((v) => this.acc.get(v.id) ?? null);
     this.acc.clear();
-    await this.reduceAndApply(part, this.splitSgd, grads, part.params.map((p) => p.range === null), tag);
+    await this.reduceAndApply(part, this.splitOptimizer, grads, part.params.map((p) => p.range === null), tag);
   }
 
   dispose(): void {
     for (const p of this.parts()) p.dispose();
-    this.dataSgd.dispose();
-    this.splitSgd.dispose();
+    this.dataOptimizer.dispose();
+    this.splitOptimizer.dispose();
     tf.dispose([...this.acc.values()]);
   }
 }

@@ -1,11 +1,13 @@
 // What a worker process (or a function) gets and gives back. It shares nothing with the others but
 // the S3 endpoint: the job says what to train and where the store is; progress goes to stdout as one
 // JSON message per line (runtime/protocol.ts's ready/step/failed messages); the result goes to the
-// store, under results/<runId>/, outside the run's exchange prefix (which the run deletes at its end).
+// store, under results/<runId>/, outside the run's exchange prefix; deleteRunObjects removes both when the run ends.
 import type { Model } from '../../simulator/model/schema';
 import type { Plan } from '../../simulator/plan/schema';
 import type { S3Config } from '../s3/client';
 import type { FaultSpec, ParamSlice, StepRecord } from '../protocol';
+import type { ObjectStore } from '../s3/object-store';
+import { deleteRun } from '../transports/s3';
 
 export interface WorkerJob {
   /** The model file's content and the plan (a function's event carries both). */
@@ -46,6 +48,17 @@ export interface WorkerResult {
 export const resultsPrefix = (runId: string): string => `results/${runId}/`;
 export const resultKey = (runId: string, rank: number): string => `${resultsPrefix(runId)}${rank}.json`;
 export const weightsKey = (runId: string, rank: number): string => `${resultsPrefix(runId)}${rank}.weights`;
+
+/**
+ * Deletes the run's exchange objects and results. Twice: a child killed mid-PUT may have sent its
+ * whole body, and the store can make that object appear after the first listing.
+ */
+export async function deleteRunObjects(store: ObjectStore, runId: string): Promise<void> {
+  for (let pass = 0; pass < 2; pass++) {
+    await Promise.all([deleteRun(store, runId), store.list(resultsPrefix(runId)).then((k) => store.delete(k))]);
+    if (pass === 0) await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /** Weights in one object: a u32 header length, the JSON header (slices without data), padding to 8, then every slice's floats. */
 export function encodeWeights(slices: ParamSlice[]): Uint8Array {

@@ -11,8 +11,8 @@ import { Interrupted, RunError, stopSignalOf } from '../errors';
 import { REPO_ROOT } from '../paths';
 import type { FailedMessage, Message, TrainedMessage, TrainTask } from '../protocol';
 import type { S3ObjectStore as S3ObjectStoreType } from '../s3/s3-objects';
-import { deleteRun, S3Setup } from '../transports/s3';
-import { decodeWeights, resultKey, resultsPrefix, WorkerResult } from './protocol';
+import type { S3Setup } from '../transports/s3';
+import { decodeWeights, deleteRunObjects, resultKey, WorkerResult } from './protocol';
 
 /** The `trainplan` command (it runs the compiled CLI in dist/). */
 export const CLI_ENTRY = join(REPO_ROOT, 'cli', 'trainplan.js');
@@ -149,17 +149,6 @@ export async function runOnProcesses(tasks: Job[], onMessage: (m: Message) => vo
     } finally {
       store.destroy();
     }
-  }
-}
-
-/**
- * Deletes the run's exchange objects and results. Twice: a child killed mid-PUT may have sent its
- * whole body, and the store can make that object appear after the first listing.
- */
-export async function deleteRunObjects(store: S3ObjectStoreType, runId: string): Promise<void> {
-  for (let pass = 0; pass < 2; pass++) {
-    await Promise.all([deleteRun(store, runId), store.list(resultsPrefix(runId)).then((k) => store.delete(k))]);
-    if (pass === 0) await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -10,6 +10,7 @@ import { publish, unseal } from './sealed';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { median } from 'simple-statistics';
 
 export const STORE_CALIBRATE_DEFAULTS = {
   /** Small enough that the bytes cost nothing next to the request (1 KiB at 100 MB/s is 10 µs). */
@@ -47,11 +48,6 @@ export interface StoreCalibration {
   objectStore: ObjectStoreBlock;
   measured: StoreMeasurements;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 async function timed(f: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();

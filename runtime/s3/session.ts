@@ -3,7 +3,7 @@
 // a run leaves in the store (a failed run never deletes its objects) is deleted when it ends.
 import type { TransportSpec } from '../transports/transport';
 import { runPrefix, S3Setup } from '../transports/s3';
-import { deleteRunObjects } from '../processes/spawn';
+import { deleteRunObjects } from '../processes/protocol';
 import type { EmbeddedS3 } from './server';
 
 export interface StoreSession {

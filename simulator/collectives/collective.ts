@@ -13,13 +13,19 @@ export interface Collective {
    * Adds the collective to `g`. `ready[i]` is the task after which rank `ranks[i]` may send
    * (-1: at once). Returns, per rank, the task after which that rank holds the result.
    */
-  lower(g: TaskGraph, topo: Topology, ranks: number[], bytes: number, ready: number[], label: string): number[];
+  lower(g: TaskGraph, topo: Topology, ranks: number[], bytes: number, ready: number[], label: string, options?: CollectiveOptions): number[];
   /**
    * Time on an idle network when every rank starts together: closed-form α-β with each round
    * costed by `round` — `roundTime` (exact max-min rates; NaN where flows differ) by default, or
    * `roundBound` for a lower bound that holds under any contention.
    */
-  time(topo: Topology, ranks: number[], bytes: number, round?: RoundCost): number;
+  time(topo: Topology, ranks: number[], bytes: number, round?: RoundCost, options?: CollectiveOptions): number;
+}
+
+/** What a plan's data segment tells its collective beyond the bytes (only those that use it read it). */
+export interface CollectiveOptions {
+  /** Parameter servers of a grouped parameter server (default: one per group). */
+  servers?: number;
 }
 
 /** Cost of one round of a pattern of equal transfers; `key` names the pattern for caching. */

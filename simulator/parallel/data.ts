@@ -7,17 +7,21 @@
 import { collectiveSeconds } from './closed-form';
 import type { Topology } from '../topology/topology';
 import { dataGroup, Layout } from './layout';
+import type { Traffic } from './traffic';
 
 /** Seconds of the gradient synchronisation of `bytes` of gradients per rank, with `sync` the plan's all-reduce. */
-export function gradientSync(layout: Layout, topo: Topology, bytes: number, sync: string, stage = 0): number {
+export function gradientSync(layout: Layout, topo: Topology, bytes: number, sync: string, stage: number, traffic: Traffic): number {
   if (layout.data === 1 || bytes === 0) return 0;
   const ranks = dataGroup(layout, stage);
-  if (layout.zero === 0) return collectiveSeconds(sync, topo, ranks, bytes);
-  return collectiveSeconds('reduce-scatter', topo, ranks, bytes);
+  const name = layout.zero === 0 ? sync : 'reduce-scatter';
+  // Every tensor rank of the stage synchronises with its own replicas at once.
+  traffic.collective(name, topo, ranks, bytes, layout.tensor);
+  return collectiveSeconds(name, topo, ranks, bytes);
 }
 
 /** Seconds to all-gather the updated 16-bit weights after a sharded optimizer step (ZeRO ≥ 1). */
-export function weightGather(layout: Layout, topo: Topology, bytes: number, stage = 0): number {
+export function weightGather(layout: Layout, topo: Topology, bytes: number, stage: number, traffic: Traffic): number {
   if (layout.data === 1 || layout.zero === 0 || bytes === 0) return 0;
+  traffic.collective('all-gather', topo, dataGroup(layout, stage), bytes, layout.tensor);
   return collectiveSeconds('all-gather', topo, dataGroup(layout, stage), bytes);
 }

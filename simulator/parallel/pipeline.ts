@@ -11,6 +11,7 @@ import type { AnalyzedModel } from '../model/analyze';
 import type { Topology } from '../topology/topology';
 import { Layout, rankOf, tensorGroup } from './layout';
 import { balancedGroups } from '../strategies/pipeline';
+import type { Traffic } from './traffic';
 
 /**
  * `n` contiguous groups of layers: Megatron-LM's when the model's attention layers divide evenly
@@ -48,6 +49,7 @@ export function blockPartition(model: AnalyzedModel, n: number): number[][] | un
   cuts.push(order.length);
   return cuts.slice(1).map((end, s) => order.slice(cuts[s], end));
 }
+
 
 export interface Op {
   backward: boolean;
@@ -104,9 +106,9 @@ export function inFlight(layout: Layout, p: number): number {
 /**
  * Seconds to send `bytes` from stage `p` to `p + 1` (all replicas and tensor ranks at once): each
  * tensor rank sends 1/t of the tensor point to point (`send`), then the receiving stage's tensor
- * ranks all-gather it (`gather`; Narayanan et al. 2021 §4.1, scatter/gather).
+ * ranks all-gather it (`gather`; Narayanan et al. 2021 §4.1, scatter/gather). Counts its bytes in `traffic`.
  */
-export function p2pParts(layout: Layout, topo: Topology, bytes: number, p: number): { send: number; gather: number } {
+export function p2pParts(layout: Layout, topo: Topology, bytes: number, p: number, traffic: Traffic): { send: number; gather: number } {
   if (bytes === 0) return { send: 0, gather: 0 };
   const to = (p + 1) % layout.pipeline;
   const t = layout.tensor;
@@ -119,13 +121,9 @@ export function p2pParts(layout: Layout, topo: Topology, bytes: number, p: numbe
   const c = patternCost(topo, pattern, key);
   const chunk = bytes / t;
   const send = c.uniform ? c.latency + chunk / c.rate : roundBound(topo, pattern, chunk, key);
+  traffic.p2p(chunk, layout.data * t);
+  if (t > 1) traffic.collective('all-gather', topo, tensorGroup(layout, 0, to), bytes, layout.data);
   return { send, gather: t > 1 ? collectiveSeconds('all-gather', topo, tensorGroup(layout, 0, to), bytes) : 0 };
-}
-
-/** Seconds to send `bytes` from stage `p` to `p + 1` and gather them there. */
-export function p2pSeconds(layout: Layout, topo: Topology, bytes: number, p: number): number {
-  const { send, gather } = p2pParts(layout, topo, bytes, p);
-  return send + gather;
 }
 
 /**
@@ -143,8 +141,10 @@ export function tiedEmbeddingCopy(model: AnalyzedModel, layout: Layout): number 
 }
 
 /** Seconds of the all-reduce of the tied embedding's gradients between the first and last pipeline ranks (all tensor ranks and replicas at once). */
-export function tiedEmbeddingSync(layout: Layout, topo: Topology, bytes: number): number {
+export function tiedEmbeddingSync(layout: Layout, topo: Topology, bytes: number, traffic: Traffic): number {
   if (bytes === 0 || layout.pipeline < 2) return 0;
-  return collectiveSeconds('ring-allreduce', topo, [rankOf(layout, 0, 0, 0), rankOf(layout, 0, layout.pipeline - 1, 0)], bytes);
+  const pair = [rankOf(layout, 0, 0, 0), rankOf(layout, 0, layout.pipeline - 1, 0)];
+  traffic.collective('ring-allreduce', topo, pair, bytes, layout.data * layout.tensor);
+  return collectiveSeconds('ring-allreduce', topo, pair, bytes);
 }
 

@@ -7,10 +7,33 @@ import type { AnalyzedModel, LayerInfo } from '../model/analyze';
 import type { Layout } from './layout';
 import { tensorStashBytes } from './tensor';
 
-/** Extra forward seconds before a layer's backward: all of it (full), its core (selective), or none. */
-export function recomputeSeconds(layout: Layout, forward: number, core: number, forwardComm: number): number {
-  if (layout.recompute === 'full') return forward + forwardComm;
+/**
+ * Extra forward seconds before a layer's backward: all of it (full, layers inside a transformer
+ * block: the only ones checkpointed, see keptActivations), its core (selective), or none.
+ */
+export function recomputeSeconds(layout: Layout, inBlock: boolean, forward: number, core: number, forwardComm: number): number {
+  if (layout.recompute === 'full') return inBlock ? forward + forwardComm : 0;
   if (layout.recompute === 'selective') return core;
+  return 0;
+}
+
+/**
+ * FLOPs per sample that recomputation adds: the forward of every layer inside a block (full), or
+ * attention's core — QKᵀ and the scores times V, 4·s²·heads·headDim (selective). The same layers
+ * recomputeSeconds times, so the FLOP rates and the tuner's bound count what the simulation runs.
+ */
+export function recomputedFlops(model: AnalyzedModel, layout: Layout): number {
+  if (layout.recompute === 'full') {
+    const blocks = blocksOf(model);
+    return model.layers.reduce((a, l) => a + (blocks[l.index] >= 0 ? l.forwardFlops : 0), 0);
+  }
+  if (layout.recompute === 'selective')
+    return model.layers.filter((l) => l.type === 'attention').reduce((a, l) => {
+      const [s, h] = l.inputShapes[0];
+      const heads = (l.layer as { heads: number }).heads;
+      const d = (l.layer as { headDim?: number }).headDim ?? h / heads;
+      return a + 4 * s * s * heads * d;
+    }, 0);
   return 0;
 }
 

@@ -5,7 +5,7 @@ import type { AnalyzedModel } from '../model/analyze';
 import type { ResolvedPlan } from '../plan/resolve';
 import { peakKey } from '../cost/compute';
 import { costOf } from '../cost/price';
-import type { SimulateOptions, SimulationResult } from '../simulate';
+import { baselineStep, SIMULATE_DEFAULTS, type SimulateOptions, type SimulationResult } from '../simulate';
 import { simulateComposed } from './step';
 
 export interface FlopRates {
@@ -19,14 +19,15 @@ export interface FlopRates {
 }
 
 export function simulateComposedPlan(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, options: SimulateOptions = {}): SimulationResult {
-  const r = simulateComposed(model, hw, plan, true);
+  const r = simulateComposed(model, hw, plan, { keepGraph: true, samples: Math.max(1, Math.round(options.samples ?? SIMULATE_DEFAULTS.samples)) });
   const p = plan.plan;
   if (r.stepTimeSeconds === undefined) return { feasible: false, plan: p, family: plan.family, reason: r.reason!, memory: r.memory };
   const g = r.graph!;
   const step = r.stepTimeSeconds;
   const K = p.workers;
   const samples = plan.stepSamples;
-  const baseline = options.baselineStepSeconds ?? (K === 1 ? step : singleWorkerStep(model, hw, plan));
+  // One worker with the same batch per replica, micro-batch, recomputation and optimizer (memory unchecked).
+  const baseline = options.baselineStepSeconds ?? (K === 1 ? step : baselineStep(model, hw, p.batchPerWorker, r.layout.precision, { microBatch: p.microBatch, recompute: p.recompute, optimizer: p.optimizer }));
   const speedup = samples / step / (p.batchPerWorker / baseline);
   const precision = r.layout.precision;
   // MFU against the 16-bit dense peak for every reduced precision (fp8 plans included), so plans compare.
@@ -37,30 +38,10 @@ export function simulateComposedPlan(model: AnalyzedModel, hw: Hardware, plan: R
   };
   const result: SimulationResult = {
     feasible: true, plan: p, family: plan.family, stepTimeSeconds: step, samplesPerStep: samples, samplesPerSecond: samples / step,
-    speedup, efficiency: speedup / K, breakdown: r.breakdown!, memory: r.memory,
+    speedup, efficiency: speedup / K, breakdown: r.breakdown!, memory: r.memory, ...(r.band ? { band: r.band } : {}),
     cost: costOf(hw, plan, step, g, 0, options.datasetSamples ?? model.model.training?.dataset?.trainSamples),
-    bytesPerStep: 0, restartSecondsPerStep: 0, simulatedWorkers: r.layout.pipeline, events: r.events ?? 0, flops,
+    bytesPerStep: r.traffic!.sentBytes, restartSecondsPerStep: 0, simulatedWorkers: r.layout.pipeline, events: r.events ?? 0, flops,
   };
   g.dispose();
   return result;
-}
-
-const baselines = new WeakMap<AnalyzedModel, Map<string, number>>();
-
-/** The same model and batch per replica on one worker, memory unchecked (a speedup is defined even when one device cannot hold it). */
-function singleWorkerStep(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan): number {
-  const p = plan.plan;
-  let m = baselines.get(model);
-  if (!m) baselines.set(model, (m = new Map()));
-  const key = `${JSON.stringify(hw.device)}|${p.batchPerWorker}|${p.microBatch}|${p.precision}|${p.recompute}|${p.optimizer}`;
-  const hit = m.get(key);
-  if (hit !== undefined) return hit;
-  const single: ResolvedPlan = {
-    ...plan, family: 'single', stepSamples: p.batchPerWorker,
-    plan: { ...p, workers: 1, tensor: 1, pipeline: 1, schedule: undefined, virtualStages: undefined, zero: 0, sequenceParallel: undefined },
-  };
-  const r = simulateComposed(model, { ...hw, workers: Math.max(1, hw.workers), device: { ...hw.device, memoryBytes: Infinity } }, single);
-  if (r.stepTimeSeconds === undefined) throw new Error(r.reason);
-  m.set(key, r.stepTimeSeconds);
-  return r.stepTimeSeconds;
 }

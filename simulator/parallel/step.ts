@@ -4,7 +4,7 @@
 // all (the symmetric lowering): its compute is tasks on its stream, and every collective — tensor
 // all-reduces, pipeline sends, data-parallel and ZeRO synchronisation — is a delay whose length is
 // the collective's closed-form time on the real ranks of the full topology.
-import { DELAY, TaskGraph } from '../engine/graph';
+import { COMPUTE, DELAY, TaskGraph } from '../engine/graph';
 import { runGraph } from '../engine/run';
 import type { Hardware } from '../hardware/schema';
 import { breakdown, stepSpans } from '../metrics';
@@ -21,10 +21,12 @@ import { dataGroup, Layout, layoutOf } from './layout';
 import { composedMemory } from './memory';
 import { Op, p2pParts, partition, scheduleOf, tiedEmbeddingCopy, tiedEmbeddingSync } from './pipeline';
 import { lowerExchanges } from './blocking-pipeline';
-import { recomputeSeconds } from './recompute';
+import { blocksOf, recomputedFlops, recomputeSeconds } from './recompute';
+import { expectedSlowest, expectedStep, type Band } from '../stragglers';
 import { TensorComm, tensorComm, tensorParameters } from './tensor';
 import { bytesPerParameter, updateBytesPerParameter } from './zero';
 import { collectiveSeconds } from './closed-form';
+import { Traffic } from './traffic';
 import type { MemoryUse } from '../cost/memory';
 import type { Breakdown } from '../metrics';
 
@@ -35,7 +37,11 @@ export interface ComposedResult {
   stepTimeSeconds?: number;
   reason?: string;
   breakdown?: Breakdown;
+  /** The step's spread over the workers' compute variability (samples > 1 and a device with variability). */
+  band?: Band & { deterministicSeconds: number };
   events?: number;
+  /** Bytes every rank together sends, and receives, in one step (collectives and pipeline sends). */
+  traffic?: { sentBytes: number; receivedBytes: number };
   /** Training FLOPs of a step without recomputation (the model's) and with it (what the devices ran). */
   modelFlopsPerStep: number;
   hardwareFlopsPerStep: number;
@@ -48,18 +54,23 @@ interface Chunk {
   forwardComm: number;
   backward: number;
   backwardComm: number;
+  /** Bytes one tensor group sends in its collectives per micro-batch, forward and backward (recomputed forwards included). */
+  forwardCommBytes: number;
+  backwardCommBytes: number;
   sendBytes: number;
   parameters: number;
 }
 
-/** Stage j's layers with their costs per micro-batch on one tensor rank. */
-const layerCosts = new WeakMap<AnalyzedModel, Map<string, { times: LayerTimes[]; comms: TensorComm[] }>>();
+/** Every layer's costs per micro-batch on one tensor rank, by model, hardware object and the degrees they depend on. */
+const layerCosts = new WeakMap<AnalyzedModel, WeakMap<Hardware, Map<string, { times: LayerTimes[]; comms: TensorComm[] }>>>();
 
 /** Every layer's time and tensor collectives per micro-batch; the same for every plan with these degrees (the tuner's many). */
 function layerCostsOf(model: AnalyzedModel, hw: Hardware, layout: Layout, kc: KernelCost, vb: number, topo: ReturnType<typeof buildTopology>) {
-  let m = layerCosts.get(model);
-  if (!m) layerCosts.set(model, (m = new Map()));
-  const key = `${JSON.stringify(hw)}|${layout.workers}|${layout.tensor}|${layout.sequenceParallel}|${layout.microBatch}|${layout.precision}`;
+  let byHw = layerCosts.get(model);
+  if (!byHw) layerCosts.set(model, (byHw = new WeakMap()));
+  let m = byHw.get(hw);
+  if (!m) byHw.set(hw, (m = new Map()));
+  const key = `${layout.workers}|${layout.tensor}|${layout.sequenceParallel}|${layout.microBatch}|${layout.precision}`;
   let c = m.get(key);
   if (!c) {
     const b = layout.microBatch;
@@ -74,14 +85,18 @@ function chunksOf(model: AnalyzedModel, hw: Hardware, layout: Layout, kc: Kernel
   const b = layout.microBatch;
   const { times, comms } = layerCostsOf(model, hw, layout, kc, vb, topo);
   const groups = partition(model, layout.pipeline * layout.chunks, (i) => times[i].forward + times[i].backward + comms[i].forward + comms[i].backward);
+  const blocks = blocksOf(model);
   return groups.map((layers, j) => {
-    let forward = 0, forwardComm = 0, backward = 0, backwardComm = 0, parameters = 0;
+    let forward = 0, forwardComm = 0, backward = 0, backwardComm = 0, forwardCommBytes = 0, backwardCommBytes = 0, parameters = 0;
     for (const i of layers) {
       const t = times[i];
       forward += t.forward;
       forwardComm += comms[i].forward;
-      backward += t.backward + recomputeSeconds(layout, t.forward, t.core, comms[i].forward);
+      backward += t.backward + recomputeSeconds(layout, blocks[i] >= 0, t.forward, t.core, comms[i].forward);
       backwardComm += comms[i].backward;
+      forwardCommBytes += comms[i].forwardBytes;
+      // A fully recomputed layer runs its forward collectives again before its backward.
+      backwardCommBytes += comms[i].backwardBytes + (layout.recompute === 'full' && blocks[i] >= 0 ? comms[i].forwardBytes : 0);
       parameters += tensorParameters(model.layers[i], layout.tensor);
     }
     // Values crossing to later stages: outputs of this stage's layers that a later stage reads.
@@ -89,26 +104,14 @@ function chunksOf(model: AnalyzedModel, hw: Hardware, layout: Layout, kc: Kernel
     for (const later of groups.slice(j + 1)) for (const c of later) for (const i of model.layers[c].inputs) readLater.add(i);
     let values = 0;
     for (const i of layers) if (readLater.has(i)) values += elements(model.layers[i].outputShape);
-    return { layers, forward, forwardComm, backward, backwardComm, sendBytes: values * b * vb, parameters };
+    return { layers, forward, forwardComm, backward, backwardComm, forwardCommBytes, backwardCommBytes, sendBytes: values * b * vb, parameters };
   });
 }
 
-/** Training FLOPs per sample: forward + backward, and with the recomputed forward (full) or core (selective). */
-function flopsPerSample(model: AnalyzedModel, layout: Layout): { model: number; hardware: number } {
+/** Training FLOPs per sample: forward + backward, and with what recomputation runs again (recompute.ts). */
+export function flopsPerSample(model: AnalyzedModel, layout: Layout): { model: number; hardware: number } {
   const m = model.forwardFlops + model.backwardFlops;
-  let extra = 0;
-  if (layout.recompute === 'full') {
-    // Every layer before the loss is recomputed; the LM head's logits are not (Megatron-LM checkpoints the blocks).
-    extra = model.layers.filter((l) => l.type !== 'lmHead' && l.type !== 'crossEntropy').reduce((a, l) => a + l.forwardFlops, 0);
-  } else if (layout.recompute === 'selective') {
-    extra = model.layers.filter((l) => l.type === 'attention').reduce((a, l) => {
-      const [s, h] = l.inputShapes[0];
-      const heads = (l.layer as { heads: number }).heads;
-      const d = (l.layer as { headDim?: number }).headDim ?? h / heads;
-      return a + 4 * s * s * heads * d;
-    }, 0);
-  }
-  return { model: m, hardware: m + extra };
+  return { model: m, hardware: m + recomputedFlops(model, layout) };
 }
 
 /** Peak memory per worker of a composed plan, without simulating it (the tuner's first filter). */
@@ -116,7 +119,22 @@ export function composedPlanMemory(model: AnalyzedModel, hw: Hardware, plan: Res
   return prepare(model, hw, plan).memory;
 }
 
-function prepare(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan) {
+type Prepared = ReturnType<typeof prepareAnew>;
+/**
+ * The last plan prepared: the tuner asks for a candidate's memory, then simulates the same plan
+ * object, which needs the same stages (their partition is most of the preparation).
+ */
+let lastPrepared: { model: AnalyzedModel; hw: Hardware; plan: ResolvedPlan; prepared: Prepared } | undefined;
+
+function prepare(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan): Prepared {
+  const last = lastPrepared;
+  if (last && last.model === model && last.hw === hw && last.plan === plan) return last.prepared;
+  const prepared = prepareAnew(model, hw, plan);
+  lastPrepared = { model, hw, plan, prepared };
+  return prepared;
+}
+
+function prepareAnew(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan) {
   const layout = layoutOf(plan.plan);
   const vb = bytesOf(layout.precision);
   const kc = new KernelCost(hw, layout.precision);
@@ -127,7 +145,12 @@ function prepare(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan) {
   return { layout, vb, kc, topo, chunks, memory };
 }
 
-export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, keepGraph = false): ComposedResult {
+/**
+ * `samples`: quantiles of the slowest worker's compute factor the step is simulated at (1: at its
+ * mean only, as the tuner scores plans; more: also the p10–p90 band), simulator/stragglers.ts.
+ */
+export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, o: { keepGraph?: boolean; samples?: number } = {}): ComposedResult {
+  const keepGraph = o.keepGraph ?? false;
   const { layout, kc, topo, chunks, memory } = prepare(model, hw, plan);
   const perSample = flopsPerSample(model, layout);
   const samples = plan.stepSamples;
@@ -142,9 +165,19 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
   const sync = plan.segments[0]?.segment.parallelism === 'data' ? plan.segments[0].segment.sync ?? defaultSync(hw.network.topology) : defaultSync(hw.network.topology);
   const state = bytesPerParameter(layout);
   // Seconds to send activations into virtual stage j (and its gradients back out of it), and of a ZeRO-3 gather of its weights.
-  const boundary = chunks.map((_, j) => (j === 0 ? { send: 0, gather: 0 } : p2pParts(layout, topo, chunks[j - 1].sendBytes, (j - 1) % P)));
+  // Bytes on the network, counted where each collective's delay is made: every micro-batch crosses
+  // each boundary forward and back, and every chunk's ZeRO-3 gather runs before each of its ops.
+  const traffic = new Traffic();
+  const perOp = traffic.times(2 * M);
+  const boundary = chunks.map((_, j) => (j === 0 ? { send: 0, gather: 0 } : p2pParts(layout, topo, chunks[j - 1].sendBytes, (j - 1) % P, perOp)));
   const sendInto = boundary.map((b) => b.send + b.gather);
-  const gatherOf = chunks.map((c, j) => (layout.zero >= 3 && layout.data > 1 ? collectiveSeconds('all-gather', topo, dataGroup(layout, j % P), c.parameters * state.weights) : 0));
+  const gatherOf = chunks.map((c, j) => {
+    if (layout.zero < 3 || layout.data === 1) return 0;
+    perOp.collective('all-gather', topo, dataGroup(layout, j % P), c.parameters * state.weights, layout.tensor);
+    return collectiveSeconds('all-gather', topo, dataGroup(layout, j % P), c.parameters * state.weights);
+  });
+  // Each replica's tensor group of a chunk runs its collectives for every micro-batch.
+  for (const c of chunks) traffic.times(M * layout.data).add(c.forwardCommBytes + c.backwardCommBytes);
   const g = new TaskGraph();
   let weightsReady = new Array<number>(P).fill(-1);
   // The optimizer step all-reduces the global gradient norm over every rank (gradient clipping, as
@@ -206,7 +239,7 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
     }
     // Gradient synchronisation and the optimizer step, per pipeline rank.
     const embedding = tiedEmbeddingCopy(model, layout);
-    const embeddingSync = tiedEmbeddingSync(layout, topo, embedding * state.gradients);
+    const embeddingSync = tiedEmbeddingSync(layout, topo, embedding * state.gradients, traffic);
     for (let p = 0; p < P; p++) {
       const mine = chunks.map((c, j) => ({ c, j })).filter(({ j }) => j % P === p);
       const params = mine.reduce((a, { c }) => a + c.parameters, 0) + (p === P - 1 ? embedding : 0);
@@ -215,23 +248,39 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
         // Reduce-scatter each chunk's gradients once its last backward is done, on the communication stream.
         let chain = -1;
         for (const { c, j } of [...mine].reverse())
-          chain = g.delay(p, gradientSync(layout, topo, c.parameters * state.gradients, sync, p), [lastBackward[j], chain], `reduce-scatter stage ${j}`);
+          chain = g.delay(p, gradientSync(layout, topo, c.parameters * state.gradients, sync, p, traffic), [lastBackward[j], chain], `reduce-scatter stage ${j}`);
         synced = g.join([last[p], chain], 'gradients synchronised');
-      } else synced = g.delay(p, gradientSync(layout, topo, params * state.gradients, sync, p), [last[p]], `${layout.zero ? 'reduce-scatter' : sync} stage ${p}`);
+      } else synced = g.delay(p, gradientSync(layout, topo, params * state.gradients, sync, p, traffic), [last[p]], `${layout.zero ? 'reduce-scatter' : sync} stage ${p}`);
       // The tied embedding's two copies agree before the step (first and last rank wait for it).
       if (embeddingSync > 0 && (p === 0 || p === P - 1)) synced = g.delay(p, embeddingSync, [synced], 'embedding all-reduce');
       const shard = layout.zero >= 1 ? layout.data : 1;
       const update = g.compute(p, kc.update(params / shard, updateBytesPerParameter(layout)), [synced], `update stage ${p}`, 'update');
-      weightsReady[p] = layout.zero >= 1 && layout.zero < 3 ? g.delay(p, weightGather(layout, topo, params * state.weights, p), [update], `all-gather weights stage ${p}`) : update;
+      weightsReady[p] = layout.zero >= 1 && layout.zero < 3 ? g.delay(p, weightGather(layout, topo, params * state.weights, p, traffic), [update], `all-gather weights stage ${p}`) : update;
     }
   }
   for (let i = 0; i < g.size; i++) if (g.kinds[i] === DELAY && Number.isNaN(g.amount[i])) throw new Error(`no closed form for ${g.labels[i]} on ${hw.name}`);
-  const timeline = runGraph(g, topo, P);
+  // Stragglers: every rank waits for the slowest of all W at the step's gradient-norm all-reduce
+  // (and tensor ranks at every layer), so the step is taken at the slowest of W factors, exactly
+  // as simulateRun takes it for the other plans (the order statistics of simulator/stragglers.ts).
+  // Only the expected step wanted (samples 1, as the tuner scores): one run with every compute task
+  // × E[slowest], whose breakdown is then the expected step's; with a band, the deterministic run
+  // and one more per sampled quantile.
+  const cv = hw.device.variability?.computeCv ?? 0;
+  const quantiles = Math.max(1, o.samples ?? 1);
+  const slowest = quantiles === 1 ? expectedSlowest(layout.workers, cv) : 1;
+  if (slowest !== 1) for (let i = 0; i < g.size; i++) if (g.kinds[i] === COMPUTE) g.amount[i] *= slowest;
+  // Interference: a rank's compute slows while its own collectives are in flight (ZeRO-3 gathers,
+  // gradient reduce-scatters under backprop), as for every other plan (engine/run.ts).
+  const slowdown = hw.device.interference?.computeSlowdown ?? 0;
+  const timeline = runGraph(g, topo, P, slowdown);
   const spans = stepSpans(g, timeline, steps);
   const from = steps > 1 ? spans.ends[steps - 2] : 0;
-  const stepTime = spans.ends[steps - 1] - from;
+  const ran = spans.ends[steps - 1] - from;
+  const window = { total: steps, from: steps - 2, last: steps - 1, measured: 1, factor: 1 };
+  const straggle = quantiles > 1 && cv > 0 ? expectedStep(g, topo, P, slowdown, window, layout.workers, cv, quantiles) : {};
   const result: ComposedResult = {
-    ...base, stepTimeSeconds: stepTime, breakdown: breakdown(g, timeline, P, from, spans.ends[steps - 1], 1), events: timeline.events,
+    ...base, stepTimeSeconds: straggle.seconds ?? ran, traffic: { sentBytes: traffic.sent, receivedBytes: traffic.received }, breakdown: breakdown(g, timeline, P, from, spans.ends[steps - 1], 1), events: timeline.events,
+    ...(straggle.band ? { band: { ...straggle.band, deterministicSeconds: ran } } : {}),
     ...(keepGraph ? { graph: g } : {}),
   };
   if (!keepGraph) g.dispose();

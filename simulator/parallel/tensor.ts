@@ -6,26 +6,30 @@ import { collectiveSeconds } from './closed-form';
 import type { LayerInfo } from '../model/analyze';
 import type { Topology } from '../topology/topology';
 import { Layout, tensorGroup } from './layout';
+import { collectiveTraffic } from './traffic';
 
 export interface TensorComm {
   forward: number;
   backward: number;
+  /** Bytes one tensor group's ranks send (= receive) in those collectives, forward and backward. */
+  forwardBytes: number;
+  backwardBytes: number;
 }
 
 /** Seconds of the collectives one tensor group runs for layer `l` over `samples` samples, forward and backward. */
 export function tensorComm(l: LayerInfo, samples: number, layout: Layout, topo: Topology, valueBytes: number): TensorComm {
-  if (layout.tensor === 1) return { forward: 0, backward: 0 };
+  if (layout.tensor === 1) return { forward: 0, backward: 0, forwardBytes: 0, backwardBytes: 0 };
   const ranks = tensorGroup(layout);
-  const time = (values: number) => {
-    if (values === 0) return 0;
-    const bytes = values * samples * valueBytes;
-    return layout.sequenceParallel
-      ? collectiveSeconds('reduce-scatter', topo, ranks, bytes) + collectiveSeconds('all-gather', topo, ranks, bytes)
-      : collectiveSeconds('ring-allreduce', topo, ranks, bytes);
-  };
+  const names = layout.sequenceParallel ? ['reduce-scatter', 'all-gather'] : ['ring-allreduce'];
+  const bytesOf = (values: number) => values * samples * valueBytes;
+  const time = (values: number) => (values === 0 ? 0 : names.reduce((a, n) => a + collectiveSeconds(n, topo, ranks, bytesOf(values)), 0));
+  const sent = (values: number) => names.reduce((a, n) => a + collectiveTraffic(n, topo, ranks, bytesOf(values)).sent, 0);
   // A sharded output (a weird-trick dense layer) is all-gathered before a layer that needs it whole.
   const gather = l.split.output === 'sharded' && l.type !== 'lmHead' ? l.outputShape.reduce((a, b) => a * b, 1) : 0;
-  return { forward: time(l.split.forwardReduce) + time(gather), backward: time(l.split.backwardReduce) + time(gather) };
+  return {
+    forward: time(l.split.forwardReduce) + time(gather), backward: time(l.split.backwardReduce) + time(gather),
+    forwardBytes: sent(l.split.forwardReduce) + sent(gather), backwardBytes: sent(l.split.backwardReduce) + sent(gather),
+  };
 }
 
 /** Parameters one tensor rank holds of layer `l`. */

@@ -4,23 +4,15 @@
 // model-parallel and pipeline layers every worker sees every sample of the step.
 import { planFamily } from './resolve';
 import type { Plan } from './schema';
+import { batchSizes } from './batch';
 
-export interface BatchSizes {
-  /** Samples one step trains on (one weight update): workers × batchPerWorker with data-parallel layers, else batchPerWorker. */
-  global: number;
-  /** The plan's batchPerWorker: the samples each worker feeds through its layers per step. */
-  perWorker: number;
-}
+export { batchSizes, type BatchSizes } from './batch';
 
-export function batchSizes(p: Plan): BatchSizes {
-  const hasData = p.segments.some((s) => s.parallelism === 'data');
-  return { global: hasData ? p.workers * p.batchPerWorker : p.batchPerWorker, perWorker: p.batchPerWorker };
-}
-
-/** "8 workers × 128 = 1024 per step", "16 workers, 64 per step" (each sees all), "1 worker, 32 per step". */
+/** "8 workers × 128 = 1024 per step", "16 workers, 64 per step" (each sees all), "1 worker, 32 per step", "64 workers, 4 replicas × 8 = 32 per step". */
 export function describeBatch(p: Plan): string {
   const b = batchSizes(p);
   if (p.workers === 1) return `1 worker, ${b.global} per step`;
+  if (b.replicas !== p.workers && b.global !== b.perWorker) return `${p.workers} workers, ${b.replicas} replicas × ${b.perWorker} = ${b.global} per step`;
   return b.global === b.perWorker ? `${p.workers} workers, ${b.global} per step` : `${p.workers} workers × ${b.perWorker} = ${b.global} per step`;
 }
 

@@ -5,6 +5,7 @@ import type { AnalyzedModel } from '../model/analyze';
 import { parseWith, readJsonFile } from '../validate';
 import { Plan, Segment } from './schema';
 import { layoutProblems } from '../parallel/layout';
+import { batchSizes } from './batch';
 
 export interface ResolvedSegment {
   segment: Segment;
@@ -84,14 +85,13 @@ export function resolvePlan(plan: Plan, model: AnalyzedModel): Result<ResolvedPl
   });
   problems.push(...layoutProblems(plan, model));
   if (problems.length) return { ok: false, problems };
-  const hasData = segs.some((r) => r.segment.parallelism === 'data');
-  // Tensor and pipeline ranks share their replica's samples: data degree × batchPerWorker.
-  const replicas = plan.workers / ((plan.tensor ?? 1) * (plan.pipeline ?? 1));
-  const stepSamples = hasData ? replicas * plan.batchPerWorker : plan.batchPerWorker;
+  const stepSamples = batchSizes(plan).global;
   segs.forEach((r, i) => {
     const s = r.segment;
     if (s.parallelism === 'model' && s.fcBatch !== undefined && stepSamples % s.fcBatch !== 0)
       problems.push(problem(`segments[${i}].fcBatch`, `must divide the samples of a step (${stepSamples})`));
+    if (s.parallelism === 'data' && s.parameterServers !== undefined && s.sync !== 'grouped-parameter-server')
+      problems.push(problem(`segments[${i}].parameterServers`, `only a grouped-parameter-server has parameter servers (sync is ${s.sync ?? 'ring-allreduce'})`));
     if (s.parallelism === 'model' && s.exchange === 'chunked' && plan.batchPerWorker % plan.workers !== 0)
       problems.push(problem(`segments[${i}].exchange`, `chunked needs batchPerWorker (${plan.batchPerWorker}) divisible by workers (${plan.workers})`));
     if (s.parallelism === 'pipeline') {

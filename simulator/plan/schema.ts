@@ -4,7 +4,7 @@ import { posInt } from '../model/schema';
 
 const layerRange = z.tuple([z.string().min(1), z.string().min(1)], { error: 'must be [firstLayer, lastLayer]' });
 
-export const SYNCS = ['ring-allreduce', 'tree-allreduce', 'hierarchical-allreduce', 'parameter-server', 'async-parameter-server', 's3-allreduce', 's3-scatter-reduce'] as const;
+export const SYNCS = ['ring-allreduce', 'tree-allreduce', 'hierarchical-allreduce', 'parameter-server', 'grouped-parameter-server', 'async-parameter-server', 's3-allreduce', 's3-scatter-reduce'] as const;
 export const EXCHANGES = ['all-gather', 'round-robin', 'chunked'] as const;
 
 export const DataSegment = z.strictObject({
@@ -15,6 +15,8 @@ export const DataSegment = z.strictObject({
   overlap: z.boolean().optional(),
   /** Gradients are grouped into buckets of at least this many bytes before synchronising (0: per layer). */
   bucketBytes: z.number().int().nonnegative().optional(),
+  /** grouped-parameter-server: how many parameter servers, on the hosts of groups 0, 1, … round-robin (default one per group). */
+  parameterServers: posInt.optional(),
 });
 export const ModelSegment = z.strictObject({
   layers: layerRange,

@@ -36,6 +36,10 @@ export interface ShorthandOptions {
   batchPerWorker: number;
   sync?: (typeof SYNCS)[number];
   overlap?: boolean;
+  /** Gradient bucket of the data segments (a framework's fusion buffer, e.g. Horovod's 64 MiB); absent: the simulator's default. */
+  bucketBytes?: number;
+  /** grouped-parameter-server: how many servers (default one per group). */
+  parameterServers?: number;
   exchange?: 'all-gather' | 'round-robin' | 'chunked';
   fcBatch?: number;
   microBatches?: number;
@@ -52,7 +56,7 @@ export function strategyPlan(strategy: string, model: AnalyzedModel, o: Shorthan
   const names = model.model.layers.map((l) => l.name);
   const first = names[0];
   const last = names[names.length - 1];
-  const data = (a: string, b: string) => ({ layers: [a, b] as [string, string], parallelism: 'data' as const, sync: o.sync ?? defaultSync(o.topology), overlap: o.overlap ?? true });
+  const data = (a: string, b: string) => ({ layers: [a, b] as [string, string], parallelism: 'data' as const, sync: o.sync ?? defaultSync(o.topology), overlap: o.overlap ?? true, ...(o.bucketBytes === undefined ? {} : { bucketBytes: o.bucketBytes }), ...(o.parameterServers === undefined ? {} : { parameterServers: o.parameterServers }) });
   switch (strategy) {
     case 'single':
       return { ok: true, value: { name: 'single', workers: 1, batchPerWorker: o.batchPerWorker, segments: [data(first, last)] } };

@@ -79,7 +79,7 @@ export function dataBackward(
         // Downpour SGD (Dean et al. 2012): push and pull without waiting for other workers; the
         // next step computes with the weights pulled one step earlier (staleness 1).
         done = allRanks(K).map((w) => asyncPushPull(c, w, bytes, ready[w], label));
-      } else done = runCollective(c, sync, allRanks(K), bytes, ready, label);
+      } else done = runCollective(c, sync, allRanks(K), bytes, ready, label, { servers: s.parameterServers });
       prevSync = done;
       for (let w = 0; w < c.simulated; w++)
         for (const i of bucket) {

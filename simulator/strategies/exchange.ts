@@ -2,7 +2,7 @@
 // closed-form time on the symmetric fast path) between the host-side work each worker does on
 // its own stream — packing what it sends and unpacking (and summing) what it receives — where the
 // device has a hostCopyBytesPerSecond (a framework without in-place collectives).
-import { collective } from '../collectives';
+import { collective, type CollectiveOptions } from '../collectives';
 import type { Lowering } from './context';
 import { launchSeconds } from '../collectives/achieved';
 
@@ -27,7 +27,7 @@ function hostBytes(name: string, bytes: number, n: number, index: number): { pac
  * `ready[i]` is the task after which ranks[i] may start; returns per rank the task after which it
  * holds the result.
  */
-export function runCollective(c: Lowering, name: string, ranks: number[], bytes: number, ready: number[], label: string): number[] {
+export function runCollective(c: Lowering, name: string, ranks: number[], bytes: number, ready: number[], label: string, options?: CollectiveOptions): number[] {
   const n = ranks.length;
   // On the symmetric fast path only rank 0 is simulated (ready has one entry).
   const local = c.simulated === 1 && n > 1 ? [ranks[0]] : ranks;
@@ -43,10 +43,10 @@ export function runCollective(c: Lowering, name: string, ranks: number[], bytes:
   let done: number[];
   if (local.length === 1 && n > 1) {
     // Symmetric fast path: every rank does what rank 0 does; the network part is a closed form.
-    done = [c.g.delay(0, launch + collective(name).time(c.topo, ranks, bytes), [packed[0]], label)];
+    done = [c.g.delay(0, launch + collective(name).time(c.topo, ranks, bytes, undefined, options), [packed[0]], label)];
   } else {
     if (launch > 0) packed = packed.map((t, i) => c.g.delay(local[i], launch, [t], `${label} launch`));
-    done = n === 1 ? packed : collective(name).lower(c.g, c.topo, ranks, bytes, packed, label);
+    done = n === 1 ? packed : collective(name).lower(c.g, c.topo, ranks, bytes, packed, label, options);
   }
   return hostWork('unpack', ranks.slice(0, done.length), done);
 }

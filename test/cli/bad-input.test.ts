@@ -78,6 +78,7 @@ const badPlans: [string, (p: any) => void, RegExp][] = [
   ['data after model', (p) => (p.segments = [{ layers: ['conv1', 'conv1'], parallelism: 'model' }, { layers: ['pool1', 'fc8'], parallelism: 'data' }]), /segments\[1\]\.parallelism: a data segment cannot follow a model segment/],
   ['unknown parallelism', (p) => (p.segments[0].parallelism = 'tensor'), /segments\[0\]\.parallelism: parallelism must be one of data, model, pipeline/],
   ['unknown sync', (p) => (p.segments[0].sync = 'gossip'), /segments\[0\]\.sync: must be one of ring-allreduce/],
+  ['parameter servers for a sync without them', (p) => (p.segments[0].parameterServers = 4), /segments\[0\]\.parameterServers: only a grouped-parameter-server has parameter servers \(sync is ring-allreduce\)/],
   ['pipeline boundaries out of order', (p) => (p.segments = [{ layers: ['conv1', 'fc8'], parallelism: 'pipeline', stages: 2, boundaries: ['conv1'] }]), /segments\[0\]\.boundaries\[0\]: "conv1" must come after "conv1" and inside the segment/],
 ];
 

@@ -9,9 +9,9 @@ import { runCli, tempFile } from '../helpers/cli';
 const alex = ['--model', modelPath('alexnet-owt'), '--hardware', hardwarePath('k20-pcie2-2014')];
 
 test.each([
-  ['data', ['--workers', '8', '--batch', '128'], 'data 8 workers × 128 = 1024 per step', { global: 1024, perWorker: 128 }],
-  ['pipeline', ['--workers', '4', '--batch', '64'], 'pipeline 4 workers, 64 per step', { global: 64, perWorker: 64 }],
-  ['single', ['--batch', '64'], 'single 1 worker, 64 per step', { global: 64, perWorker: 64 }],
+  ['data', ['--workers', '8', '--batch', '128'], 'data 8 workers × 128 = 1024 per step', { global: 1024, perWorker: 128, replicas: 8 }],
+  ['pipeline', ['--workers', '4', '--batch', '64'], 'pipeline 4 workers, 64 per step', { global: 64, perWorker: 64, replicas: 4 }],
+  ['single', ['--batch', '64'], 'single 1 worker, 64 per step', { global: 64, perWorker: 64, replicas: 1 }],
 ] as const)('%s: the table and JSON say the batch per step and per worker', async (strategy, flags, head, batch) => {
   const text = await runCli('simulate', ...alex, '--strategy', strategy, ...flags);
   expect(text.stdout.split('\n')[0]).toMatch(new RegExp(`: ${head}(:|$)`));
@@ -19,6 +19,14 @@ test.each([
   if (strategy === 'single') expect(text.stdout).not.toMatch(/allreduce|data\(/); // one worker synchronises nothing
   const json = JSON.parse((await runCli('simulate', ...alex, '--strategy', strategy, ...flags, '--json')).stdout);
   expect(json.batch).toEqual(batch);
+});
+
+test('tensor × pipeline: the batch is per data-parallel replica, and the step is replicas × that', async () => {
+  const args = ['simulate', '--model', modelPath('mini-gpt'), '--hardware', hardwarePath('h100-ib'), '--strategy', 'data', '--workers', '8', '--batch', '4', '--tp', '2', '--pp', '2'];
+  const text = await runCli(...args);
+  expect(text.stdout.split('\n')[0]).toMatch(/: data 8 workers, 2 replicas × 4 = 8 per step/);
+  expect(text.stdout).toMatch(/batch +8 per step \(4 per replica of 4 workers\)/);
+  expect(JSON.parse((await runCli(...args, '--json')).stdout).batch).toEqual({ global: 8, perWorker: 4, replicas: 2 });
 });
 
 test.each([

@@ -23,7 +23,7 @@ const arbCase = fc.record({
   hw: arbHardware,
   strategy: fc.constantFrom('data', 'hybrid', 'model', 'pipeline'),
   batch: fc.constantFrom(4, 8, 16),
-  sync: fc.constantFrom('ring-allreduce' as const, 'tree-allreduce' as const, 'parameter-server' as const, 'hierarchical-allreduce' as const),
+  sync: fc.constantFrom('ring-allreduce' as const, 'tree-allreduce' as const, 'parameter-server' as const, 'hierarchical-allreduce' as const, 'grouped-parameter-server' as const),
   exchange: fc.constantFrom('all-gather' as const, 'round-robin' as const, 'chunked' as const),
   overlap: fc.boolean(),
 });
@@ -165,12 +165,17 @@ describe('simulator laws', () => {
     }), settings);
   });
 
-  test.each(['hierarchical-allreduce', 'ring-allreduce'] as const)('on a hierarchical cluster the fast path agrees too (%s, 16 and 32 workers, groups of 8)', (sync) => {
+  test.each([
+    ['hierarchical-allreduce' as const, undefined],
+    ['ring-allreduce' as const, undefined],
+    ['grouped-parameter-server' as const, undefined],
+    ['grouped-parameter-server' as const, 8],
+  ])('on a hierarchical cluster the fast path agrees too (%s, %s servers, 16 and 32 workers, groups of 8)', (sync, parameterServers) => {
     // A flat ring crosses nodes (fast hops inside, a slow one out): its closed form is its slowest hop.
     const model = zooModel('alexnet-owt');
     const hw = { ...zooHardware('dgx-a100-ib'), workers: 32 };
     for (const workers of [16, 32]) {
-      const p = plan('data', model, { workers, batchPerWorker: 16, topology: 'hierarchical', sync });
+      const p = plan('data', model, { workers, batchPerWorker: 16, topology: 'hierarchical', sync, parameterServers });
       const fast = feasible(simulate(model, hw, p));
       const full = feasible(simulate(model, hw, p, { fast: false }));
       expect(fast.simulatedWorkers).toBe(1);

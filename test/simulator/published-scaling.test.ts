@@ -1,5 +1,6 @@
 // Published scaling of clusters built from datasheets and library measurements
-// (scenarios/hardware/c4140-v100pcie-edr.json, p2-k80-10gbe.json): each file's single-GPU speed
+// (scenarios/hardware/c4140-v100pcie-edr.json, p2-k80-10gbe.json, v100-nvlink-edr-4node.json,
+// dgx1-p100.json, p100-25gbe-roce-horovod.json): each file's single-GPU speed
 // is matched to the publication's one-GPU figure; the scaling is predicted, never fitted.
 // The mechanisms of docs/fidelity.md (collectives as achieved, interference, stragglers) are
 // what moves the prediction from near-linear toward the measurement; see the tolerances below.
@@ -57,6 +58,22 @@ describe('AWS p2.8xlarge, up to 64 K80s on 10 GbE (TensorFlow performance benchm
     expect(Math.abs(s / measured - 1)).toBeLessThan(0.13);
     expect(Math.abs(s / measured - 1)).toBeLessThan(Math.abs(speedup(bare(hw), k, 64) / measured - 1));
   });
+  // What ran: tf_cnn_benchmarks' distributed_replicated, a grouped parameter server (docs/fidelity.md).
+  const asRun = (workers: number, batch: number, parameterServers?: number) => {
+    const r = simulate(resnet, hw, plan('data', resnet, { workers, batchPerWorker: batch, topology: 'hierarchical', sync: 'grouped-parameter-server', parameterServers }));
+    if (!r.feasible) throw new Error(r.reason);
+    return r.speedup;
+  };
+  test('one parameter server per instance moves the bytes the hierarchical all-reduce moves: the same prediction within 0.5%', () => {
+    expect(Math.abs(asRun(32, 64) / speedup(hw, 32, 64) - 1)).toBeLessThan(0.005);
+  });
+  test('batch 32 on 64 GPUs with the publication\'s 8 instances / 4 parameter servers: within 10% of 47.8x, where one server per instance predicted 17% above', () => {
+    // The four servers' ports carry 2.5·S each way per step instead of 1.75·S. Tolerance 10%: what
+    // holds; the rest is the in-instance gap (12% at 8 GPUs at this batch, where no network is used).
+    const measured = 2315 / 48.4;
+    expect(Math.abs(asRun(64, 32, 4) / measured - 1)).toBeLessThan(0.1);
+    expect(asRun(64, 32) / measured - 1).toBeGreaterThan(0.15);
+  });
 });
 
 describe('4 nodes × 8 V100-SXM2 on EDR InfiniBand, written from datasheets alone (DLPerf Benchmark Test Report v1.0, 2020)', () => {
@@ -87,5 +104,53 @@ describe('4 nodes × 8 V100-SXM2 on EDR InfiniBand, written from datasheets alon
     expect(s).toBeGreaterThanOrEqual(low);
     expect(s).toBeLessThanOrEqual(1.05 * high);
     expect(s).toBeLessThan(speedup(bare(hw), k, 128));
+  });
+});
+
+// Clusters in no file before these tests, each written from datasheets alone (the defaults fill
+// in the rest) with its one-GPU speed matched to a published one-GPU figure: the scaling is the
+// model's, unchanged. docs/fidelity.md gives the table and the sources.
+describe('DGX-1 with 8 × P100-SXM2, written from datasheets alone (TensorFlow performance benchmarks, May 2017)', () => {
+  const hw = zooHardware('dgx1-p100');
+  test('one GPU trains ResNet-50 at the published 219 images/s', () => {
+    const r = simulate(resnet, hw, plan('single', resnet, { workers: 1, batchPerWorker: 64 })) as Feasible;
+    expect(Math.abs(r.samplesPerSecond / 219 - 1)).toBeLessThan(0.02);
+  });
+  test.each([
+    [2, 422 / 219],
+    [4, 852 / 219],
+    [8, 1734 / 219],
+  ])('%i GPUs, batch 64: within 5%% of the published speedup %f', (k, measured) => {
+    // Tolerance 5%: the issue's aim for clusters the project had not seen. (The prediction is
+    // 3.0% high at 2 GPUs: the measurement loses 3.5% from 1 to 2 GPUs and then scales
+    // super-linearly to 8, a step the simulator does not have; see docs/fidelity.md.)
+    expect(Math.abs(speedup(hw, k, 64) / measured - 1)).toBeLessThan(0.05);
+  });
+  test('ResNet-152 on 8 GPUs, batch 64: within 5% of the published 716 / 91.8 images/s (its one-GPU speed is predicted, 12.6% low)', () => {
+    const resnet152 = zooModel('resnet152');
+    const r = simulate(resnet152, hw, plan('data', resnet152, { workers: 8, batchPerWorker: 64, topology: hw.network.topology })) as Feasible;
+    expect(Math.abs(r.speedup / (716 / 91.8) - 1)).toBeLessThan(0.05);
+  });
+});
+
+describe('Horovod\'s cluster: 4 × Pascal (P100-PCIe) per server on 25 GbE RoCE, written from datasheets alone (Horovod docs/benchmarks.md)', () => {
+  const hw = zooHardware('p100-25gbe-roce-horovod');
+  const resnet101 = zooModel('resnet101');
+  // Horovod's fusion buffer (HOROVOD_FUSION_THRESHOLD, 64 MiB in the Horovod of the benchmark) is
+  // the bucket the framework synchronised; the batch is the reproduction command's --batch_size 64.
+  const horovod = (workers: number) => plan('data', resnet101, { workers, batchPerWorker: 64, topology: hw.network.topology, bucketBytes: 64 * 1024 * 1024 });
+  test('one GPU trains ResNet-50 at the P100-SXM2\'s published 219 images/s scaled to the PCIe card\'s peak (192)', () => {
+    const r = simulate(resnet, hw, plan('single', resnet, { workers: 1, batchPerWorker: 64 })) as Feasible;
+    expect(Math.abs(r.samplesPerSecond / (219 * 9.3 / 10.6) - 1)).toBeLessThan(0.02);
+  });
+  test.each([128, 512])('ResNet-101 on %i GPUs: within 5%% of the published 90%% scaling efficiency, and closer than the bare links', (k) => {
+    // Tolerance 5% of the efficiency (the publication rounds it to 1%). The defaults move the
+    // prediction from 95% (bare links) to 90–91%.
+    const r = simulate(resnet101, hw, horovod(k)) as Feasible;
+    expect(r.feasible).toBe(true);
+    const efficiency = r.speedup / k;
+    expect(Math.abs(efficiency / 0.9 - 1)).toBeLessThan(0.05);
+    const b = simulate(resnet101, bare(hw), horovod(k)) as Feasible;
+    expect(Math.abs(efficiency / 0.9 - 1)).toBeLessThan(Math.abs(b.speedup / k / 0.9 - 1));
   });
 });

@@ -64,3 +64,32 @@ test('a flat ring across nodes runs at its slowest hop: closed form and event si
   expect(collective('ring-allreduce').time(buildTopology(net, n), [...Array(n).keys()], S)).toBeCloseTo(closed, 12);
   expect(simulated('ring-allreduce', net, n)).toBeCloseTo(closed, 12);
 });
+
+describe('grouped parameter server (TensorFlow 1.x distributed_replicated)', () => {
+  const levels = [{ bandwidthBytesPerSecond: 1e10, latencySeconds: 1e-6 }, { bandwidthBytesPerSecond: 1e9, latencySeconds: 5e-6 }];
+  const net: Network = { topology: 'hierarchical', groupSize: 4, portsPerGroup: 1, levels, source: 'test' };
+  test('one server per group: average in the group, push and pull through each port (G−1)/G·S, copy back — the hierarchical all-reduce\'s bytes', () => {
+    const g = 4;
+    const G = 4;
+    const closed = 2 * (g - 1) * (1e-6 + S / g / 1e10) + 2 * (5e-6 + ((G - 1) / G) * S / 1e9);
+    expect(simulated('grouped-parameter-server', net, 16)).toBeCloseTo(closed, 12);
+    expect(collective('grouped-parameter-server').time(buildTopology(net, 16), [...Array(16).keys()], S)).toBeCloseTo(closed, 12);
+  });
+  test('one server for four single-GPU groups: its port carries every other group\'s push and pull, 2(α + (G−1)·S/B)', () => {
+    const single: Network = { ...net, groupSize: 1 };
+    const topo = buildTopology(single, 4);
+    const g = new TaskGraph();
+    collective('grouped-parameter-server').lower(g, topo, [0, 1, 2, 3], S, [-1, -1, -1, -1], 'ps', { servers: 1 });
+    expect(runGraph(g, topo, 4).makespan).toBeCloseTo(2 * (5e-6 + (3 * S) / 1e9), 12);
+  });
+  test('fewer servers than groups only slows it: the servers\' ports carry more', () => {
+    const topo = buildTopology(net, 16);
+    const run = (servers: number) => {
+      const g = new TaskGraph();
+      collective('grouped-parameter-server').lower(g, topo, [...Array(16).keys()], S, new Array(16).fill(-1), 'ps', { servers });
+      return runGraph(g, topo, 16).makespan;
+    };
+    expect(run(2)).toBeGreaterThan(run(4) * 1.2);
+    expect(run(8)).toBeCloseTo(run(4), 12);
+  });
+});

@@ -6,12 +6,14 @@ import { transformerModel } from '../../../simulator/model/transformer';
 import type { AnalyzedModel } from '../../../simulator/model/analyze';
 import type { Plan } from '../../../simulator/plan/schema';
 import { resolvePlan } from '../../../simulator/plan/resolve';
-import { composedPlanMemory } from '../../../simulator/parallel/step';
+import { composedPlanMemory, simulateComposed } from '../../../simulator/parallel/step';
 import { simulate } from '../../../simulator/simulate';
 import { bytesPerParameter } from '../../../simulator/parallel/zero';
 import { layoutOf } from '../../../simulator/parallel/layout';
 import { modelFrom, zooHardware } from '../../helpers/scenarios';
 import { runs } from '../../helpers/runs';
+import { composedLowerBound } from '../../../tuner/composed';
+import { stepTimeLowerBound } from '../../../tuner/bounds';
 
 const hw = zooHardware('selene-a100');
 const settings = { numRuns: runs(60) };
@@ -78,5 +80,47 @@ describe('composed plan laws', () => {
       const matmul = p.precision === 'fp32' ? hw.device.peakFlopsByPrecision!.tf32 : hw.device.matmulFlopsByPrecision!.bf16;
       return s.stepTimeSeconds >= (s.flops!.modelFlopsPerStep / s.plan.workers / matmul) * (1 - 1e-9);
     }), { numRuns: runs(30) });
+  });
+
+  test('the tuner\'s lower bound is never above the simulated step, stragglers and interference included', () => {
+    // Selene's defaults (cv 1.3%, 5% interference) and a noisier device, where a bound off in the
+    // straggler factor or in the recomputed FLOPs would show.
+    const noisy = { ...hw, device: { ...hw.device, variability: { computeCv: 0.2, source: 'test' }, interference: { computeSlowdown: 0.3, source: 'test' } } };
+    fc.assert(fc.property(arbGpt, arbPlan, fc.constantFrom(hw, noisy), fc.constantFrom(1, 3), fc.boolean(), (m, p, device, samples, interleaved) => {
+      // Interleaved pipelines too (the bound's fill and drain is divided by the chunks): 2 per rank.
+      const r = resolvePlan(planOf(m, p, interleaved ? { schedule: 'interleaved', virtualStages: 2 } : {}), m);
+      if (!r.ok) return true;
+      const big = { ...device, device: { ...device.device, memoryBytes: Infinity } };
+      const s = simulate(m, big, r.value, { samples });
+      if (!s.feasible) return false;
+      // Both the composed tuner's bound and the plain tuner's (which defers to it for composed plans).
+      return composedLowerBound(m, big, r.value) <= s.stepTimeSeconds * (1 + 1e-9) && stepTimeLowerBound(m, big, r.value) <= s.stepTimeSeconds * (1 + 1e-9);
+    }), { numRuns: runs(40) });
+  });
+
+  test('bytes sent = bytes received in every composed step, and bytesPerStep is what the ranks send', () => {
+    fc.assert(fc.property(arbGpt, arbPlan, (m, p) => {
+      const r = resolvePlan(planOf(m, p), m);
+      if (!r.ok) return true;
+      const big = { ...hw, device: { ...hw.device, memoryBytes: Infinity } };
+      const c = simulateComposed(m, big, r.value);
+      const s = simulate(m, big, r.value, { samples: 1 });
+      if (!s.feasible || !c.traffic) return false;
+      const { sentBytes, receivedBytes } = c.traffic;
+      // One worker sends nothing; more always do (gradients, activations or tensor collectives).
+      const workers = p.dp * p.tp * p.pp;
+      return Math.abs(sentBytes - receivedBytes) <= 1e-9 * sentBytes && s.bytesPerStep === sentBytes && (workers === 1 ? sentBytes === 0 : sentBytes > 0);
+    }), { numRuns: runs(40) });
+  });
+
+  test('data parallelism alone sends what a ring all-reduce of the gradients sends: 2(D − 1) × gradient bytes', () => {
+    fc.assert(fc.property(arbGpt, arbPlan, (m, p) => {
+      const plan = planOf(m, { ...p, tp: 1, pp: 1, zero: 0 }, { segments: [{ layers: [m.layers[0].name, m.layers[m.layers.length - 1].name], parallelism: 'data', sync: 'ring-allreduce' }] });
+      const r = resolvePlan(plan, m);
+      if (!r.ok) return true;
+      const c = simulateComposed(m, { ...hw, device: { ...hw.device, memoryBytes: Infinity } }, r.value);
+      const gradients = m.parameters * bytesPerParameter(layoutOf(plan)).gradients;
+      return Math.abs(c.traffic!.sentBytes - 2 * (p.dp - 1) * gradients) <= 1e-9 * gradients;
+    }), { numRuns: runs(20) });
   });
 });
