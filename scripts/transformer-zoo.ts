@@ -37,6 +37,14 @@ const zoo: TransformerSpec[] = [
     source: "Devlin et al. 2019, 'BERT: Pre-training of Deep Bidirectional Transformers' (BERT-large: 24 layers, hidden 1,024, 16 heads); Hugging Face google-bert/bert-large-uncased config (intermediate 4,096, vocabulary 30,522, 512 positions, 2 token types, post-LN, dropout 0.1); BertModel with its pooler, sequence 512",
     published: { parameters: 335_141_888, source: 'Hugging Face google-bert/bert-large-uncased BertModel num_parameters(): 335,141,888 (the paper rounds to 340M)' },
   },
+  // BERT-large at the sequence lengths NVIDIA's DeepLearningExamples measure it (pre-training phase 1
+  // at 128 tokens, SQuAD fine-tuning at 384): the same weights, the activations of that length.
+  ...[128, 384].map((sequence): TransformerSpec => ({
+    name: `bert-large-seq${sequence}`, family: 'encoder', layers: 24, hidden: 1024, heads: 16, ffn: 4096, activation: 'gelu', norm: 'layerNorm', normFirst: false,
+    learnedPositions: true, positions: 512, sequence, vocabulary: 30522, tied: false, bias: true, dropout: 0.1, tokenTypes: 2,
+    source: `BERT-large as bert-large.json (Devlin et al. 2019; Hugging Face google-bert/bert-large-uncased config), at sequence ${sequence}: NVIDIA DeepLearningExamples PyTorch/LanguageModeling/BERT runs pre-training phase 1 at 128 tokens and SQuAD fine-tuning at 384 (max_seq_length)`,
+    published: { parameters: 335_141_888, source: 'Hugging Face google-bert/bert-large-uncased BertModel num_parameters(): 335,141,888 (independent of the sequence length)' },
+  })),
   {
     name: 'vit-b16', family: 'vit', layers: 12, hidden: 768, heads: 12, ffn: 3072, activation: 'gelu', norm: 'layerNorm', normFirst: true,
     learnedPositions: true, positions: 197, sequence: 197, vocabulary: 0, tied: false, bias: true, image: { side: 224, channels: 3, patch: 16, classes: 1000 },

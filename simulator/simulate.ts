@@ -209,6 +209,7 @@ function simulateRun(
     // Per simulated worker: on the fast path one stands for all K (a million rows of layers took gigabytes).
     weightsReady: Array.from({ length: simulated }, () => new Array(model.layers.length).fill(-1)),
     stale: Array.from({ length: simulated }, () => new Array(model.layers.length).fill(-1)),
+    closedFormBytes: new Map(),
   };
   const async = asyncPlan;
   // Steps before the measured ones. Asynchronous plans: the transient, then a pair of steps that
@@ -293,7 +294,7 @@ function simulateRun(
   const samples = plan.stepSamples;
   const baseline = o.baselineStepSeconds ?? (K === 1 && plan.family === 'single' ? stepTime : baselineStep(model, hw, p.batchPerWorker, precision));
   const speedup = (samples / stepTime) / (p.batchPerWorker / baseline);
-  let bytesPerStep = 0;
+  let bytesPerStep = c.closedFormBytes.get(last) ?? 0;
   for (let i = 0; i < g.size; i++) if (g.kinds[i] === TRANSFER && g.steps[i] === last) bytesPerStep += g.amount[i];
   const result: Feasible = {
     feasible: true, plan: p, family: plan.family,

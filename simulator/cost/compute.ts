@@ -13,6 +13,14 @@ export const valueBytes = (p: Precision): number => (p === 'fp32' ? 4 : 2);
 /** The key of `peakFlopsByPrecision` a plan's matrix products run at. */
 export const peakKey = (p: Precision): string => (p === 'mixed' ? 'fp16' : p);
 
+/**
+ * Peak FLOP/s of the matrix products of a plan at `p`: fp32 runs them on TF32 tensor cores where
+ * the device has them (as the kernel model costs them), reduced precisions at their own rate.
+ */
+export function matrixPeakFlops(d: Hardware['device'], p: Precision): number {
+  return p === 'fp32' ? d.peakFlopsByPrecision?.tf32 ?? d.peakFlops : d.peakFlopsByPrecision?.[peakKey(p)] ?? d.peakFlops;
+}
+
 /** SGD with momentum reads weight, gradient and momentum and writes weight and momentum: 5 fp32 words per parameter. */
 export const UPDATE_BYTES_PER_PARAMETER = 5 * 4;
 /** FLOPs per parameter of that update (scale, add, scale, add), used when no memory bandwidth is known. */

@@ -15,7 +15,7 @@ import type { Hardware } from '../hardware/schema';
 import type { LayerInfo } from '../model/analyze';
 import type { Gemm, Kernels } from '../model/layers';
 import { efficiencyOf } from '../hardware/load';
-import { DeviceCost, peakKey, Precision, valueBytes } from './compute';
+import { DeviceCost, matrixPeakFlops, peakKey, Precision, valueBytes } from './compute';
 import { tensorCoreRate, waveEfficiency } from './gemm-shape';
 
 export interface LayerTimes {
@@ -52,7 +52,7 @@ export class KernelCost {
   constructor(private readonly hw: Hardware, readonly precision: Precision) {
     const d = hw.device;
     const key = peakKey(precision);
-    const peak = precision === 'fp32' ? d.peakFlopsByPrecision?.tf32 ?? d.peakFlops : d.peakFlopsByPrecision?.[key] ?? d.peakFlops;
+    const peak = matrixPeakFlops(d, precision);
     // Without a measured rate, the device's dense-layer efficiency of its peak.
     this.matmul = (precision === 'fp32' ? undefined : d.matmulFlopsByPrecision?.[key]) ?? peak * efficiencyOf(hw, 'dense');
     // Memory-bound kernels stream at what a copy kernel measurably reaches, not the datasheet's rate.

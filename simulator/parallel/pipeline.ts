@@ -63,7 +63,10 @@ export function scheduleOf(layout: Layout, p: number): Op[] {
   const F = (micro: number, chunk = 0): Op => ({ backward: false, micro, chunk });
   const B = (micro: number, chunk = 0): Op => ({ backward: true, micro, chunk });
   const ops: Op[] = [];
-  if (layout.schedule === 'gpipe' || P === 1) {
+  // Without a pipeline, micro-batches are gradient accumulation: each one's forward then its
+  // backward, one micro-batch's activations alive at a time (Megatron-LM's
+  // forward_backward_no_pipelining, PyTorch's accumulation loop) — the 1F1B order with no warm-up.
+  if (layout.schedule === 'gpipe' && P > 1) {
     for (let m = 0; m < M; m++) for (let c = 0; c < v; c++) ops.push(F(m, c));
     for (let m = 0; m < M; m++) for (let c = v - 1; c >= 0; c--) ops.push(B(m, c));
     return ops;

@@ -3,7 +3,7 @@
 import type { Hardware } from '../hardware/schema';
 import type { AnalyzedModel } from '../model/analyze';
 import type { ResolvedPlan } from '../plan/resolve';
-import { peakKey } from '../cost/compute';
+import { matrixPeakFlops, peakKey } from '../cost/compute';
 import { costOf } from '../cost/price';
 import { baselineStep, SIMULATE_DEFAULTS, type SimulateOptions, type SimulationResult } from '../simulate';
 import { simulateComposed } from './step';
@@ -30,8 +30,10 @@ export function simulateComposedPlan(model: AnalyzedModel, hw: Hardware, plan: R
   const baseline = options.baselineStepSeconds ?? (K === 1 ? step : baselineStep(model, hw, p.batchPerWorker, r.layout.precision, { microBatch: p.microBatch, recompute: p.recompute, optimizer: p.optimizer }));
   const speedup = samples / step / (p.batchPerWorker / baseline);
   const precision = r.layout.precision;
-  // MFU against the 16-bit dense peak for every reduced precision (fp8 plans included), so plans compare.
-  const peak = precision === 'fp32' ? hw.device.peakFlops : hw.device.peakFlopsByPrecision?.[peakKey('bf16')] ?? hw.device.peakFlopsByPrecision?.fp16 ?? hw.device.peakFlops;
+  // MFU against the 16-bit dense peak for every reduced precision (fp8 plans included), so plans
+  // compare; fp32 against the peak its matrix products run at (TF32 where the device has it: an
+  // fp32 plan on an A100 at the 19.5 TFLOP/s FP32 peak reported 125%).
+  const peak = precision === 'fp32' ? matrixPeakFlops(hw.device, 'fp32') : hw.device.peakFlopsByPrecision?.[peakKey('bf16')] ?? hw.device.peakFlopsByPrecision?.fp16 ?? hw.device.peakFlops;
   const flops: FlopRates = {
     modelFlopsPerStep: r.modelFlopsPerStep, hardwareFlopsPerStep: r.hardwareFlopsPerStep,
     achievedFlopsPerWorker: r.hardwareFlopsPerStep / step / K, mfu: r.modelFlopsPerStep / step / K / peak,

@@ -4,7 +4,7 @@
 // once per collective and group size at one byte and scaled, since every collective's transfers are
 // linear in its size, then multiplied by the groups that run it at the same time.
 import { collective } from '../collectives';
-import { ranksKey } from '../collectives/collective';
+import { ranksKey, type CollectiveOptions } from '../collectives/collective';
 import { TaskGraph, TRANSFER } from '../engine/graph';
 import type { Topology } from '../topology/topology';
 
@@ -12,16 +12,16 @@ import type { Topology } from '../topology/topology';
 const perByte = new WeakMap<Topology, Map<string, { sent: number; received: number }>>();
 
 /** Bytes all of `ranks` send, and receive, in collective `name` of size `bytes`. */
-export function collectiveTraffic(name: string, topo: Topology, ranks: number[], bytes: number): { sent: number; received: number } {
+export function collectiveTraffic(name: string, topo: Topology, ranks: number[], bytes: number, options?: CollectiveOptions): { sent: number; received: number } {
   if (ranks.length < 2 || bytes === 0) return { sent: 0, received: 0 };
   let m = perByte.get(topo);
   if (!m) perByte.set(topo, (m = new Map()));
-  const key = `${name}:${ranksKey(ranks)}`;
+  const key = `${name}:${ranksKey(ranks)}${options ? `:${JSON.stringify(options)}` : ''}`;
   let f = m.get(key);
   if (!f) {
     const g = new TaskGraph();
     try {
-      collective(name).lower(g, topo, ranks, 1, ranks.map(() => -1), name);
+      collective(name).lower(g, topo, ranks, 1, ranks.map(() => -1), name, options);
       const members = new Set(ranks);
       let sent = 0;
       let received = 0;

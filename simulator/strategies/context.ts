@@ -25,6 +25,11 @@ export interface Lowering {
   weightsReady: number[][];
   /** Async parameter server: the previous step's weight pulls, used one step late (staleness 1). */
   stale: number[][];
+  /**
+   * Bytes all ranks send per step in collectives costed by their closed form (the symmetric fast
+   * path lowers no transfers): what their full lowering would move, by step.
+   */
+  closedFormBytes: Map<number, number>;
 }
 
 export function allRanks(K: number): number[] {

@@ -5,6 +5,7 @@
 import { collective, type CollectiveOptions } from '../collectives';
 import type { Lowering } from './context';
 import { launchSeconds } from '../collectives/achieved';
+import { collectiveTraffic } from '../parallel/traffic';
 
 /** Bytes a rank packs before and unpacks after a collective of `bytes` over N ranks (root: index 0). */
 function hostBytes(name: string, bytes: number, n: number, index: number): { pack: number; unpack: number } {
@@ -44,6 +45,7 @@ export function runCollective(c: Lowering, name: string, ranks: number[], bytes:
   if (local.length === 1 && n > 1) {
     // Symmetric fast path: every rank does what rank 0 does; the network part is a closed form.
     done = [c.g.delay(0, launch + collective(name).time(c.topo, ranks, bytes, undefined, options), [packed[0]], label)];
+    c.closedFormBytes.set(c.g.step, (c.closedFormBytes.get(c.g.step) ?? 0) + collectiveTraffic(name, c.topo, ranks, bytes, options).sent);
   } else {
     if (launch > 0) packed = packed.map((t, i) => c.g.delay(local[i], launch, [t], `${label} launch`));
     done = n === 1 ? packed : collective(name).lower(c.g, c.topo, ranks, bytes, packed, label, options);

@@ -8,7 +8,8 @@ import { loadHardware } from '../../simulator/hardware/load';
 import type { Hardware } from '../../simulator/hardware/schema';
 import { withFidelityDefaults } from '../../simulator/hardware/defaults';
 import { AnalyzedModel, loadModel } from '../../simulator/model/analyze';
-import { strategyResolved } from '../../simulator/plan/shorthand';
+import { strategyPlan, strategyResolved } from '../../simulator/plan/shorthand';
+import { resolvePlan } from '../../simulator/plan/resolve';
 import { simulate } from '../../simulator/simulate';
 
 const root = join(__dirname, '..', '..', '..');
@@ -64,6 +65,16 @@ interface Row {
   what: string;
   /** The file has fidelity blocks of its own: show the mechanisms one at a time. */
   staged?: boolean;
+  /** The same servers over another transport between them (the file's collectives then follow it). */
+  between?: { transport: 'roce'; latencySeconds: number };
+}
+
+/** The hierarchical file with its level between groups carried by another transport, defaults re-applied for it. */
+function overTransport(hw: Hardware, between: NonNullable<Row['between']>): Hardware {
+  if (hw.network.topology !== 'hierarchical') throw new Error('expects a hierarchical cluster');
+  const { collectives: _c, ...rest } = hw;
+  const levels = hw.network.levels.map((l, i) => (i === 1 ? { ...l, ...between } : l));
+  return withFidelityDefaults({ ...rest, network: { ...hw.network, levels } });
 }
 
 const MiB = 1024 * 1024;
@@ -83,6 +94,10 @@ const rows: Row[] = [
   { hardware: 'dgx1-p100', model: 'resnet50', batch: 64, published: { 2: 422 / 219, 4: 852 / 219, 8: 1734 / 219 }, what: 'tf_cnn_benchmarks, TensorFlow benchmarks May 2017' },
   { hardware: 'dgx1-p100', model: 'resnet152', batch: 64, published: { 2: 181 / 91.8, 4: 356 / 91.8, 8: 716 / 91.8 }, what: 'same table, ResNet-152 (one-GPU 91.8 images/s, predicted from the ResNet-50 match)' },
   { hardware: 'p100-25gbe-roce-horovod', model: 'resnet101', batch: 64, bucketBytes: 64 * MiB, published: { 128: 0.9 * 128, 512: 0.9 * 512 }, what: 'Horovod docs: 90% scaling efficiency' },
+  // Horovod's README as first published (16 GPUs, 4 per server, 25 GbE): NCCL over TCP sockets,
+  // and over RDMA on the same servers; the fusion buffer as in the rows above.
+  { hardware: 'p100x4-25gbe-tcp-horovod-2017', model: 'resnet101', batch: 64, bucketBytes: 64 * MiB, published: { 16: 1685.1 / 119.4 }, what: 'Horovod README 2017: TCP Horovod, allreduce on GPU with NCCL' },
+  { hardware: 'p100x4-25gbe-tcp-horovod-2017', model: 'resnet101', batch: 64, bucketBytes: 64 * MiB, between: { transport: 'roce', latencySeconds: 5e-6 }, published: { 16: 1746.2 / 119.4 }, what: 'same servers, RDMA Horovod, allreduce on GPU with NCCL' },
   { hardware: 'p100-25gbe-roce-horovod', model: 'vgg16', batch: 64, bucketBytes: 64 * MiB, published: { 128: 0.79 * 128, 512: 0.68 * 512 }, what: 'Horovod docs: 79% / 68% (one-GPU speed NOT matched: see docs)' },
 ];
 
@@ -94,14 +109,15 @@ const modelOf = (name: string) => {
 };
 
 for (const row of rows) {
-  const hw = must(loadHardware(join(root, 'scenarios/hardware', `${row.hardware}.json`)));
+  const file = must(loadHardware(join(root, 'scenarios/hardware', `${row.hardware}.json`)));
+  const hw = row.between ? overTransport(file, row.between) : file;
   const model = modelOf(row.model);
   const opts = (workers: number) => ({
     workers, batchPerWorker: row.batch, topology: hw.network.topology, sync: row.sync, bucketBytes: row.bucketBytes, parameterServers: row.servers?.[workers],
   });
   const one = simulate(model, hw, must(strategyResolved('single', model, opts(1))));
   const oneRate = one.feasible ? `${one.samplesPerSecond.toFixed(1)} images/s on one GPU` : one.reason;
-  process.stdout.write(`${row.hardware} — ${row.model}, batch ${row.batch} per GPU${row.bucketBytes ? `, ${row.bucketBytes / MiB} MiB buckets` : ''}, data parallel (${row.sync ?? 'default sync'}); ${row.what}; ${oneRate}\n`);
+  process.stdout.write(`${row.hardware}${row.between ? ` (between servers: ${row.between.transport})` : ''} — ${row.model}, batch ${row.batch} per GPU${row.bucketBytes ? `, ${row.bucketBytes / MiB} MiB buckets` : ''}, data parallel (${row.sync ?? 'default sync'}); ${row.what}; ${oneRate}\n`);
   const variants: [string, Hardware][] = row.staged ? stages(hw) : [['bare datasheets', bare(hw)], ['the file as loaded', hw]];
   for (const [label, v] of variants) {
     const cells = Object.entries(row.published).map(([k, pub]) => {
@@ -112,4 +128,46 @@ for (const row of rows) {
     process.stdout.write(`  ${label.padEnd(26)} ${cells.join('   ')}\n`);
   }
   process.stdout.write(`  ${'published'.padEnd(26)} ${Object.entries(row.published).map(([k, p]) => `${k}: ${p.toFixed(2)}x`).join('   ')}\n`);
+}
+
+// Transformer rows (NVIDIA DeepLearningExamples PyTorch BERT README, pytorch:21.11-py3): mixed
+// precision, and for pre-training a fixed global batch (strong scaling) with gradient
+// accumulation, so each point has its own batch per GPU. Throughput relative to the first point.
+interface ThroughputRow {
+  hardware: string;
+  model: string;
+  /** GPUs → [accumulated batch per GPU, published sequences/s]. */
+  points: Record<number, [number, number]>;
+  /** Micro-batch of the accumulation loop; absent: no accumulation. */
+  microBatch?: number;
+  what: string;
+}
+const throughputRows: ThroughputRow[] = [
+  { hardware: 'dgx1-v100-32g', model: 'bert-large-seq384', points: { 1: [16, 52], 8: [16, 382] }, what: 'SQuAD fine-tuning, mixed, batch 16' },
+  { hardware: 'dgx-a100-80gb-hdr-32node', model: 'bert-large-seq384', points: { 1: [32, 110.5], 8: [32, 846.7] }, what: 'SQuAD fine-tuning, mixed, batch 32 (one-GPU speed predicted, not matched)' },
+  { hardware: 'dgx-a100-80gb-hdr-32node', model: 'bert-large-seq128', microBatch: 256, points: { 8: [8192, 4553], 16: [4096, 9191], 32: [2048, 18119], 64: [1024, 35774], 128: [512, 70555], 256: [256, 138294] }, what: 'pre-training phase 1, global batch 65,536, micro-batch 256' },
+  { hardware: 'dgx-a100-80gb-hdr-32node', model: 'bert-large', microBatch: 32, points: { 8: [4096, 1648], 16: [2048, 3291], 32: [1024, 6464], 64: [512, 13005], 128: [256, 25570], 256: [128, 49663] }, what: 'pre-training phase 2, global batch 32,768, micro-batch 32 (one-GPU speed predicted)' },
+];
+for (const row of throughputRows) {
+  const hw = must(loadHardware(join(root, 'scenarios/hardware', `${row.hardware}.json`)));
+  const model = modelOf(row.model);
+  const rate = (v: Hardware, workers: number, batch: number) => {
+    const p = must(strategyPlan(workers === 1 ? 'single' : 'data', model, { workers, batchPerWorker: batch, topology: v.network.topology }));
+    const plan = must(resolvePlan({ ...p, precision: 'mixed', ...(row.microBatch && row.microBatch < batch ? { microBatch: row.microBatch } : {}) }, model));
+    const r = simulate(model, v, plan, { baselineStepSeconds: 1 });
+    return r.feasible ? r.samplesPerSecond : NaN;
+  };
+  const entries = Object.entries(row.points).map(([k, v]) => [Number(k), ...v] as const);
+  const [w0, b0, pub0] = entries[0];
+  process.stdout.write(`${row.hardware} — ${row.model}, ${row.what}; ${rate(hw, w0, b0).toFixed(1)} sequences/s at ${w0} GPU(s) (published ${pub0})\n`);
+  for (const [label, v] of [['bare datasheets', bare(hw)], ['the file as loaded', hw]] as [string, Hardware][]) {
+    const base = rate(v, w0, b0);
+    const cells = entries.slice(1).map(([k, b, pub]) => {
+      const s = rate(v, k, b) / base;
+      const p = pub / pub0;
+      return `${k}: ${s.toFixed(2)}x (${s >= p ? '+' : ''}${(100 * (s / p - 1)).toFixed(1)}%)`;
+    });
+    process.stdout.write(`  ${label.padEnd(26)} ${cells.join('   ')}\n`);
+  }
+  process.stdout.write(`  ${'published'.padEnd(26)} ${entries.slice(1).map(([k, , p]) => `${k}: ${(p / pub0).toFixed(2)}x`).join('   ')}\n`);
 }

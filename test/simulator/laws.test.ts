@@ -160,6 +160,8 @@ describe('simulator laws', () => {
       const full = run(k, {}, { fast: false }).r;
       expect(fast.simulatedWorkers).toBe(1);
       expect(fast.stepTimeSeconds).toBeCloseTo(full.stepTimeSeconds, 12);
+      // Every rank's bytes, although only one rank is simulated.
+      expect(Math.abs(fast.bytesPerStep - full.bytesPerStep)).toBeLessThanOrEqual(1e-9 * full.bytesPerStep);
       expect(fast.breakdown.computeSeconds).toBeCloseTo(full.breakdown.computeSeconds, 12);
       expect(fast.breakdown.exposedCommunicationSeconds).toBeCloseTo(full.breakdown.exposedCommunicationSeconds, 12);
     }), settings);
@@ -181,6 +183,8 @@ describe('simulator laws', () => {
       expect(fast.simulatedWorkers).toBe(1);
       expect(full.simulatedWorkers).toBe(workers);
       expect(fast.stepTimeSeconds).toBeCloseTo(full.stepTimeSeconds, 12);
+      expect(full.bytesPerStep).toBeGreaterThan(0);
+      expect(Math.abs(fast.bytesPerStep - full.bytesPerStep)).toBeLessThanOrEqual(1e-9 * full.bytesPerStep);
       // The flow-level lowering lets a flat ring's fast hops finish early and wait (idle, their
       // compute no longer slowed by communication); in lockstep every rank communicates
       // throughout. The step is the same; how its time splits differs by that much.

@@ -7,6 +7,7 @@
 import { simulate, Feasible } from '../../simulator/simulate';
 import type { Hardware } from '../../simulator/hardware/schema';
 import { plan, zooHardware, zooModel } from '../helpers/scenarios';
+import { withFidelityDefaults } from '../../simulator/hardware/defaults';
 
 const resnet = zooModel('resnet50');
 const speedup = (hw: Hardware, workers: number, batch: number) => {
@@ -152,5 +153,79 @@ describe('Horovod\'s cluster: 4 × Pascal (P100-PCIe) per server on 25 GbE RoCE,
     expect(Math.abs(efficiency / 0.9 - 1)).toBeLessThan(0.05);
     const b = simulate(resnet101, bare(hw), horovod(k)) as Feasible;
     expect(Math.abs(efficiency / 0.9 - 1)).toBeLessThan(Math.abs(b.speedup / k / 0.9 - 1));
+  });
+});
+
+// BERT-large, the transformer rows (NVIDIA DeepLearningExamples PyTorch/LanguageModeling/BERT
+// README, pytorch:21.11-py3 container, mixed precision): files written from datasheets alone, the
+// one-GPU speed matched to one published figure per file, the scaling predicted.
+describe('BERT-large on DGX-1 V100 32G and on 32 DGX A100 80GB nodes with HDR InfiniBand (DeepLearningExamples)', () => {
+  const rate = (hw: Hardware, model: string, workers: number, batch: number, microBatch?: number) => {
+    const m = zooModel(model);
+    const p = plan(workers === 1 ? 'single' : 'data', m, { workers, batchPerWorker: batch, topology: hw.network.topology });
+    const withAccumulation = { ...p, plan: { ...p.plan, precision: 'mixed' as const, ...(microBatch && microBatch < batch ? { microBatch } : {}) } };
+    const r = simulate(m, hw, withAccumulation, { baselineStepSeconds: 1 });
+    if (!r.feasible) throw new Error(r.reason);
+    return r.samplesPerSecond;
+  };
+  const v100 = zooHardware('dgx1-v100-32g');
+  const a100 = zooHardware('dgx-a100-80gb-hdr-32node');
+  test('one GPU runs at the matched published speeds: V100 SQuAD 52 sequences/s, A100 pre-training at 128 tokens 580', () => {
+    expect(Math.abs(rate(v100, 'bert-large-seq384', 1, 16) / 52 - 1)).toBeLessThan(0.02);
+    expect(Math.abs(rate(a100, 'bert-large-seq128', 1, 256) / 580 - 1)).toBeLessThan(0.02);
+  });
+  test('SQuAD fine-tuning on 8 V100s, batch 16: within 5% of the published 382 / 52 = 7.35x', () => {
+    // Tolerance 5%: the aim. Predicted +3.9% (the gradient all-reduce is simulated after
+    // backprop, as Megatron-LM does; DDP overlaps it, which would only raise the prediction).
+    const s = rate(v100, 'bert-large-seq384', 8, 16) / rate(v100, 'bert-large-seq384', 1, 16);
+    expect(Math.abs(s / (382 / 52) - 1)).toBeLessThan(0.05);
+  });
+  // Pre-training at a fixed global batch (strong scaling): per GPU the accumulated batch halves
+  // as the nodes double, micro-batch 256 at 128 tokens and 32 at 512; gradients all-reduced once
+  // per accumulated batch. Published sequences/s on 1 to 32 nodes; the ratio to one node is checked.
+  test.each([
+    ['bert-large-seq128', 256, 65536, [4553, 9191, 18119, 35774, 70555, 138294]],
+    ['bert-large', 32, 32768, [1648, 3291, 6464, 13005, 25570, 49663]],
+  ] as [string, number, number, number[]][])('%s pre-training, micro-batch %i, global batch %i, 1 to 32 nodes: every point within 5%% of the published scaling', (model, micro, global, published) => {
+    const base = rate(a100, model, 8, global / 8, micro);
+    [16, 32, 64, 128, 256].forEach((k, i) => {
+      const s = rate(a100, model, k, global / k, micro) / base;
+      expect(Math.abs(s / (published[i + 1] / published[0]) - 1)).toBeLessThan(0.05);
+    });
+  });
+  test('gradient accumulation keeps one micro-batch of activations: 8 GPUs × 8,192 sequences per step fit in 80 GB', () => {
+    // The whole accumulated batch at once would need over a terabyte per GPU.
+    expect(rate(a100, 'bert-large-seq128', 8, 8192, 256)).toBeGreaterThan(0);
+  });
+});
+
+describe('Horovod README 2017: 4 servers × 4 Pascal GPUs on 25 GbE, NCCL over TCP and over RDMA, written from datasheets alone', () => {
+  const tcp = zooHardware('p100x4-25gbe-tcp-horovod-2017');
+  const resnet101 = zooModel('resnet101');
+  /** The same servers with RDMA between them: the level's transport named roce, its defaults re-applied. */
+  const rdma = (() => {
+    if (tcp.network.topology !== 'hierarchical') throw new Error('expects a hierarchical cluster');
+    const { collectives: _c, ...rest } = tcp;
+    const levels = tcp.network.levels.map((l, i) => (i === 1 ? { ...l, transport: 'roce' as const, latencySeconds: 5e-6 } : l));
+    return withFidelityDefaults({ ...rest, network: { ...tcp.network, levels } });
+  })();
+  const speedup16 = (hw: Hardware) => {
+    const r = simulate(resnet101, hw, plan('data', resnet101, { workers: 16, batchPerWorker: 64, topology: hw.network.topology, bucketBytes: 64 * 1024 * 1024 }));
+    if (!r.feasible) throw new Error(r.reason);
+    return r.speedup;
+  };
+  test('one GPU trains ResNet-101 at the published 119.4 images/s', () => {
+    const r = simulate(resnet101, tcp, plan('single', resnet101, { workers: 1, batchPerWorker: 64 })) as Feasible;
+    expect(Math.abs(r.samplesPerSecond / 119.4 - 1)).toBeLessThan(0.02);
+  });
+  test.each([
+    ['TCP', 1685.1 / 119.4],
+    ['RDMA', 1746.2 / 119.4],
+  ])('16 GPUs over %s: within 5%% of the published %f, and TCP below RDMA', (transport, measured) => {
+    // Tolerance 5%: the aim (predicted +3.1% over TCP, +0.9% over RDMA; the published gap
+    // between them, 3.5%, is predicted as 1.4%: see docs/fidelity.md).
+    const s = speedup16(transport === 'TCP' ? tcp : rdma);
+    expect(Math.abs(s / measured - 1)).toBeLessThan(0.05);
+    expect(speedup16(tcp)).toBeLessThan(speedup16(rdma));
   });
 });

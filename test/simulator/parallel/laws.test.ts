@@ -71,14 +71,14 @@ describe('composed plan laws', () => {
     }), settings);
   });
 
-  test('a step is never faster than its FLOPs per worker at the device matrix rate', () => {
+  test('a step is never faster than its FLOPs per worker at the device matrix rate (MFU ≤ 100%)', () => {
     fc.assert(fc.property(arbGpt, arbPlan, (m, p) => {
       const r = resolvePlan(planOf(m, p), m);
       if (!r.ok) return true;
       const s = simulate(m, { ...hw, device: { ...hw.device, memoryBytes: Infinity } }, r.value);
       if (!s.feasible) return false;
       const matmul = p.precision === 'fp32' ? hw.device.peakFlopsByPrecision!.tf32 : hw.device.matmulFlopsByPrecision!.bf16;
-      return s.stepTimeSeconds >= (s.flops!.modelFlopsPerStep / s.plan.workers / matmul) * (1 - 1e-9);
+      return s.stepTimeSeconds >= (s.flops!.modelFlopsPerStep / s.plan.workers / matmul) * (1 - 1e-9) && s.flops!.mfu <= 1;
     }), { numRuns: runs(30) });
   });
 
