@@ -13,10 +13,43 @@ import { Layout, rankOf, tensorGroup } from './layout';
 import { balancedGroups } from '../strategies/pipeline';
 import type { Traffic } from './traffic';
 
-/** Contiguous groups of layers balancing `weight` (forward + backward time), `n` of them. */
+/**
+ * `n` contiguous groups of layers: Megatron-LM's when the model's attention layers divide evenly
+ * (`blockPartition`), else balancing `weight` (forward + backward time).
+ */
 export function partition(model: AnalyzedModel, n: number, weight: (i: number) => number): number[][] {
-  return balancedGroups(model.order, model.order.map(weight), n);
+  return blockPartition(model, n) ?? balancedGroups(model.order, model.order.map(weight), n);
 }
+
+/**
+ * Megatron-LM's split: the same number of transformer blocks in every stage (ParallelTransformer,
+ * megatron/model/transformer.py at de7dc40f: num_layers / pipeline size, then / virtual stages),
+ * the embedding in the first (pre_process) and the final norm, output layer and loss in the last
+ * (post_process). A block starts at the last cut before its attention layer that only one value
+ * (the residual stream) crosses. Undefined when the attention layers do not divide into `n`.
+ */
+export function blockPartition(model: AnalyzedModel, n: number): number[][] | undefined {
+  const order = model.order;
+  const position = new Map(order.map((i, k) => [i, k]));
+  const attention = order.map((i, k) => (model.layers[i].type === 'attention' ? k : -1)).filter((k) => k >= 0);
+  if (attention.length === 0 || attention.length % n !== 0) return undefined;
+  // Values crossing the cut before position k: produced before k, read at or after it.
+  const lastRead = order.map(() => -1);
+  order.forEach((i, k) => {
+    for (const input of model.layers[i].inputs) lastRead[position.get(input)!] = Math.max(lastRead[position.get(input)!], k);
+  });
+  const crossing = (k: number) => lastRead.slice(0, k).filter((r) => r >= k).length;
+  const per = attention.length / n;
+  const cuts = [0];
+  for (let s = 1; s < n; s++) {
+    let k = attention[s * per];
+    while (k > cuts[cuts.length - 1] + 1 && crossing(k) !== 1) k--;
+    cuts.push(k);
+  }
+  cuts.push(order.length);
+  return cuts.slice(1).map((end, s) => order.slice(cuts[s], end));
+}
+
 
 export interface Op {
   backward: boolean;
@@ -49,7 +82,8 @@ export function scheduleOf(layout: Layout, p: number): Op[] {
     return B(f.micro, v - 1 - f.chunk);
   };
   const total = M * v;
-  const warmup = v === 1 ? Math.min(P - p - 1, total) : Math.min((P - p - 1) * 2 + (v - 1) * P, total);
+  // Megatron-LM runs every forward first when an interleaved pipeline has only P micro-batches.
+  const warmup = v === 1 ? Math.min(P - p - 1, total) : M === P ? total : Math.min((P - p - 1) * 2 + (v - 1) * P, total);
   let f = 0;
   let b = 0;
   for (; f < warmup; f++) ops.push(fwd(f));
@@ -72,9 +106,13 @@ export function inFlight(layout: Layout, p: number): number {
   return peak;
 }
 
-/** Seconds to send `bytes` per tensor rank from stage `p` to `p + 1` (all replicas and tensor ranks at once). */
-export function p2pSeconds(layout: Layout, topo: Topology, bytes: number, p: number, traffic: Traffic): number {
-  if (bytes === 0) return 0;
+/**
+ * Seconds to send `bytes` from stage `p` to `p + 1` (all replicas and tensor ranks at once): each
+ * tensor rank sends 1/t of the tensor point to point (`send`), then the receiving stage's tensor
+ * ranks all-gather it (`gather`; Narayanan et al. 2021 §4.1, scatter/gather). Counts its bytes in `traffic`.
+ */
+export function p2pParts(layout: Layout, topo: Topology, bytes: number, p: number, traffic: Traffic): { send: number; gather: number } {
+  if (bytes === 0) return { send: 0, gather: 0 };
   const to = (p + 1) % layout.pipeline;
   const t = layout.tensor;
   const pattern = () => {
@@ -88,7 +126,7 @@ export function p2pSeconds(layout: Layout, topo: Topology, bytes: number, p: num
   const send = c.uniform ? c.latency + chunk / c.rate : roundBound(topo, pattern, chunk, key);
   traffic.p2p(chunk, layout.data * t);
   if (t > 1) traffic.collective('all-gather', topo, tensorGroup(layout, 0, to), bytes, layout.data);
-  return send + (t > 1 ? collectiveSeconds('all-gather', topo, tensorGroup(layout, 0, to), bytes) : 0);
+  return { send, gather: t > 1 ? collectiveSeconds('all-gather', topo, tensorGroup(layout, 0, to), bytes) : 0 };
 }
 
 /**

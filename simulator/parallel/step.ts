@@ -19,7 +19,8 @@ import { KernelCost, LayerTimes } from '../cost/kernels';
 import { gradientSync, weightGather } from './data';
 import { dataGroup, Layout, layoutOf } from './layout';
 import { composedMemory } from './memory';
-import { p2pSeconds, partition, scheduleOf, tiedEmbeddingCopy, tiedEmbeddingSync } from './pipeline';
+import { Op, p2pParts, partition, scheduleOf, tiedEmbeddingCopy, tiedEmbeddingSync } from './pipeline';
+import { lowerExchanges } from './blocking-pipeline';
 import { blocksOf, recomputedFlops, recomputeSeconds } from './recompute';
 import { expectedSlowest, expectedStep, type Band } from '../stragglers';
 import { TensorComm, tensorComm, tensorParameters } from './tensor';
@@ -168,7 +169,8 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
   // each boundary forward and back, and every chunk's ZeRO-3 gather runs before each of its ops.
   const traffic = new Traffic();
   const perOp = traffic.times(2 * M);
-  const sendInto = chunks.map((_, j) => (j === 0 ? 0 : p2pSeconds(layout, topo, chunks[j - 1].sendBytes, (j - 1) % P, perOp)));
+  const boundary = chunks.map((_, j) => (j === 0 ? { send: 0, gather: 0 } : p2pParts(layout, topo, chunks[j - 1].sendBytes, (j - 1) % P, perOp)));
+  const sendInto = boundary.map((b) => b.send + b.gather);
   const gatherOf = chunks.map((c, j) => {
     if (layout.zero < 3 || layout.data === 1) return 0;
     perOp.collective('all-gather', topo, dataGroup(layout, j % P), c.parameters * state.weights, layout.tensor);
@@ -187,44 +189,53 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
     g.step = k;
     const fDone = chunks.map(() => new Array<number>(M).fill(-1));
     const bDone = chunks.map(() => new Array<number>(M).fill(-1));
-    const ops = Array.from({ length: P }, (_, p) => scheduleOf(layout, p));
-    const next = new Array<number>(P).fill(0);
     const last = [...weightsReady];
     // ZeRO-3: each rank's weight gathers run ahead on its communication stream, one after another.
     const gatherChain = [...weightsReady];
     const lastBackward = chunks.map(() => -1);
-    let left = ops.reduce((a, o) => a + o.length, 0);
-    while (left > 0) {
-      let progressed = false;
-      for (let p = 0; p < P; p++) {
-        while (next[p] < ops[p].length) {
-          const op = ops[p][next[p]];
-          const j = op.chunk * P + p;
-          const m = op.micro;
-          const c = chunks[j];
-          const from = op.backward ? (j === V - 1 ? -2 : bDone[j + 1][m]) : j === 0 ? -2 : fDone[j - 1][m];
-          if (from === -1 || (op.backward && fDone[j][m] === -1)) break;
-          const deps = [last[p]];
-          // Gradients flow back over the same boundary the activations crossed.
-          if (from >= 0) deps.push(g.delay(p, op.backward ? sendInto[j + 1] : sendInto[j], [from], op.backward ? 'send gradients' : 'send activations'));
-          if (gatherOf[j] > 0) {
-            gatherChain[p] = g.delay(p, gatherOf[j], [gatherChain[p]], 'zero-3 gather');
-            deps.push(gatherChain[p]);
-          }
-          if (op.backward) deps.push(fDone[j][m]);
-          const secs = op.backward ? c.backward : c.forward;
-          const comm = op.backward ? c.backwardComm : c.forwardComm;
-          const t = g.compute(p, secs, deps, op.backward ? labels.bwd[j] : labels.fwd[j], op.backward ? 'backward' : 'forward');
-          const done = comm > 0 ? g.delay(p, comm, [t], 'tensor collectives') : t;
-          last[p] = done;
-          (op.backward ? bDone : fDone)[j][m] = done;
-          if (op.backward) lastBackward[j] = done;
-          next[p]++;
-          left--;
-          progressed = true;
-        }
+    /** Rank p runs `op` after `deps` (its tensor collectives follow on the critical path); returns its end. */
+    const runOp = (p: number, op: Op, deps: number[]): number => {
+      const j = op.chunk * P + p;
+      const c = chunks[j];
+      if (gatherOf[j] > 0) {
+        gatherChain[p] = g.delay(p, gatherOf[j], [gatherChain[p]], 'zero-3 gather');
+        deps.push(gatherChain[p]);
       }
-      if (!progressed) throw new Error(`pipeline schedule ${layout.schedule} deadlocked (a bug in its op order)`);
+      if (op.backward) deps.push(fDone[j][op.micro]);
+      const secs = op.backward ? c.backward : c.forward;
+      const comm = op.backward ? c.backwardComm : c.forwardComm;
+      const t = g.compute(p, secs, deps, op.backward ? labels.bwd[j] : labels.fwd[j], op.backward ? 'backward' : 'forward');
+      const done = comm > 0 ? g.delay(p, comm, [t], 'tensor collectives') : t;
+      last[p] = done;
+      (op.backward ? bDone : fDone)[j][op.micro] = done;
+      if (op.backward) lastBackward[j] = done;
+      return done;
+    };
+    if (P > 1 && layout.schedule !== 'gpipe') lowerExchanges(g, layout, V, boundary, last, runOp, (j, m, backward) => (backward ? bDone : fDone)[j][m]);
+    else {
+      const ops = Array.from({ length: P }, (_, p) => scheduleOf(layout, p));
+      const next = new Array<number>(P).fill(0);
+      let left = ops.reduce((a, o) => a + o.length, 0);
+      while (left > 0) {
+        let progressed = false;
+        for (let p = 0; p < P; p++) {
+          while (next[p] < ops[p].length) {
+            const op = ops[p][next[p]];
+            const j = op.chunk * P + p;
+            const m = op.micro;
+            const from = op.backward ? (j === V - 1 ? -2 : bDone[j + 1][m]) : j === 0 ? -2 : fDone[j - 1][m];
+            if (from === -1 || (op.backward && fDone[j][m] === -1)) break;
+            const deps = [last[p]];
+            // Gradients flow back over the same boundary the activations crossed; sends do not stop the sender.
+            if (from >= 0) deps.push(g.delay(p, op.backward ? sendInto[j + 1] : sendInto[j], [from], op.backward ? 'send gradients' : 'send activations'));
+            runOp(p, op, deps);
+            next[p]++;
+            left--;
+            progressed = true;
+          }
+        }
+        if (!progressed) throw new Error(`pipeline schedule ${layout.schedule} deadlocked (a bug in its op order)`);
+      }
     }
     // Gradient synchronisation and the optimizer step, per pipeline rank.
     const embedding = tiedEmbeddingCopy(model, layout);
