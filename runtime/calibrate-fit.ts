@@ -17,6 +17,13 @@ export interface CurvePoint {
   flops: number;
   batch: number;
   seconds: number;
+  /**
+   * How much the point's relative error counts (default 1). Calibrate gives each layer its share
+   * of its model's step at that batch: what a simulation sums is the step, whose relative error is
+   * the layers' relative errors weighted by their shares, so the fit should spend its freedom on
+   * the layers that carry the time.
+   */
+  weight?: number;
 }
 
 export interface BatchCurve {
@@ -64,7 +71,7 @@ function solve(A: number[][], y: number[]): number[] | null {
  * like 1) make their subsets singular; those are skipped, and the simpler subset stands.
  */
 export function fitBatchCurve(points: CurvePoint[]): BatchCurve {
-  const pts = points.filter((p) => p.flops > 0 && p.seconds > 0 && p.batch > 0);
+  const pts = points.filter((p) => p.flops > 0 && p.seconds > 0 && p.batch > 0 && (p.weight ?? 1) > 0);
   if (pts.length === 0) throw new Error('fitBatchCurve needs at least one timed call with FLOPs');
   // Least squares of log t − log pred, by iteratively reweighted least squares: symmetric in the
   // ratio (a point twice as slow as the curve costs as much as one twice as fast). Fitting
@@ -89,9 +96,10 @@ function logMean(a: number, b: number): number {
   return Math.abs(a - b) <= 1e-12 * Math.max(a, b) ? a : (a - b) / Math.log(a / b);
 }
 
-function nnls(pts: CurvePoint[], weight: number[]): BatchCurve {
-  const raw = pts.map((p, i) => [1, p.flops, p.flops / p.batch].map((v) => v / weight[i]));
-  const ys = pts.map((p, i) => p.seconds / weight[i]);
+function nnls(pts: CurvePoint[], scale: number[]): BatchCurve {
+  // Each row divided by its scale (≈ the point's time: a relative error) and times its weight.
+  const raw = pts.map((p, i) => [1, p.flops, p.flops / p.batch].map((v) => (v * (p.weight ?? 1)) / scale[i]));
+  const ys = pts.map((p, i) => (p.seconds * (p.weight ?? 1)) / scale[i]);
   // Columns scaled to unit RMS: FLOPs (1e6–1e11) beside 1 would leave the normal equations ill-conditioned.
   const colScale = [0, 1, 2].map((j) => Math.sqrt(raw.reduce((a, x) => a + x[j] ** 2, 0) / raw.length) || 1);
   const rows = raw.map((x, i) => ({ x: x.map((v, j) => v / colScale[j]), y: ys[i] }));
