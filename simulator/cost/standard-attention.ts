@@ -16,7 +16,8 @@
 //   gradients into the packed input (reads and writes each).
 import type { Kernels } from '../model/layers';
 import { scoreProducts, SOFTMAX_BYTES } from '../model/layers/attention';
-import type { KernelCost } from './kernels';
+import type { Hardware } from '../hardware/schema';
+import { KernelCost } from './kernels';
 
 export interface AttentionBenchmark {
   heads: number;
@@ -58,3 +59,25 @@ export const PUBLISHED_STANDARD_ATTENTION: readonly (AttentionBenchmark & { tflo
   ...([[512, 36], [1024, 40], [2048, 43], [4096, 45], [8192, 46]] as const).map(([s, tflops]) => ({ heads: 32, headDim: 64, batch: 16384 / s, sequence: s, tflops })),
   ...([[512, 53], [1024, 67], [2048, 76], [4096, 79], [8192, 86]] as const).map(([s, tflops]) => ({ heads: 16, headDim: 128, batch: 16384 / s, sequence: s, tflops })),
 ];
+
+/**
+ * The score bandwidth (bytes/s) at which the model's predictions of the published bars are right
+ * on geometric mean, everything else as the device file states it: a one-parameter fit to
+ * PUBLISHED_STANDARD_ATTENTION (bisection on the mean of log(predicted / published), which falls
+ * as the bandwidth does). Undefined when even the device's whole memory bandwidth predicts too slow.
+ */
+export function fitScoreBandwidth(hw: Hardware, published = PUBLISHED_STANDARD_ATTENTION): number | undefined {
+  const meanLogError = (bw: number): number => {
+    const kc = new KernelCost({ ...hw, device: { ...hw.device, scoreBandwidthBytesPerSecond: bw } }, 'fp16');
+    return published.reduce((sum, p) => sum + Math.log(predictStandardAttention(kc, p).tflops / p.tflops), 0) / published.length;
+  };
+  let hi = hw.device.achievedMemoryBandwidthBytesPerSecond ?? hw.device.memoryBandwidthBytesPerSecond;
+  if (hi === undefined || meanLogError(hi) < 0) return undefined;
+  let lo = hi / 100;
+  for (let i = 0; i < 60; i++) {
+    const mid = Math.sqrt(lo * hi);
+    if (meanLogError(mid) > 0) hi = mid;
+    else lo = mid;
+  }
+  return Math.sqrt(lo * hi);
+}
