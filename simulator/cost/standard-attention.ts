@@ -61,6 +61,15 @@ export const PUBLISHED_STANDARD_ATTENTION: readonly (AttentionBenchmark & { tflo
 ];
 
 /**
+ * The same bars on an H100 80 GB SXM5 (Dao 2023's H100 figure, assets/flash2_h100_fwd_bwd_benchmark.png
+ * in Dao-AILab/flash-attention; the same benchmark run with FlashAttention-2's A100 kernels).
+ */
+export const PUBLISHED_STANDARD_ATTENTION_H100: readonly (AttentionBenchmark & { tflops: number })[] = [
+  ...([[512, 62], [1024, 72], [2048, 81], [4096, 86], [8192, 87]] as const).map(([s, tflops]) => ({ heads: 32, headDim: 64, batch: 16384 / s, sequence: s, tflops })),
+  ...([[512, 93], [1024, 120], [2048, 145], [4096, 160], [8192, 167]] as const).map(([s, tflops]) => ({ heads: 16, headDim: 128, batch: 16384 / s, sequence: s, tflops })),
+];
+
+/**
  * The score bandwidth (bytes/s) at which the model's predictions of the published bars are right
  * on geometric mean, everything else as the device file states it: a one-parameter fit to
  * PUBLISHED_STANDARD_ATTENTION (bisection on the mean of log(predicted / published), which falls
