@@ -90,6 +90,8 @@ export const attention: LayerKind<Attention> = {
   // is a pass of its own over its output (read, write), and its gradient a sum over the output's
   // gradient (read): PyTorch's F.linear of 2021 fuses the bias (addmm) only for 2-D inputs, and
   // Megatron-LM's activations are [s, b, h] (torch/nn/functional.py `linear`, ≤ 1.8).
+  // The score products and the softmax and dropout passes over the scores are the score path
+  // (`scores`, `scoreBytes`): a device may state the rate that path reaches (simulator/cost/kernels.ts).
   kernels(l, [x]): Kernels {
     const [s, h] = x;
     const { q, kv, d } = attentionDims(l, h);
