@@ -123,7 +123,7 @@ export function register(program: Command): void {
       }
       if (r.interrupted) {
         store?.close?.();
-        throw new Interrupted(stoppedBy, `interrupted: ${log.size} scored plans kept${log.where ? ` in ${log.where}; run the same command again to resume` : ''}`);
+        throw new Interrupted(stoppedBy, `${log.size} scored plans kept${log.where ? ` in ${log.where}; run the same command again to resume` : ''}`);
       }
       if (!r.best) throw new Infeasible(`no feasible plan: ${Object.values(r.infeasibleFamilies)[0] ?? 'the search space is empty'}`);
       const planText = JSON.stringify({ ...r.best.plan, name: r.best.family }, null, 2) + '\n';
