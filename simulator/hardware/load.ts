@@ -23,9 +23,16 @@ export function parseHardware(data: unknown): Result<Hardware> {
     const bw = hw.device.achievedMemoryBandwidthBytesPerSecond ?? hw.device.memoryBandwidthBytesPerSecond ?? Infinity;
     const rates = Object.entries(hw.device.matmulFlopsByPrecision ?? {});
     if (!rates.length) problems.push(problem('device.matmulMeasuredShape', 'needs matmulFlopsByPrecision, the rate measured on it'));
-    for (const [key, rate] of rates)
-      if (tensorCoreRate(rate, shape, bw, hw.device.multiprocessors) === undefined)
+    for (const [key, rate] of rates) {
+      const tensorCores = tensorCoreRate(rate, shape, bw, hw.device.multiprocessors);
+      const peak = hw.device.peakFlopsByPrecision?.[key];
+      if (tensorCores === undefined)
         problems.push(problem('device.matmulMeasuredShape', `${shape.m}×${shape.n}×${shape.k} moves more bytes than matmulFlopsByPrecision.${key} leaves time for at the device's memory bandwidth`));
+      // A rate not itself measured on the shape (extrapolated from another precision's) can
+      // imply tensor cores faster than the datasheet's: refuse it rather than simulate them.
+      else if (peak !== undefined && tensorCores > peak)
+        problems.push(problem(`device.matmulFlopsByPrecision.${key}`, `on matmulMeasuredShape ${shape.m}×${shape.n}×${shape.k} leaves tensor cores at ${(tensorCores / 1e12).toFixed(0)} TFLOP/s once its memory time is taken out, above peakFlopsByPrecision.${key} (${(peak / 1e12).toFixed(0)})`));
+    }
   }
   return problems.length ? { ok: false, problems } : ok(hw);
 }

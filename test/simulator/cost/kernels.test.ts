@@ -46,4 +46,19 @@ describe('parseHardware: matmulMeasuredShape', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problems.map((p) => p.path)).toContain('device.matmulMeasuredShape');
   });
+
+  test('names the precision whose rate would leave tensor cores above its peak', () => {
+    // h100-cluster's FP8 rate before it was re-derived: 80.1% of the FP8 peak on the BF16 shape.
+    const h100 = zooHardware('h100-cluster');
+    const r = parseHardware({ ...h100, device: { ...h100.device, matmulFlopsByPrecision: { ...h100.device.matmulFlopsByPrecision, fp8: 1.585e15 } } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems.map((p) => p.path)).toEqual(['device.matmulFlopsByPrecision.fp8']);
+  });
+
+  test.each(['selene-a100', 'h100-cluster', 'h100-ib'])('%s: tensor cores within the peak at every precision it measures', (name) => {
+    const hw = zooHardware(name);
+    const measured = (['fp16', 'bf16', 'fp8'] as const).filter((p) => hw.device.matmulFlopsByPrecision?.[p] !== undefined && hw.device.peakFlopsByPrecision?.[p] !== undefined);
+    expect(measured.length).toBeGreaterThan(0);
+    for (const p of measured) expect(new KernelCost(hw, p).matmul).toBeLessThanOrEqual(hw.device.peakFlopsByPrecision![p]);
+  });
 });
