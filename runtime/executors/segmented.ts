@@ -43,14 +43,6 @@ export class SegmentedExecutor implements Executor {
   private readonly acc = new Map<number, tf.Tensor>();
   private sinceUpdate = 0;
   private gradients: StepGradients | undefined;
-  /**
-   * The host buffers gradients are flattened into for the all-reduce, by length, kept from step to
-   * step: a fresh 7.6 MB Float32Array per step (mini-owt) is external memory that made V8 run a
-   * mark-compact about every step and a half, a pause of 3–12 ms on one worker that the other then
-   * waits for (node --trace-gc, 2 workers, batch 8). Collectives work in place and every send has
-   * completed when the all-reduce returns, so the buffer is free again by the next step.
-   */
-  private readonly flatBuffers = new Map<number, Float32Array>();
 
   constructor(private readonly ctx: ExecutorContext) {
     const { model, plan, seed, rank, workers } = ctx;
@@ -146,9 +138,7 @@ export class SegmentedExecutor implements Executor {
     if (this.ctx.workers > 1 && reduce.some((x) => x)) {
       const idx = range(gs.length).filter((i) => reduce[i]);
       const flat = this.c.time(() => {
-        const length = idx.reduce((a, i) => a + gs[i].size, 0);
-        let out = this.flatBuffers.get(length);
-        if (!out) this.flatBuffers.set(length, (out = new Float32Array(length)));
+        const out = new Float32Array(idx.reduce((a, i) => a + gs[i].size, 0));
         let off = 0;
         for (const i of idx) {
           out.set(gs[i].dataSync() as Float32Array, off);
