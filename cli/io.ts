@@ -2,7 +2,9 @@
 // README). Commands throw UserError for the user's mistakes, Infeasible when the input is valid but
 // no plan of it fits the hardware, Interrupted when a signal stopped them after keeping their work.
 import { UserError, formatProblem, Result } from '../simulator/errors';
-import { Interrupted as RunInterrupted, SIGNAL_EXIT, type StopSignal } from '../runtime/errors';
+import { Interrupted, SIGNAL_EXIT, type StopSignal } from '../runtime/errors';
+
+export { Interrupted };
 
 /** The command did what was asked. */
 export const EXIT_OK = 0;
@@ -21,14 +23,6 @@ export class Infeasible extends Error {
   constructor(reason: string) {
     super(reason);
     this.name = 'Infeasible';
-  }
-}
-
-/** A signal stopped the command after it kept what it had done. */
-export class Interrupted extends Error {
-  constructor(public readonly signal: keyof typeof EXIT_SIGNAL, message: string) {
-    super(message);
-    this.name = 'Interrupted';
   }
 }
 
@@ -55,10 +49,6 @@ export function reportError(e: unknown): number {
     return EXIT_INFEASIBLE;
   }
   if (e instanceof Interrupted) {
-    process.stderr.write(`${e.message}\n`);
-    return EXIT_SIGNAL[e.signal];
-  }
-  if (e instanceof RunInterrupted) {
     process.stderr.write(`trainplan: ${e.message}\n`);
     return e.exitCode;
   }

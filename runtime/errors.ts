@@ -19,15 +19,22 @@ export class StepFailure extends Error {
 export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 export type StopSignal = keyof typeof SIGNAL_EXIT;
 
-/** A run stopped by SIGINT or SIGTERM, after its workers were stopped and what it stored deleted. */
+/** A command stopped by SIGINT or SIGTERM after it kept (or cleaned up) what it had done: exits 128 + the signal's number. */
 export class Interrupted extends Error {
-  constructor(readonly signal: StopSignal, readonly leftBehind: string[] = []) {
-    super(`interrupted by ${signal}: workers stopped${leftBehind.length ? `; could not delete ${leftBehind.join(', ')}` : ', temporary files and stored objects deleted'}`);
+  constructor(readonly signal: StopSignal, what: string) {
+    super(`interrupted by ${signal}: ${what}`);
     this.name = 'Interrupted';
   }
 
   get exitCode(): number {
     return SIGNAL_EXIT[this.signal];
+  }
+}
+
+/** A run stopped by a signal, after its workers were stopped and what it stored deleted (or what could not be). */
+export class RunInterrupted extends Interrupted {
+  constructor(signal: StopSignal, readonly leftBehind: string[] = []) {
+    super(signal, `workers stopped${leftBehind.length ? `; could not delete ${leftBehind.join(', ')}` : ', temporary files and stored objects deleted'}`);
   }
 }
 

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import Piscina from 'piscina';
-import { Interrupted, RunError, stopSignalOf } from './errors';
+import { RunError, RunInterrupted, stopSignalOf } from './errors';
 import type { FailedMessage, Message, Task } from './protocol';
 
 /**
@@ -51,7 +51,7 @@ export async function runOnWorkers<R extends Message>(tasks: WithoutPort<Task>[]
     return results;
   } catch {
     const sig = stopSignalOf(signal);
-    if (sig) throw new Interrupted(sig);
+    if (sig) throw new RunInterrupted(sig);
     await new Promise((r) => setTimeout(r, FAILURE_SETTLE_MS));
     const root = failed[0];
     if (root) throw new RunError(root.rank, root.step, root.message);

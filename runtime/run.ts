@@ -8,7 +8,7 @@ import { SGD_DEFAULTS } from './model/optimizer';
 import { defaultWarmup, measure, Measured } from './measure';
 import { placeAlong } from './model/slice';
 import { runOnWorkers } from './pool';
-import { Interrupted, stopSignalOf } from './errors';
+import { RunInterrupted, stopSignalOf } from './errors';
 import type { FaultSpec, Message, StepRecord, TrainedMessage } from './protocol';
 import { runtimeSupport } from './support';
 import { transportKind, TransportSpec } from './transports';
@@ -149,7 +149,7 @@ export async function runPlan(model: AnalyzedModel, plan: ResolvedPlan, options:
   // A signal wins over whatever failure it caused (children killed by the same Ctrl-C, a torn-down pool).
   const sig = stopSignalOf(signal);
   const left = await session.close(setup, { quick: !!sig });
-  if (sig) throw new Interrupted(sig, left ? [left] : []);
+  if (sig) throw new RunInterrupted(sig, left ? [left] : []);
   if (failure) {
     if (left && failure instanceof Error) failure.message += `; its objects could not be deleted: ${left}`;
     throw failure;

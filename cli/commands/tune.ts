@@ -24,6 +24,19 @@ import { progressBar } from '../progress';
 import { table, fixed } from '../table';
 import { formatResult } from '../format';
 import { writeReportOption } from '../report-option';
+import { resolvePlan } from '../../simulator/plan/resolve';
+import { simulate, type StepBand } from '../../simulator/simulate';
+import type { AnalyzedModel } from '../../simulator/model/analyze';
+import type { Hardware } from '../../simulator/hardware/schema';
+import type { Plan } from '../../simulator/plan/schema';
+
+/** The p10–p90 band of a plan's step (simulate's default samples), where the device has variability. */
+function withBand(model: AnalyzedModel, hw: Hardware, plan: Plan): StepBand | undefined {
+  const p = resolvePlan(plan, model);
+  if (!p.ok) return undefined;
+  const r = simulate(model, hw, p.value);
+  return r.feasible ? r.band : undefined;
+}
 
 interface TuneArgs {
   model: string;
@@ -123,7 +136,7 @@ export function register(program: Command): void {
       }
       if (r.interrupted) {
         store?.close?.();
-        throw new Interrupted(stoppedBy, `interrupted: ${log.size} scored plans kept${log.where ? ` in ${log.where}; run the same command again to resume` : ''}`);
+        throw new Interrupted(stoppedBy, `${log.size} scored plans kept${log.where ? ` in ${log.where}; run the same command again to resume` : ''}`);
       }
       if (!r.best) throw new Infeasible(`no feasible plan: ${Object.values(r.infeasibleFamilies)[0] ?? 'the search space is empty'}`);
       const planText = JSON.stringify({ ...r.best.plan, name: r.best.family }, null, 2) + '\n';
@@ -135,7 +148,10 @@ export function register(program: Command): void {
       const unit = costUnit(hardware);
       const why = explain(r);
       const acc = accuracy?.statistics ? accuracyReport(model.model, accuracy, r, fastest, unit) : undefined;
-      const { timeline: _t, ...best } = r.best.result as typeof r.best.result & { timeline?: unknown };
+      // Candidates are scored at the expected slowest worker only; the chosen plan gets its band.
+      const { timeline: _t, ...scored } = r.best.result as typeof r.best.result & { timeline?: unknown };
+      const banded = r.best.result.feasible ? withBand(model, hardware, r.best.plan) : undefined;
+      const best = banded && scored.feasible ? { ...scored, band: banded } : scored;
       const doc = {
         model: model.model.name, hardware: hardware.name, objective: r.objective,
         best, plan: r.best.plan, batch: batchSizes(r.best.plan), ...(acc ? { accuracy: acc.doc } : {}),
@@ -151,7 +167,7 @@ export function register(program: Command): void {
         const frontRows = r.frontier.slice(0, 12).map((s) => [describePlan(s.plan), fixed(s.result.samplesPerSecond, 0), (s.score.costPerSample * (unit === 'dollars' ? 1e6 : 1e3)).toPrecision(3)]);
         return [
           `best plan (${r.objective}):`,
-          formatResult(model.model.name, hardware.name, r.best!.result, model.model.training?.dataset?.name),
+          formatResult(model.model.name, hardware.name, best, model.model.training?.dataset?.name),
           ...(acc ? ['', ...acc.lines] : []),
           '',
           'best of each other family, and why it loses:',

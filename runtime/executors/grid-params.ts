@@ -50,11 +50,24 @@ export interface StoreContext {
   compute: ComputeClock;
 }
 
+/** Per Part, every layer's parameter indices: asked for per layer per micro-batch, fixed for the Part's life. */
+const indexed = new WeakMap<Part, Map<number, { main: number[]; after: number[] }>>();
+
 /** Indices into part.params of layer li's parameters, main then after (ParamSpec.afterReduction). */
 function paramIndices(part: Part, li: number): { main: number[]; after: number[] } {
-  const idx = part.params.map((p, i) => ({ p, i })).filter(({ p }) => p.layer === li);
-  return { main: idx.filter(({ p }) => !p.spec.afterReduction).map(({ i }) => i), after: idx.filter(({ p }) => p.spec.afterReduction).map(({ i }) => i) };
+  let byLayer = indexed.get(part);
+  if (!byLayer) {
+    byLayer = new Map();
+    part.params.forEach((p, i) => {
+      let e = byLayer!.get(p.layer);
+      if (!e) byLayer!.set(p.layer, (e = { main: [], after: [] }));
+      (p.spec.afterReduction ? e.after : e.main).push(i);
+    });
+    indexed.set(part, byLayer);
+  }
+  return byLayer.get(li) ?? NO_PARAMS;
 }
+const NO_PARAMS: { main: number[]; after: number[] } = Object.freeze({ main: [], after: [] }) as never;
 
 /** Stage 0 and stages 1–2: every replica holds its whole share; they differ in how the step is taken. */
 class ReplicatedStore implements ParamStore {
@@ -106,15 +119,17 @@ class ReplicatedStore implements ParamStore {
     await ringReduceScatter(transport, replicas, flat, `${tag}/rs`);
     const [a, b] = ownedChunk(flat.length, replicas);
     const values = c.time(() => {
-      const whole = concatValues(vars);
-      this.chunk ??= tf.variable(tf.tensor1d(whole.subarray(a, b)), false);
+      // The chunk's master values come from the weights once; after that only the chunk moves.
+      this.chunk ??= tf.variable(tf.tensor1d(concatValues(vars).subarray(a, b)), false);
       if (b > a) {
         const g = tf.tensor1d(flat.subarray(a, b));
         optimizer.apply([this.chunk], [g]);
         g.dispose();
       }
-      whole.set(this.chunk.dataSync() as Float32Array, a);
-      return whole;
+      // `flat` serves as the all-gather's buffer: its own chunk now the new values, the others
+      // (partial gradient sums) overwritten by their owners' values.
+      flat.set(this.chunk.dataSync() as Float32Array, a);
+      return flat;
     });
     await ringAllGather(transport, replicas, values, `${tag}/ag`);
     c.time(() => tf.tidy(() => splitValues(values, vars.map((v) => v.shape)).forEach((t, k) => vars[k].assign(t))));

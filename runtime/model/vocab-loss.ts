@@ -24,10 +24,12 @@ export async function vocabParallelCrossEntropy(logits: tf.Tensor2D, targets: In
   const rowMax = Float32Array.from(maxT.dataSync());
   maxT.dispose();
   await reduce.max(rowMax);
+  // The targets as one-hot rows of this rank's columns (all zero where another rank holds the
+  // target), made once for the loss and its gradient.
+  const onehot = tf.tidy(() => oneHotFloat(tf.sub(tf.tensor1d(targets, 'int32'), tf.scalar(v0, 'int32')) as tf.Tensor1D, vl));
   // Here: e = exp(logits − max), its row sums and the targets' shifted logits (0 where another rank holds the target).
   const [e, sumsAndTargets] = tf.tidy(() => {
     const shifted = tf.sub(logits, tf.reshape(tf.tensor1d(rowMax), [n, 1]));
-    const onehot = oneHotFloat(tf.sub(tf.tensor1d(targets, 'int32'), tf.scalar(v0, 'int32')) as tf.Tensor1D, vl);
     const ex = tf.exp(shifted);
     return [ex, tf.concat([tf.sum(ex, 1), tf.sum(tf.mul(onehot, shifted), 1)])];
   });
@@ -37,10 +39,9 @@ export async function vocabParallelCrossEntropy(logits: tf.Tensor2D, targets: In
   let lossSum = 0;
   for (let i = 0; i < n; i++) lossSum += Math.log(st[i]) - st[n + i];
   const dlogits = tf.tidy(() => {
-    const onehot = oneHotFloat(tf.sub(tf.tensor1d(targets, 'int32'), tf.scalar(v0, 'int32')) as tf.Tensor1D, vl);
     const p = tf.div(e, tf.reshape(tf.tensor1d(st.subarray(0, n)), [n, 1]));
     return tf.mul(tf.sub(p, onehot), tf.scalar(scale)) as tf.Tensor2D;
   });
-  e.dispose();
+  tf.dispose([e, onehot]);
   return { lossSum, dlogits };
 }

@@ -7,7 +7,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Interrupted, RunError, stopSignalOf } from '../errors';
+import { RunError, RunInterrupted, stopSignalOf } from '../errors';
 import { REPO_ROOT } from '../paths';
 import type { FailedMessage, Message, TrainedMessage, TrainTask } from '../protocol';
 import type { S3ObjectStore as S3ObjectStoreType } from '../s3/s3-objects';
@@ -124,7 +124,7 @@ export async function runOnProcesses(tasks: Job[], onMessage: (m: Message) => vo
       // Workers are stateless between steps: nothing of theirs is worth waiting for.
       for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
       await Promise.all(children.map((c) => c.exit));
-      throw new Interrupted(sig);
+      throw new RunInterrupted(sig);
     }
     const first = failed.first;
     if (first) {

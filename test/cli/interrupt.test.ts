@@ -38,7 +38,7 @@ describe.each([['inline', 1], ['pooled', 2]])('Ctrl-C on tune (%s)', (_name, thr
     const log = `${out}.results.jsonl`;
     const stopped = await interrupt(out, threads, 'SIGINT');
     expect(stopped.code).toBe(130);
-    expect(stopped.stderr).toMatch(/^interrupted: \d+ scored plans kept in .*plan\.json\.results\.jsonl; run the same command again to resume$/m);
+    expect(stopped.stderr).toMatch(/^trainplan: interrupted by SIG(INT|TERM): \d+ scored plans kept in .*plan\.json\.results\.jsonl; run the same command again to resume$/m);
     const kept = logKeys(log); // every line parses: the log is intact
     expect(kept.length).toBeGreaterThanOrEqual(40);
     expect(existsSync(out)).toBe(false); // no best plan from half a search
