@@ -40,6 +40,8 @@ function coreShare(k: Kernels): number {
 export class KernelCost {
   readonly matmul: number;
   private memBw: number;
+  /** Attention's score tensors move at this rate (the device's measured score path; else memBw). */
+  private scoreBw: number;
   /** Streaming multiprocessors: a wave of matrix-multiply tiles (absent: no quantisation). */
   private sms: number | undefined;
   private launch: number;
@@ -57,6 +59,7 @@ export class KernelCost {
     this.matmul = (precision === 'fp32' ? undefined : d.matmulFlopsByPrecision?.[key]) ?? peak * efficiencyOf(hw, 'dense');
     // Memory-bound kernels stream at what a copy kernel measurably reaches, not the datasheet's rate.
     this.memBw = d.achievedMemoryBandwidthBytesPerSecond ?? d.memoryBandwidthBytesPerSecond ?? Infinity;
+    this.scoreBw = d.scoreBandwidthBytesPerSecond ?? this.memBw;
     this.launch = d.opOverheadSeconds ?? 0;
     this.sms = d.multiprocessors;
     this.scale = valueBytes(precision) / 2;
@@ -85,7 +88,8 @@ export class KernelCost {
       const flops = 2 * rows * cols * inner;
       const bytes = 2 * this.scale * (rows * inner + inner * cols + rows * cols);
       const rate = this.matmul * (this.sms ? waveEfficiency(rows, cols, count, this.sms) : 1);
-      return count * (this.serial ? flops / rate + bytes / this.memBw : Math.max(flops / rate, bytes / this.memBw));
+      const bw = g.scores ? this.scoreBw : this.memBw;
+      return count * (this.serial ? flops / rate + bytes / bw : Math.max(flops / rate, bytes / bw));
     };
     return { forward: product(m, n, k), backward: product(m, k, n) + product(k, n, m) };
   }
@@ -102,6 +106,11 @@ export class KernelCost {
       const forward = this.fallback.forward(l, samples, fraction);
       return { forward, backward: this.fallback.backward(l, samples, fraction), core: k ? forward * coreShare(k) : 0 };
     }
+    return this.kernels(k, samples, t, sp);
+  }
+
+  /** Forward and backward of kernels `k` over `samples` samples on one of `t` tensor ranks (`sp`: sequence parallelism divides the rest). */
+  kernels(k: Kernels, samples: number, t: number, sp: boolean): LayerTimes {
     let gemms = 0;
     let gemmsBack = 0;
     let core = 0;
@@ -111,11 +120,13 @@ export class KernelCost {
       gemmsBack += s.backward;
       if (g.count > 1) core += s.forward; // batched per-head products: the attention core
     }
-    const bytes = (b: { forward: number; backward: number }, div: number, dir: 'forward' | 'backward') => (b[dir] * samples * this.scale) / div / this.memBw;
+    const bytes = (b: { forward: number; backward: number }, div: number, dir: 'forward' | 'backward', bw = this.memBw) => (b[dir] * samples * this.scale) / div / bw;
+    const scores = k.scoreBytes ?? { forward: 0, backward: 0 };
     const wholeDiv = sp ? t : 1;
-    const fwdEw = bytes(k.dividedBytes, t, 'forward');
+    const fwdEw = bytes(k.dividedBytes, t, 'forward') + bytes(scores, t, 'forward', this.scoreBw);
     const forward = gemms + fwdEw + bytes(k.wholeBytes, wholeDiv, 'forward') + k.launches * this.launch;
-    const backward = gemmsBack + bytes(k.dividedBytes, t, 'backward') + bytes(k.wholeBytes, wholeDiv, 'backward') + 2 * k.launches * this.launch;
+    const bwdEw = bytes(k.dividedBytes, t, 'backward') + bytes(scores, t, 'backward', this.scoreBw);
+    const backward = gemmsBack + bwdEw + bytes(k.wholeBytes, wholeDiv, 'backward') + 2 * k.launches * this.launch;
     // Selective recomputation repeats the core products and the element-wise kernels between them.
     if (core > 0) core += fwdEw + 3 * this.launch;
     return { forward, backward, core };

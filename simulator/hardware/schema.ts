@@ -44,6 +44,13 @@ export const Device = z.strictObject({
    */
   achievedMemoryBandwidthBytesPerSecond: bandwidth.optional(),
   /**
+   * Rate at which attention's score path moves its [heads, s, s] score tensors — the batched
+   * QKᵀ and P·V products' operands and outputs, softmax and dropout on the scores — derived from
+   * a published timing of that path on this device (simulator/cost/standard-attention.ts).
+   * Absent: the achieved (else the datasheet's) memory bandwidth.
+   */
+  scoreBandwidthBytesPerSecond: bandwidth.optional(),
+  /**
    * Streaming multiprocessors (GPU), the width of one wave of matrix-multiply tiles: products
    * whose tiles do not fill whole waves run below the best rate (simulator/cost/gemm-shape.ts).
    * Absent: every product at the best rate.

@@ -9,7 +9,7 @@
 // Softmax and masking are element-wise and left out, as eq. 3 leaves them out.
 import type { z } from 'zod';
 import type { AttentionLayer } from '../schema';
-import { Kernels, LayerKind, registerLayerKind, Shape } from './kind';
+import { Gemm, Kernels, LayerKind, registerLayerKind, Shape } from './kind';
 import { dropoutMaskBytes } from './embedding';
 import { hiddenStates, isProblem, megatronBlockSplit } from './sequence';
 
@@ -24,6 +24,20 @@ function projectionWeights(l: Attention, h: number): number {
   const { q, kv, d } = attentionDims(l, h);
   return h * (q + 2 * kv) * d + q * d * h;
 }
+
+/**
+ * The score path's two batched products per sample, one per head (q heads, head dimension d,
+ * sequence s): scores = Q·Kᵀ ([s × d]·[d × s]) and context = P·V ([s × s]·[s × d]).
+ */
+export function scoreProducts(s: number, q: number, d: number): Gemm[] {
+  return [
+    { rows: s, cols: s, inner: d, count: q, divided: true, scores: true },
+    { rows: s, cols: d, inner: s, count: q, divided: true, scores: true },
+  ];
+}
+
+/** Bytes per score of a softmax over 16-bit scores: forward reads and writes one; backward reads the output and its gradient and writes one. */
+export const SOFTMAX_BYTES = { forward: 4, backward: 6 } as const;
 
 export const attention: LayerKind<Attention> = {
   type: 'attention',
@@ -76,6 +90,8 @@ export const attention: LayerKind<Attention> = {
   // is a pass of its own over its output (read, write), and its gradient a sum over the output's
   // gradient (read): PyTorch's F.linear of 2021 fuses the bias (addmm) only for 2-D inputs, and
   // Megatron-LM's activations are [s, b, h] (torch/nn/functional.py `linear`, ≤ 1.8).
+  // The score products and the softmax and dropout passes over the scores are the score path
+  // (`scores`, `scoreBytes`): a device may state the rate that path reaches (simulator/cost/kernels.ts).
   kernels(l, [x]): Kernels {
     const [s, h] = x;
     const { q, kv, d } = attentionDims(l, h);
@@ -83,16 +99,17 @@ export const attention: LayerKind<Attention> = {
     const context = 4 * s * q * d;
     const qkv = s * (q + 2 * kv) * d;
     const bias = l.useBias ?? true;
-    const fwd = 2 * 2 * scores + (l.dropout ? 5 * scores : 0) + context + (bias ? 4 * qkv : 0);
-    const bwd = 6 * scores + (l.dropout ? 5 * scores : 0) + context + 4 * qkv + (bias ? 2 * qkv : 0);
+    const fwd = context + (bias ? 4 * qkv : 0);
+    const bwd = context + 4 * qkv + (bias ? 2 * qkv : 0);
+    const onScores = (softmax: number) => (softmax + (l.dropout ? 5 : 0)) * scores;
     return {
       gemms: [
         { rows: s, cols: (q + 2 * kv) * d, inner: h, count: 1, divided: true },
-        { rows: s, cols: s, inner: d, count: q, divided: true },
-        { rows: s, cols: d, inner: s, count: q, divided: true },
+        ...scoreProducts(s, q, d),
         { rows: s, cols: h, inner: q * d, count: 1, divided: true },
       ],
       dividedBytes: { forward: fwd, backward: bwd },
+      scoreBytes: { forward: onScores(SOFTMAX_BYTES.forward), backward: onScores(SOFTMAX_BYTES.backward) },
       wholeBytes: { forward: l.dropout ? s * h : 0, backward: l.dropout ? s * h : 0 },
       launches: (l.dropout ? 8 : 7) + (bias ? 1 : 0),
     };

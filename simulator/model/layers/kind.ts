@@ -97,6 +97,8 @@ export interface Gemm {
   inner: number;
   count: number;
   divided: boolean;
+  /** Attention's score products (QKᵀ, P·V): they move the score tensors, at the device's score bandwidth. */
+  scores?: boolean;
 }
 
 /**
@@ -108,6 +110,8 @@ export interface Gemm {
 export interface Kernels {
   gemms: Gemm[];
   dividedBytes: { forward: number; backward: number };
+  /** Of attention's score tensors (softmax, dropout on the scores), divided like `dividedBytes`, at the device's score bandwidth. */
+  scoreBytes?: { forward: number; backward: number };
   wholeBytes: { forward: number; backward: number };
   launches: number;
 }
