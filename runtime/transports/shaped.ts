@@ -42,7 +42,11 @@ export class ShapedTransport implements Transport {
   }
 
   async recv(from: number, tag: string): Promise<Uint8Array> {
-    const [stamp, data] = await Promise.all([this.inner.recv(from, tag + STAMP), this.inner.recv(from, tag)]);
+    // One after the other: the data follows its stamp on the same channel, so it is there when the
+    // stamp is, and two receives waiting at once would both count the wait (the inner transport's
+    // waitSeconds), doubling the waiting a run reports.
+    const stamp = await this.inner.recv(from, tag + STAMP);
+    const data = await this.inner.recv(from, tag);
     const sent = new Float64Array(stamp.buffer, stamp.byteOffset, 1)[0];
     const arrived = Math.max(sent, this.inFree + data.byteLength / this.bandwidth);
     this.inFree = arrived;
