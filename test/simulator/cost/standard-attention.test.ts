@@ -7,7 +7,7 @@
 // 128, the one bar the fitted model misses by more than 5% (not explained).
 import fc from 'fast-check';
 import { KernelCost } from '../../../simulator/cost/kernels';
-import { fitScoreBandwidth, predictStandardAttention, PUBLISHED_STANDARD_ATTENTION, standardAttentionKernels } from '../../../simulator/cost/standard-attention';
+import { fitScoreBandwidth, predictStandardAttention, PUBLISHED_STANDARD_ATTENTION, PUBLISHED_STANDARD_ATTENTION_H100, standardAttentionKernels } from '../../../simulator/cost/standard-attention';
 import type { Hardware } from '../../../simulator/hardware/schema';
 import { zooHardware } from '../../helpers/scenarios';
 
@@ -27,6 +27,16 @@ describe('PyTorch standard attention on an A100 (Dao 2023, Fig. 4)', () => {
 
   test("selene-a100's score bandwidth is the fit to the published bars", () => {
     expect(fitScoreBandwidth(without)! / selene.device.scoreBandwidthBytesPerSecond! - 1).toBeCloseTo(0, 2);
+  });
+
+  test.each(['h100-cluster', 'h100-ib'])("%s: the score bandwidth is the same fit to the H100 bars, every bar within 17%%, without it 14-38%% fast", (name) => {
+    const h100 = zooHardware(name);
+    const bare: Hardware = { ...h100, device: { ...h100.device, scoreBandwidthBytesPerSecond: undefined } };
+    expect(fitScoreBandwidth(bare, PUBLISHED_STANDARD_ATTENTION_H100)! / h100.device.scoreBandwidthBytesPerSecond! - 1).toBeCloseTo(0, 2);
+    for (const p of PUBLISHED_STANDARD_ATTENTION_H100) {
+      expect(Math.abs(predictStandardAttention(new KernelCost(h100, 'fp16'), p).tflops / p.tflops - 1)).toBeLessThan(0.17);
+      expect(predictStandardAttention(new KernelCost(bare, 'fp16'), p).tflops / p.tflops).toBeGreaterThan(1.13);
+    }
   });
 
   test('a slower score path never makes attention faster', () => {
