@@ -7,7 +7,8 @@ import type { Hardware } from '../simulator/hardware/schema';
 import { UserError, problem } from '../simulator/errors';
 import type { Model } from '../simulator/model/schema';
 import { chooseBackend } from './backends';
-import { UPDATE_FLOPS_PER_PARAMETER } from '../simulator/cost/compute';
+import { layerSignature, UPDATE_FLOPS_PER_PARAMETER } from '../simulator/cost/compute';
+import { analyzeModel } from '../simulator/model/analyze';
 import { runOnWorkers } from './pool';
 import type { BenchComputeResult, BenchTransportResult, LayerTiming } from './protocol';
 import { transportKind } from './transports';
@@ -166,6 +167,7 @@ export function describeCalibration(
   };
   const fitted: Record<string, BatchCurve> = {};
   for (const type of types) fitted[type] = fitBatchCurve(ofType(type));
+  const measuredLayers = layerCurves(points.filter((l) => !mixes.has(l.model)), meta.models);
   fitted.default = fitBatchCurve(points);
 
   const matmul = median(compute.flatMap((c) => c.matmulRounds));
@@ -239,6 +241,12 @@ export function describeCalibration(
       opOverheadSeconds: mean(compute.map((c) => c.opOverheadSeconds)),
       hostCopyBytesPerSecond: Number(hostCopy.toPrecision(4)),
       callOverheadSeconds: callOverhead,
+      ...(Object.keys(measuredLayers).length ? {
+        measuredLayers: {
+          layers: measuredLayers,
+          source: `trainplan calibrate ${when}: each layer of ${meta.models.filter((m) => !mixes.has(m.name)).map((m) => m.name).join(', ')} fitted on its own to time = 2 × overhead + FLOPs / rate over its median times at batches ${meta.batches.join(', ')}, ${how}`,
+        },
+      } : {}),
       variability: {
         computeCv: Number(computeCv.toPrecision(3)),
         ...(sharedCv > 0 ? { sharedCv: Number(sharedCv.toPrecision(3)) } : {}),
@@ -265,6 +273,29 @@ export function describeCalibration(
   if (!parsed.ok) throw new Error(`calibrate produced an invalid hardware file: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   const achieved = Object.fromEntries(types.map((t) => [t, fitted[t].rate]));
   return { hardware: parsed.value, achievedFlopsPerSecond: achieved, types: typeCal, computeCv: totalCv, warnings, backend };
+}
+
+/**
+ * Each timed layer of the models asked for, fitted on its own: time = 2 × overhead + FLOPs / rate
+ * over its batches (for one layer the per-sample term of the batch curve is a constant, so it joins
+ * the overhead), keyed by its signature (simulator/cost/compute.ts layerSignature). Layers timed
+ * at one batch only cannot separate the two and are left to their type's curve.
+ */
+function layerCurves(timings: LayerTiming[], models: Model[]): Record<string, { overheadSeconds: number; rate: number }> {
+  const out: Record<string, { overheadSeconds: number; rate: number }> = {};
+  for (const doc of models) {
+    const m = analyzeModel(doc);
+    if (!m.ok) continue;
+    for (const info of m.value.layers) {
+      const pts = timings.filter((t) => t.model === doc.name && t.layer === info.name);
+      if (new Set(pts.map((p) => p.batch)).size < 2 || !(info.forwardFlops > 0)) continue;
+      const c = fitBatchCurve(pts.map(({ flops, batch, seconds }) => ({ flops, batch, seconds })));
+      const perSample = pts[0].flops / pts[0].batch;
+      const overhead = c.overheadSeconds + (perSample * c.halfBatch) / c.rate;
+      out[layerSignature(info)] = { overheadSeconds: Number((overhead / 2).toPrecision(4)), rate: Number(c.rate.toPrecision(4)) };
+    }
+  }
+  return out;
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

@@ -21,6 +21,11 @@ export function matrixPeakFlops(d: Hardware['device'], p: Precision): number {
   return p === 'fp32' ? d.peakFlopsByPrecision?.tf32 ?? d.peakFlops : d.peakFlopsByPrecision?.[peakKey(p)] ?? d.peakFlops;
 }
 
+/** What identifies a layer among those a device timed: its type, input and output shapes, and forward FLOPs per sample. */
+export function layerSignature(l: Pick<LayerInfo, 'type' | 'inputShapes' | 'outputShape' | 'forwardFlops'>): string {
+  return `${l.type}|${l.inputShapes.map((s) => s.join('x')).join(',')}|${l.outputShape.join('x')}|${l.forwardFlops}`;
+}
+
 /** SGD with momentum reads weight, gradient and momentum and writes weight and momentum: 5 fp32 words per parameter. */
 export const UPDATE_BYTES_PER_PARAMETER = 5 * 4;
 /** FLOPs per parameter of that update (scale, add, scale, add), used when no memory bandwidth is known. */
@@ -32,8 +37,11 @@ export class DeviceCost {
   private overhead: number;
   private callOverhead: Record<string, number> | undefined;
   private actBytes: number;
+  /** Whether the device's measured layers apply (they were timed at fp32). */
+  private measured: boolean;
 
   constructor(private hw: Hardware, precision: Precision = 'fp32') {
+    this.measured = precision === 'fp32' && !!hw.device.measuredLayers;
     const reduced = precision === 'fp32' ? undefined : hw.device.peakFlopsByPrecision?.[peakKey(precision)] ?? hw.device.peakFlopsByPrecision?.fp16;
     this.peak = reduced ?? hw.device.peakFlops;
     this.memBw = hw.device.memoryBandwidthBytesPerSecond;
@@ -46,14 +54,14 @@ export class DeviceCost {
   forward(l: LayerInfo, samples: number, fraction = 1): number {
     const flops = l.forwardFlops * samples * fraction;
     const bytes = (l.inputBytes + l.activationBytes * fraction) * samples * this.actBytes + l.weightBytes * fraction;
-    return this.roofline(l.type, samples, flops, bytes);
+    return this.roofline(l, samples, flops, bytes);
   }
 
   /** Backward pass: input gradient (if needed) and weight gradient. */
   backward(l: LayerInfo, samples: number, fraction = 1): number {
     const flops = ((l.needsInputGradient ? l.backwardInputFlops : 0) + l.backwardWeightFlops) * samples * fraction;
     const bytes = 2 * (l.inputBytes + l.activationBytes * fraction) * samples * this.actBytes + 2 * l.weightBytes * fraction;
-    return this.roofline(l.type, samples, flops, bytes);
+    return this.roofline(l, samples, flops, bytes);
   }
 
   /**
@@ -82,10 +90,16 @@ export class DeviceCost {
     return this.callOverhead?.[type] ?? (type === 'update' ? undefined : this.callOverhead?.default) ?? this.overhead;
   }
 
-  /** `samples`: the batch of the call, which sets how efficiently it runs (hardware batchEfficiency). */
-  private roofline(type: string, samples: number, flops: number, bytes: number): number {
-    const compute = flops / (this.peak * efficiencyAt(this.hw, type, samples));
+  /**
+   * `samples`: the batch of the call, which sets how efficiently it runs (hardware batchEfficiency).
+   * A layer the device timed itself (measuredLayers) runs at its own measured overhead and rate.
+   * Measured at fp32 on the device's backend: reduced precisions keep the type's curve.
+   */
+  private roofline(l: LayerInfo, samples: number, flops: number, bytes: number): number {
     const memory = this.memBw ? bytes / this.memBw : 0;
-    return this.callSeconds(type) + Math.max(compute, memory);
+    const own = this.measured ? this.hw.device.measuredLayers?.layers[layerSignature(l)] : undefined;
+    if (own) return own.overheadSeconds + Math.max(flops / own.rate, memory);
+    const compute = flops / (this.peak * efficiencyAt(this.hw, l.type, samples));
+    return this.callSeconds(l.type) + Math.max(compute, memory);
   }
 }

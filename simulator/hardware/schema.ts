@@ -82,6 +82,18 @@ export const Device = z.strictObject({
    */
   batchEfficiency: z.strictObject({ halfBatch: z.record(z.string(), nonNegative), source }).optional(),
   /**
+   * Layers this device timed one by one (`trainplan calibrate` writes the layers of the models it
+   * was asked to time), keyed by the layer's signature (simulator/cost/compute.ts layerSignature:
+   * type, input and output shapes, FLOPs): a call of such a layer costs `overheadSeconds` (per
+   * call) + its FLOPs / `rate`, instead of its type's curve. A type's one curve cannot hold the
+   * spread of its layers' shapes (a 5×5 stride-2 convolution over 3 channels ran at 40% of the
+   * rate of the 3×3 ones on the wasm backend).
+   */
+  measuredLayers: z.strictObject({
+    layers: z.record(z.string(), z.strictObject({ overheadSeconds: duration(), rate: flops })),
+    source,
+  }).optional(),
+  /**
    * Run-to-run spread of one worker's compute time in a step (docs/fidelity.md): `computeCv` is
    * its coefficient of variation. A synchronous step waits for the slowest of N workers, so the
    * expected step grows with N; `simulate --samples` reports the mean and a p10–p90 band.

@@ -1,6 +1,7 @@
 // calibrate writes a hardware file the simulator accepts, saying it was measured, when, and on
 // which backend; the runtime's own measurement summaries are consistent.
 import { parseHardware } from '../../simulator/hardware/load';
+import { DeviceCost, layerSignature } from '../../simulator/cost/compute';
 import { calibrate, MIX_MODELS } from '../../runtime/calibrate';
 import { measure } from '../../runtime/measure';
 import type { StepRecord } from '../../runtime/protocol';
@@ -31,6 +32,18 @@ test('calibrate produces a valid hardware file whose source says measured, when 
   expect(h.device.variability?.source).toContain('2 interleaved rounds');
   expect(c.types.conv2d.rate.n).toBe(2 * 2); // two rounds on each of two workers
   expect(c.types.conv2d.rate.p10).toBeLessThanOrEqual(c.types.conv2d.rate.p90);
+  // The asked model's layers, each timed and fitted on its own, keyed so the simulator finds them;
+  // the calibration mixes' layers are not among them.
+  const timed = h.device.measuredLayers!.layers;
+  const signatures = tiny.layers.filter((l) => l.forwardFlops > 0).map(layerSignature);
+  expect(Object.keys(timed).sort()).toEqual([...signatures].sort());
+  for (const l of Object.values(timed)) expect(l.rate).toBeGreaterThan(0);
+  expect(h.device.measuredLayers!.source).toContain('each layer of tiny');
+  // And the simulator costs such a layer by its own figures.
+  const conv = tiny.layers.find((l) => l.type === 'conv2d')!;
+  const cost = new DeviceCost(h);
+  const m = timed[layerSignature(conv)];
+  expect(cost.forward(conv, 8) + cost.backward(conv, 8)).toBeCloseTo(2 * m.overheadSeconds + (8 * (conv.forwardFlops + conv.backwardWeightFlops + (conv.needsInputGradient ? conv.backwardInputFlops : 0))) / m.rate, 9);
 });
 
 test('steady-state step time leaves out warm-up steps and takes the slowest worker', () => {
