@@ -21,6 +21,18 @@ describe('composed plans on the command line', () => {
     expect(doc.flops.mfu).toBeLessThan(1);
   });
 
+  test('--trace and --stragglers monte-carlo on a composed plan say they do not apply, and write nothing', async () => {
+    const dir = tempDir();
+    const trace = join(dir, 't.json');
+    const r = await runCli('simulate', '--model', gpt2, '--hardware', selene, '--strategy', 'data', '--workers', '4', '--batch', '8', '--tp', '2',
+      '--trace', trace, '--stragglers', 'monte-carlo', '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^note: --trace is not available for composed plans/m);
+    expect(r.stderr).toMatch(/^note: --stragglers monte-carlo is not available for composed plans/m);
+    expect(() => readFileSync(trace)).toThrow();
+    expect(JSON.parse(r.stdout).feasible).toBe(true);
+  });
+
   test('bad degrees are refused naming the field', async () => {
     const r = await runCli('simulate', '--model', gpt2, '--hardware', selene, '--strategy', 'data', '--workers', '6', '--batch', '8', '--tp', '5');
     expect(r.code).toBe(2);
