@@ -167,7 +167,8 @@ export function describeCalibration(
   };
   const fitted: Record<string, BatchCurve> = {};
   for (const type of types) fitted[type] = fitBatchCurve(ofType(type));
-  const measuredLayers = layerCurves(points.filter((l) => !mixes.has(l.model)), meta.models);
+  const asked = meta.models.filter((m) => !mixes.has(m.name));
+  const measuredLayers = layerCurves(points.filter((l) => !mixes.has(l.model)), asked);
   fitted.default = fitBatchCurve(points);
 
   const matmul = median(compute.flatMap((c) => c.matmulRounds));
@@ -244,7 +245,7 @@ export function describeCalibration(
       ...(Object.keys(measuredLayers).length ? {
         measuredLayers: {
           layers: measuredLayers,
-          source: `trainplan calibrate ${when}: each layer of ${meta.models.filter((m) => !mixes.has(m.name)).map((m) => m.name).join(', ')} fitted on its own to time = 2 × overhead + FLOPs / rate over its median times at batches ${meta.batches.join(', ')}, ${how}`,
+          source: `trainplan calibrate ${when}: each layer of ${asked.map((m) => m.name).join(', ')} fitted on its own to time = 2 × overhead + FLOPs / rate over its median times at batches ${meta.batches.join(', ')}, ${how}`,
         },
       } : {}),
       variability: {

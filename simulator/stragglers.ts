@@ -64,11 +64,12 @@ export function expectedSlowest(workers: number, cv: number): number {
 const SHARED_GRID = 256;
 
 /**
- * The q-quantile of the step's factor C·M: the slowest of `workers` independent factors (cv) times
- * one factor they all share (sharedCv); with sharedCv 0 it is slowestQuantile.
+ * Quantiles of the step's factor C·M: the slowest of `workers` independent factors (cv) times one
+ * factor they all share (sharedCv); with sharedCv 0 they are slowestQuantile's. M's quantile grid
+ * is taken once for every quantile asked of the returned function.
  */
-export function stepFactorQuantile(q: number, workers: number, cv: number, sharedCv = 0): number {
-  if (sharedCv === 0) return slowestQuantile(q, workers, cv);
+export function stepFactorQuantiles(workers: number, cv: number, sharedCv = 0): (q: number) => number {
+  if (sharedCv === 0) return (q) => slowestQuantile(q, workers, cv);
   const { mu, sigma } = logNormal(sharedCv);
   const lnM = Array.from({ length: SHARED_GRID }, (_, j) => Math.log(slowestQuantile((j + 0.5) / SHARED_GRID, workers, cv)));
   // P(C·M ≤ y): C's normal CDF in ln y − ln m, averaged over M's midpoints; increasing in y.
@@ -77,15 +78,17 @@ export function stepFactorQuantile(q: number, workers: number, cv: number, share
     for (const l of lnM) p += 0.5 * (1 + errorFunction((lnY - l - mu) / (sigma * Math.SQRT2)));
     return p / SHARED_GRID;
   };
-  const target = Math.min(Math.max(q, 1e-9), 1 - 1e-9);
-  let lo = lnM[0] + mu - 8 * sigma;
-  let hi = lnM[SHARED_GRID - 1] + mu + 8 * sigma;
-  for (let i = 0; i < 60; i++) {
-    const mid = (lo + hi) / 2;
-    if (cdf(mid) < target) lo = mid;
-    else hi = mid;
-  }
-  return Math.exp((lo + hi) / 2);
+  return (q) => {
+    const target = Math.min(Math.max(q, 1e-9), 1 - 1e-9);
+    let lo = lnM[0] + mu - 8 * sigma;
+    let hi = lnM[SHARED_GRID - 1] + mu + 8 * sigma;
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (cdf(mid) < target) lo = mid;
+      else hi = mid;
+    }
+    return Math.exp((lo + hi) / 2);
+  };
 }
 
 /** Quantiles of the slowest factor at which the step is simulated: p10 … p90, evenly spaced. */
@@ -110,7 +113,7 @@ export interface Band {
  * changes), so three points give the mean to well under the band's width.
  */
 export function stragglerBand(step: (factor: number) => number, workers: number, cv: number, samples: number, sharedCv = 0): Band {
-  const quantile = (q: number) => stepFactorQuantile(q, workers, cv, sharedCv);
+  const quantile = stepFactorQuantiles(workers, cv, sharedCv);
   const qs = sampleQuantiles(samples);
   const ms = qs.map(quantile);
   const ts = ms.map(step);
@@ -120,19 +123,14 @@ export function stragglerBand(step: (factor: number) => number, workers: number,
     const [m0, m1, t0, t1] = [ms[i - 1], ms[i], ts[i - 1], ts[i]];
     return m1 > m0 ? t0 + ((t1 - t0) * (m - m0)) / (m1 - m0) : t0;
   };
+  // E[T(C·M)] over both grids' midpoints (C and M independent; without a shared spread C is 1).
+  const C = sharedCv === 0 ? [1] : Array.from({ length: SHARED_CS }, (_, k) => factorQuantile((k + 0.5) / SHARED_CS, sharedCv));
   let mean = 0;
-  if (sharedCv === 0) {
-    for (let i = 0; i < GRID; i++) mean += at(slowestQuantile((i + 0.5) / GRID, workers, cv));
-    mean /= GRID;
-  } else {
-    // E[T(C·M)] over both grids' midpoints (C and M independent).
-    const C = Array.from({ length: SHARED_CS }, (_, k) => factorQuantile((k + 0.5) / SHARED_CS, sharedCv));
-    for (let i = 0; i < GRID; i++) {
-      const m = slowestQuantile((i + 0.5) / GRID, workers, cv);
-      for (const c of C) mean += at(c * m);
-    }
-    mean /= GRID * SHARED_CS;
+  for (let i = 0; i < GRID; i++) {
+    const m = slowestQuantile((i + 0.5) / GRID, workers, cv);
+    for (const c of C) mean += at(c * m);
   }
+  mean /= GRID * C.length;
   return { meanSeconds: mean, p10Seconds: at(quantile(0.1)), p50Seconds: at(quantile(0.5)), p90Seconds: at(quantile(0.9)), samples };
 }
 

@@ -105,12 +105,23 @@ export const roundBound: RoundCost = (topo, pattern, bytes, key) => {
   return c.latency + bytes * c.secondsPerByte;
 };
 
+/** α + bytes/β at the pattern's slowest rate and largest latency. */
+const alphaBeta = ({ rate, latency }: PatternCost, bytes: number): number => latency + (bytes > 0 ? bytes / rate : 0);
+
 /** α + bytes/β for one round of a pattern; NaN when the pattern is not uniform (no exact closed form). */
 export const roundTime: RoundCost = (topo, pattern, bytes, key) => {
-  const { rate, latency, uniform } = patternCost(topo, pattern, key);
-  if (!uniform) return NaN;
-  return latency + (bytes > 0 ? bytes / rate : 0);
+  const c = patternCost(topo, pattern, key);
+  return c.uniform ? alphaBeta(c, bytes) : NaN;
 };
+
+/**
+ * One round of a pattern whose ranks move in lockstep, each round waiting for its slowest flow
+ * (a ring: every rank's next step needs the chunk its previous step received): α + bytes/β at the
+ * slowest rate and largest latency, also where flows differ — as on a ring that crosses nodes
+ * (NVLink hops inside, one InfiniBand hop out of each node); NCCL's ring runs at its slowest
+ * link's bandwidth. A flow-level lowering gives the same where the flows share no link.
+ */
+export const lockstepRound: RoundCost = (topo, pattern, bytes, key) => alphaBeta(patternCost(topo, pattern, key), bytes);
 
 export const ringPattern = (ranks: number[]): Pattern => ranks.map((r, i) => [r, ranks[(i + 1) % ranks.length]]);
 

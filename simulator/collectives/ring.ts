@@ -3,7 +3,7 @@
 // Idle-network cost on a switch: 2(N−1)·(α + S/(N·B)).
 import type { TaskGraph } from '../engine/graph';
 import type { Topology } from '../topology/topology';
-import { Collective, patternCost, ranksKey, registerCollective, ringPattern, RoundCost } from './collective';
+import { Collective, lockstepRound, ranksKey, registerCollective, ringPattern, RoundCost } from './collective';
 
 /**
  * `steps` ring steps of `chunk` bytes. Every step every rank sends to the next and waits for the
@@ -21,18 +21,6 @@ export function ringSteps(g: TaskGraph, ranks: number[], chunk: number, steps: n
   const done = g.join(flows, `${label} done`);
   return ranks.map(() => done);
 }
-
-/**
- * One ring step on an idle network: every rank's next step needs the chunk its previous step
- * received, so the ring moves in lockstep and its slowest hop (slowest rate, largest latency)
- * sets every step — also where hops differ, as on a ring that crosses nodes (NVLink hops inside,
- * one InfiniBand hop out of each node): NCCL's ring runs at its slowest link's bandwidth. The
- * flow-level lowering above gives the same where the ring's flows share no link.
- */
-export const lockstepRound: RoundCost = (topo, pattern, bytes, key) => {
-  const { rate, latency } = patternCost(topo, pattern, key);
-  return latency + (bytes > 0 ? bytes / rate : 0);
-};
 
 const ringTime = (topo: Topology, ranks: number[], chunk: number, steps: number, round: RoundCost = lockstepRound) =>
   ranks.length === 1 ? 0 : steps * round(topo, () => ringPattern(ranks), chunk, `ring:${ranksKey(ranks)}`);

@@ -4,7 +4,7 @@
 // all (the symmetric lowering): its compute is tasks on its stream, and every collective — tensor
 // all-reduces, pipeline sends, data-parallel and ZeRO synchronisation — is a delay whose length is
 // the collective's closed-form time on the real ranks of the full topology.
-import { COMPUTE, DELAY, TaskGraph } from '../engine/graph';
+import { DELAY, TaskGraph } from '../engine/graph';
 import { runGraph } from '../engine/run';
 import type { Hardware } from '../hardware/schema';
 import { breakdown, stepSpans } from '../metrics';
@@ -22,7 +22,7 @@ import { composedMemory } from './memory';
 import { Op, p2pParts, partition, scheduleOf, tiedEmbeddingCopy, tiedEmbeddingSync } from './pipeline';
 import { lowerExchanges } from './blocking-pipeline';
 import { blocksOf, recomputedFlops, recomputeSeconds } from './recompute';
-import { expectedSlowest, expectedStep, type Band } from '../stragglers';
+import { expectedSlowest, expectedStep, scaleCompute, type Band } from '../stragglers';
 import { TensorComm, tensorComm, tensorParameters } from './tensor';
 import { bytesPerParameter, updateBytesPerParameter } from './zero';
 import { collectiveSeconds } from './closed-form';
@@ -269,7 +269,7 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
   const sharedCv = hw.device.variability?.sharedCv ?? 0;
   const quantiles = Math.max(1, o.samples ?? 1);
   const slowest = quantiles === 1 ? expectedSlowest(layout.workers, cv) : 1;
-  if (slowest !== 1) for (let i = 0; i < g.size; i++) if (g.kinds[i] === COMPUTE) g.amount[i] *= slowest;
+  scaleCompute(g, slowest);
   // Interference: a rank's compute slows while its own collectives are in flight (ZeRO-3 gathers,
   // gradient reduce-scatters under backprop), as for every other plan (engine/run.ts).
   const slowdown = hw.device.interference?.computeSlowdown ?? 0;
