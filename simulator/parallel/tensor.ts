@@ -6,7 +6,7 @@ import { collectiveSeconds } from './closed-form';
 import type { LayerInfo } from '../model/analyze';
 import type { Topology } from '../topology/topology';
 import { Layout, tensorGroup } from './layout';
-import { collectiveTraffic } from './traffic';
+import { collectiveTraffic } from '../collectives/traffic';
 
 export interface TensorComm {
   forward: number;

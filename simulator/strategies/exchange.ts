@@ -5,7 +5,7 @@
 import { collective, type CollectiveOptions } from '../collectives';
 import type { Lowering } from './context';
 import { launchSeconds } from '../collectives/achieved';
-import { collectiveTraffic } from '../parallel/traffic';
+import { collectiveTraffic } from '../collectives/traffic';
 
 /** Bytes a rank packs before and unpacks after a collective of `bytes` over N ranks (root: index 0). */
 function hostBytes(name: string, bytes: number, n: number, index: number): { pack: number; unpack: number } {
