@@ -25,14 +25,14 @@ export interface LayerTimes {
   core: number;
 }
 
-/** Share of a layer's forward matrix-product FLOPs in its batched per-head products (the attention core). */
+/** Share of a layer's forward matrix-product FLOPs in its score products (the attention core). */
 function coreShare(k: Kernels): number {
   let all = 0;
   let core = 0;
   for (const g of k.gemms) {
     const f = g.rows * g.cols * g.inner * g.count;
     all += f;
-    if (g.count > 1) core += f;
+    if (g.scores) core += f;
   }
   return all > 0 ? core / all : 0;
 }
@@ -118,7 +118,7 @@ export class KernelCost {
       const s = this.gemm(g, samples, t);
       gemms += s.forward;
       gemmsBack += s.backward;
-      if (g.count > 1) core += s.forward; // batched per-head products: the attention core
+      if (g.scores) core += s.forward; // the score products: the attention core
     }
     const bytes = (b: { forward: number; backward: number }, div: number, dir: 'forward' | 'backward', bw = this.memBw) => (b[dir] * samples * this.scale) / div / bw;
     const scores = k.scoreBytes ?? { forward: 0, backward: 0 };
