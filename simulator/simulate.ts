@@ -21,7 +21,7 @@ import { achievedNetwork } from './collectives/achieved';
 import type { Topology } from './topology/topology';
 import { costOf, Cost } from './cost/price';
 import { nonFiniteFigures } from './finite';
-import { composed, isTransformer } from './parallel/layout';
+import { simulatedComposed } from './parallel/layout';
 import { FlopRates, simulateComposedPlan } from './parallel/result';
 import { drawFactors, expectedSlowest, expectedStep, monteCarloBand, scaleCompute } from './stragglers';
 
@@ -144,7 +144,7 @@ export function symmetric(plan: ResolvedPlan, hw: Hardware): boolean {
 
 export function simulate(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan, options: SimulateOptions = {}): SimulationResult {
   // Transformers and plans with tensor, pipeline, ZeRO, recomputation or micro-batch fields: simulator/parallel.
-  const r = composed(plan.plan) || isTransformer(model) ? simulateComposedPlan(model, hw, plan, options) : simulateRun(model, hw, plan, options, { tail: 0, asyncTransient: TRANSIENT.async });
+  const r = simulatedComposed(model, plan.plan) ? simulateComposedPlan(model, hw, plan, options) : simulateRun(model, hw, plan, options, { tail: 0, asyncTransient: TRANSIENT.async });
   const bad = r.feasible ? nonFiniteFigures(r) : [];
   if (!bad.length) return r;
   return { feasible: false, plan: r.plan, family: r.family, memory: r.memory, reason: `the figures overflow a double (${bad.slice(0, 3).join(', ')}): hardware or plan values out of physical range` };

@@ -19,7 +19,7 @@ import { buildTopology } from '../simulator/topology/build';
 import { achievedNetwork, launchSeconds } from '../simulator/collectives/achieved';
 import { expectedSlowest } from '../simulator/stragglers';
 import { maxOf, minOf } from '../simulator/extremes';
-import { composed, isTransformer } from '../simulator/parallel/layout';
+import { simulatedComposed } from '../simulator/parallel/layout';
 import { composedLowerBound } from './composed';
 
 const finite = (x: number) => (Number.isFinite(x) ? x : 0);
@@ -45,7 +45,7 @@ function boundsFor(network: Hardware['network'], K: number): Map<string, Map<num
 
 export function stepTimeLowerBound(model: AnalyzedModel, hw: Hardware, plan: ResolvedPlan): number {
   // Plans the composed lowering simulates (simulate.ts) are bounded by its own cost model.
-  if (composed(plan.plan) || isTransformer(model)) return composedLowerBound(model, hw, plan);
+  if (simulatedComposed(model, plan.plan)) return composedLowerBound(model, hw, plan);
   const cost = new DeviceCost(hw, plan.plan.precision ?? 'fp32');
   const K = plan.plan.workers;
   const B = plan.plan.batchPerWorker;

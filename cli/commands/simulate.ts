@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { traceDocument, writeTrace } from '../../simulator/trace';
-import { composed, isTransformer } from '../../simulator/parallel/layout';
+import { simulatedComposed } from '../../simulator/parallel/layout';
 import { openStore } from '../../runtime/store';
 import { MAX_MEASURED_STEPS, simulate, topologyOf } from '../../simulator/simulate';
 import { checkPlanFlags, count, givenOn, int, loadInputs, planOptions, PlanArgs } from '../inputs';
@@ -36,7 +36,7 @@ export function register(program: Command): void {
       const { model, hardware, plan } = loadInputs(o);
       // Composed plans (transformers; tensor, pipeline, ZeRO…) are lowered symmetrically, one
       // pipeline rank per stage: there is no per-worker timeline to trace or draw factors into.
-      if (composed(plan.plan) || isTransformer(model)) {
+      if (simulatedComposed(model, plan.plan)) {
         if (o.trace) process.stderr.write(`note: --trace is not available for composed plans (tensor, pipeline, ZeRO, transformers): no trace written\n`);
         if (o.stragglers === 'monte-carlo') process.stderr.write(`note: --stragglers monte-carlo is not available for composed plans: the band is from order statistics\n`);
       }

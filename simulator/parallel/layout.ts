@@ -37,6 +37,9 @@ export function composed(plan: Plan): boolean {
  */
 export const isTransformer = (model: AnalyzedModel): boolean => model.layers.some((l) => l.split.over === 'heads');
 
+/** Whether a plan of this model is simulated by the composed path (simulator/parallel): a transformer, or a plan with composed fields. */
+export const simulatedComposed = (model: AnalyzedModel, plan: Plan): boolean => composed(plan) || isTransformer(model);
+
 export function layoutOf(plan: Plan): Layout {
   const tensor = plan.tensor ?? 1;
   const pipeline = plan.pipeline ?? 1;
