@@ -1,6 +1,7 @@
 // Human-readable rendering of simulation results (the default output of simulate and tune).
 import type { SimulationResult } from '../simulator/simulate';
 import { batchSizes, describePlan } from '../simulator/plan/describe';
+import { perReplica } from '../simulator/plan/batch';
 import { table, fixed } from './table';
 
 const ms = (s: number) => fixed(s * 1e3, 2);
@@ -8,7 +9,7 @@ const ms = (s: number) => fixed(s * 1e3, 2);
 /** Both batch sizes, always: "1024 per step (128 per worker)". */
 function batchRow(p: SimulationResult['plan']): string {
   const b = batchSizes(p);
-  const per = b.replicas !== p.workers && b.global !== b.perWorker ? `${b.perWorker} per replica of ${p.workers / b.replicas} workers` : `${b.perWorker} per worker`;
+  const per = perReplica(p, b) ? `${b.perWorker} per replica of ${p.workers / b.replicas} workers` : `${b.perWorker} per worker`;
   return `${b.global} per step (${per}${b.global === b.perWorker && p.workers > 1 ? ': each sees every sample' : ''})`;
 }
 

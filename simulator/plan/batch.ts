@@ -18,3 +18,5 @@ export function batchSizes(p: Plan): BatchSizes {
   return { global: hasData ? replicas * p.batchPerWorker : p.batchPerWorker, perWorker: p.batchPerWorker, replicas };
 }
 
+/** Whether batchPerWorker is per data-parallel replica of several workers (tensor or pipeline degrees), so a description must say so. */
+export const perReplica = (p: Plan, b: BatchSizes = batchSizes(p)): boolean => b.replicas !== p.workers && b.global !== b.perWorker;

@@ -4,7 +4,7 @@
 // model-parallel and pipeline layers every worker sees every sample of the step.
 import { planFamily } from './resolve';
 import type { Plan } from './schema';
-import { batchSizes } from './batch';
+import { batchSizes, perReplica } from './batch';
 
 export { batchSizes, type BatchSizes } from './batch';
 
@@ -12,7 +12,7 @@ export { batchSizes, type BatchSizes } from './batch';
 export function describeBatch(p: Plan): string {
   const b = batchSizes(p);
   if (p.workers === 1) return `1 worker, ${b.global} per step`;
-  if (b.replicas !== p.workers && b.global !== b.perWorker) return `${p.workers} workers, ${b.replicas} replicas × ${b.perWorker} = ${b.global} per step`;
+  if (perReplica(p, b)) return `${p.workers} workers, ${b.replicas} replicas × ${b.perWorker} = ${b.global} per step`;
   return b.global === b.perWorker ? `${p.workers} workers, ${b.global} per step` : `${p.workers} workers × ${b.perWorker} = ${b.global} per step`;
 }
 
