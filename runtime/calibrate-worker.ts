@@ -105,6 +105,22 @@ export function rotate<T>(xs: T[], k: number): T[] {
   return [...xs.slice(s), ...xs.slice(0, s)];
 }
 
+/**
+ * Gives every variable its own values as a new tensor, as an optimiser step does (Sgd and Adam
+ * assign new tensors). A training step runs each layer on weights written since its last call, and
+ * a backend may do per-weight work again for new weights: tfjs-backend-wasm caches its XNNPACK
+ * matrix-product and convolution operators by the weight tensor's id, packing the weights when
+ * the operator is made. Timed on the same weights call after call, mini-owt's layers missed
+ * ~9 ms of that per step at every batch (fc7's 1 M weights alone ~5 ms), 12% of a step at batch 8:
+ * measured forward passes of the whole model, 12.6 ms on unchanged weights and 22.0 ms after an
+ * optimiser step, batch 8, one wasm thread here.
+ */
+export function rewriteWeights(vars: tf.Variable[]): void {
+  tf.tidy(() => {
+    for (const v of vars) v.assign(tf.mul(v, 1));
+  });
+}
+
 /** Repetitions of the small fixed-cost figures (op overhead, host copies, updates): their medians. */
 const SMALL_REPEATS = 3;
 
@@ -123,6 +139,7 @@ export async function benchCompute(task: BenchComputeTask): Promise<BenchCompute
     const inputs = c.info.inputShapes.map((s, k) => (c.ids && c.info.inputs[k] === MODEL_INPUT ? tf.randomUniform([batch, ...s], 0, BYTE_VOCABULARY, 'int32') : tf.randomUniform([batch, ...s], -1, 1)));
     const dy = tf.randomUniform([batch, ...c.info.outputShape], -1, 1);
     const xs = [...(c.info.needsInputGradient ? inputs : []), ...c.part.variables];
+    rewriteWeights(c.part.variables);
     const t0 = performance.now();
     const rec = record(() => c.part.forwardLayer(c.li, inputs, ctx));
     const grads = xs.length ? rec.backward(dy, xs) : (rec.dispose(), []);

@@ -212,6 +212,10 @@ export function describeCalibration(
   const withinRounds = meta.workers > 1 ? meta.batches.flatMap((b) => Array.from({ length: rounds }, (_, k) => compute.map((c) => sum(c.layers.filter((l) => l.batch === b && stepModels.has(l.model)).map((l) => l.rounds[k]))))) : [];
   const computeCv = meta.workers > 1 ? Math.min(totalCv, pooledCv(withinRounds)) : totalCv;
   const sharedCv = Math.sqrt(Math.max(0, totalCv ** 2 - computeCv ** 2));
+  // The figures are medians over the rounds, so they carry an error of their own, which every
+  // prediction from them shares: the shared part averages over the rounds, a worker's own also
+  // over the workers, and a median's standard error is √(π/2) times a mean's (normal samples).
+  const estimateCv = Math.sqrt((Math.PI / 2) * (sharedCv ** 2 / rounds + computeCv ** 2 / (rounds * meta.workers)));
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const spreadTypes = types.filter((t) => typeCal[t].rate.cv > SPREAD_WARN_CV);
   const warnings = [
@@ -251,7 +255,8 @@ export function describeCalibration(
       variability: {
         computeCv: Number(computeCv.toPrecision(3)),
         ...(sharedCv > 0 ? { sharedCv: Number(sharedCv.toPrecision(3)) } : {}),
-        source: `trainplan calibrate ${when}: pooled coefficient of variation over ${rounds} interleaved rounds of one worker's summed layer times (forward and backward) of ${[...stepModels].join(', ')}, each worker and batch (${meta.batches.join(', ')}) a series of its own (${pct(totalCv)}); measured on a machine shared with other jobs, so it includes their load${meta.workers > 1 ? `. computeCv: the part that differs between the ${meta.workers} workers timed at once (their spread within each round), sharedCv: the rest, which every worker shares` : ''}`,
+        ...(estimateCv > 0 ? { estimateCv: Number(estimateCv.toPrecision(3)) } : {}),
+        source: `trainplan calibrate ${when}: pooled coefficient of variation over ${rounds} interleaved rounds of one worker's summed layer times (forward and backward) of ${[...stepModels].join(', ')}, each worker and batch (${meta.batches.join(', ')}) a series of its own (${pct(totalCv)}); measured on a machine shared with other jobs, so it includes their load${meta.workers > 1 ? `. computeCv: the part that differs between the ${meta.workers} workers timed at once (their spread within each round), sharedCv: the rest, which every worker shares` : ''}; estimateCv: the relative standard error of figures that are medians over ${rounds} rounds, √(π/2 × (sharedCv² / rounds + computeCv² / (rounds × workers)))`,
       },
     },
     workers: meta.workers,

@@ -23,7 +23,7 @@ import { costOf, Cost } from './cost/price';
 import { nonFiniteFigures } from './finite';
 import { simulatedComposed } from './parallel/layout';
 import { FlopRates, simulateComposedPlan } from './parallel/result';
-import { drawFactors, expectedSlowest, expectedStep, monteCarloBand, scaleCompute } from './stragglers';
+import { drawFactors, expectedSlowest, expectedStep, monteCarloBand, scaleCompute, sharedSpread } from './stragglers';
 
 export interface SimulateOptions {
   /**
@@ -178,7 +178,7 @@ function simulateRun(
     seed: options.seed ?? SIMULATE_DEFAULTS.seed,
   };
   const cv = hw.device.variability?.computeCv ?? 0;
-  const sharedCv = hw.device.variability?.sharedCv ?? 0;
+  const sharedCv = sharedSpread(hw.device.variability);
   const asyncPlan = plan.segments.some((s) => s.segment.parallelism === 'data' && s.segment.sync === 'async-parameter-server');
   // The Monte Carlo check simulates every worker over `samples` measured steps (not for
   // asynchronous plans, whose settling check needs steps that repeat).

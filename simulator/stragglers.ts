@@ -22,6 +22,15 @@ import { runGraph } from './engine/run';
 import { stepSpans } from './metrics';
 import type { Topology } from './topology/topology';
 
+/**
+ * The spread every worker of a step shares in a prediction: load they all see alike (sharedCv) and
+ * the uncertainty of the figures the prediction is made from (estimateCv: a calibration's relative
+ * standard error). Independent, so their variances add; neither makes a straggler.
+ */
+export function sharedSpread(v: { sharedCv?: number; estimateCv?: number } | undefined): number {
+  return Math.hypot(v?.sharedCv ?? 0, v?.estimateCv ?? 0);
+}
+
 /** Log-normal parameters (of ln X) for mean 1 and coefficient of variation cv. */
 function logNormal(cv: number): { mu: number; sigma: number } {
   const s2 = Math.log(1 + cv * cv);

@@ -99,9 +99,12 @@ export const Device = z.strictObject({
    * expected step grows with N; `simulate --samples` reports the mean and a p10–p90 band.
    * `trainplan calibrate` writes it from the spread it measures. `sharedCv`: spread every
    * worker of a step shares (a shared machine's load slows them all alike): it widens the band
-   * but makes no straggler (calibrate with 2 or more workers separates the two).
+   * but makes no straggler (calibrate with 2 or more workers separates the two). `estimateCv`:
+   * the uncertainty of the compute figures themselves (their relative standard error, from the
+   * rounds they were measured in), which every prediction from this file carries on top of the
+   * run's own spread: it widens the band like `sharedCv`.
    */
-  variability: z.strictObject({ computeCv: nonNegative, sharedCv: nonNegative.optional(), source }).optional(),
+  variability: z.strictObject({ computeCv: nonNegative, sharedCv: nonNegative.optional(), estimateCv: nonNegative.optional(), source }).optional(),
   /**
    * Compute slowed while this worker's communication runs: collective kernels take SMs and
    * memory bandwidth on a GPU, copies take cores on a CPU. A compute task progresses at

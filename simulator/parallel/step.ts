@@ -22,7 +22,7 @@ import { composedMemory } from './memory';
 import { Op, p2pParts, partition, scheduleOf, tiedEmbeddingCopy, tiedEmbeddingSync } from './pipeline';
 import { lowerExchanges } from './blocking-pipeline';
 import { blocksOf, recomputedFlops, recomputeSeconds } from './recompute';
-import { expectedSlowest, expectedStep, scaleCompute, type Band } from '../stragglers';
+import { expectedSlowest, expectedStep, scaleCompute, sharedSpread, type Band } from '../stragglers';
 import { TensorComm, tensorComm, tensorParameters } from './tensor';
 import { bytesPerParameter, updateBytesPerParameter } from './zero';
 import { collectiveSeconds } from './closed-form';
@@ -266,7 +266,7 @@ export function simulateComposed(model: AnalyzedModel, hw: Hardware, plan: Resol
   // × E[slowest], whose breakdown is then the expected step's; with a band, the deterministic run
   // and one more per sampled quantile.
   const cv = hw.device.variability?.computeCv ?? 0;
-  const sharedCv = hw.device.variability?.sharedCv ?? 0;
+  const sharedCv = sharedSpread(hw.device.variability);
   const quantiles = Math.max(1, o.samples ?? 1);
   const slowest = quantiles === 1 ? expectedSlowest(layout.workers, cv) : 1;
   scaleCompute(g, slowest);

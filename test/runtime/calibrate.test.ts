@@ -30,6 +30,8 @@ test('calibrate produces a valid hardware file whose source says measured, when 
   expect(own).toBeLessThanOrEqual(c.computeCv * (1 + 1e-3));
   expect(Math.hypot(own, shared)).toBeCloseTo(c.computeCv, 2);
   expect(h.device.variability?.source).toContain('2 interleaved rounds');
+  // The figures' own error: medians of 2 rounds on 2 workers, √(π/2 × (shared²/2 + own²/4)).
+  expect(h.device.variability!.estimateCv ?? 0).toBeCloseTo(Math.sqrt((Math.PI / 2) * (shared ** 2 / 2 + own ** 2 / 4)), 2);
   expect(c.types.conv2d.rate.n).toBe(2 * 2); // two rounds on each of two workers
   expect(c.types.conv2d.rate.p10).toBeLessThanOrEqual(c.types.conv2d.rate.p90);
   // The asked model's layers, each timed and fitted on its own, keyed so the simulator finds them;
@@ -53,4 +55,22 @@ test('steady-state step time leaves out warm-up steps and takes the slowest work
   expect(m.samplesPerSecond).toBeCloseTo(16 / 2.5);
   expect(m.steps[0]).toMatchObject({ warmup: true, loss: 1 });
   expect(m.workers[1].computeSeconds).toBeCloseTo(1.25);
+});
+
+test('each timed layer runs on weights written anew, as after an optimiser step: same values, new tensors, nothing leaked', async () => {
+  const tf = await import('@tensorflow/tfjs-core');
+  const { rewriteWeights } = await import('../../runtime/calibrate-worker');
+  const { activateBackend } = await import('../../runtime/backends');
+  await activateBackend('cpu');
+  const w = [tf.variable(tf.tensor([1.5, -2, 3], [3]), true), tf.variable(tf.tensor([[4, 5]], [1, 2]), true)];
+  const before = w.map((v) => ({ id: v.dataId, values: Array.from(v.dataSync()) }));
+  const tensors = tf.memory().numTensors;
+  rewriteWeights(w);
+  w.forEach((v, i) => {
+    // A backend that caches work per weight tensor (tfjs-backend-wasm's packed XNNPACK operators) sees new data.
+    expect(v.dataId).not.toBe(before[i].id);
+    expect(Array.from(v.dataSync())).toEqual(before[i].values);
+  });
+  expect(tf.memory().numTensors).toBe(tensors);
+  tf.dispose(w);
 });

@@ -85,6 +85,18 @@ describe('banded simulation', () => {
     for (const q of ['meanSeconds', 'p10Seconds', 'p50Seconds', 'p90Seconds'] as const) expect(Math.abs(both[q] / mc[q] - 1)).toBeLessThan(0.015);
   });
 
+  test('the figures\' own uncertainty (estimateCv) widens the band as a shared spread of the same size does, and leaves the mean alone', () => {
+    const p = plan('data', model, { workers: 4, batchPerWorker: 32 });
+    const withV = (v: object) => ({ ...hw, device: { ...hw.device, variability: { computeCv: 0.05, source: 'test', ...v } } });
+    const estimate = feasible(simulate(model, withV({ estimateCv: 0.1 }), p, { samples: 5 })).band!;
+    const shared = feasible(simulate(model, withV({ sharedCv: 0.1 }), p, { samples: 5 })).band!;
+    const both = feasible(simulate(model, withV({ sharedCv: 0.06, estimateCv: 0.08 }), p, { samples: 5 })).band!;
+    for (const q of ['meanSeconds', 'p10Seconds', 'p50Seconds', 'p90Seconds'] as const) {
+      expect(estimate[q]).toBeCloseTo(shared[q], 12);
+      expect(both[q]).toBeCloseTo(shared[q], 12); // 0.06² + 0.08² = 0.1²
+    }
+  });
+
   test('hybrid (a synchronisation per layer): the slowest factor for every worker is an upper bound, within 3% of the full simulation', () => {
     // Between a hybrid step's many synchronisations the slowest worker is not always the same
     // one, so scaling every worker by the step's slowest factor overstates it a little.
