@@ -99,9 +99,9 @@ export interface Calibration {
 }
 
 /** Every layer timed at every batch on each of `workers` threads together, over `rounds` interleaved rounds. */
-export async function benchComputeRounds(o: { backend: string; workers: number; models: Model[]; batches: number[]; rounds: number; firstRound?: number }): Promise<BenchComputeResult[]> {
+export async function benchComputeRounds(o: { backend: string; workers: number; models: Model[]; batches: number[]; rounds: number; firstRound?: number; warmups?: number }): Promise<BenchComputeResult[]> {
   return runOnWorkers<BenchComputeResult>(Array.from({ length: o.workers }, (_, rank) => ({
-    kind: 'bench-compute' as const, rank, backend: o.backend, models: o.models, batches: o.batches, rounds: o.rounds, firstRound: o.firstRound,
+    kind: 'bench-compute' as const, rank, backend: o.backend, models: o.models, batches: o.batches, rounds: o.rounds, firstRound: o.firstRound, warmups: o.warmups,
   })));
 }
 
@@ -238,7 +238,7 @@ export function describeCalibration(
     source: `measured by trainplan calibrate on ${when} with backend ${backend}: ${meta.workers} worker thread(s) on ${cpu} (${cores} cores), Node ${process.version}`,
     device: {
       name: `${backend} worker thread on ${cpu}`,
-      source: `trainplan calibrate ${when}, backend ${backend}: peakFlops = a 768x768 matmul, median of the rounds (or the fastest layer type if faster); efficiency (at large batch), batchEfficiency and callOverheadSeconds = per layer type, a weighted least-squares fit of time = 2 × overhead + FLOPs / (peakFlops × efficiency) × (1 + halfBatch / batch) to the median time of each layer forward and backward, ${how}; opOverheadSeconds = one scalar add; update = the SGD-with-momentum update fitted as time = overhead + FLOPs / rate on 64 K to 2 M parameters; hostCopyBytesPerSecond = 2 × bytes / time to copy a tensor out, split and join its channels and copy it back in; memoryBytes = system memory / workers`,
+      source: `trainplan calibrate ${when}, backend ${backend}: peakFlops = a 768x768 matmul, median of the rounds (or the fastest layer type if faster); efficiency (at large batch), batchEfficiency and callOverheadSeconds = per layer type, a weighted least-squares fit of time = 2 × overhead + FLOPs / (peakFlops × efficiency) × (1 + halfBatch / batch) to the median time of each layer forward and backward, ${how}; opOverheadSeconds = one scalar add; update = the SGD-with-momentum update fitted as time = overhead + FLOPs / rate on 64 K to 2 M parameters; hostCopyBytesPerSecond = 2 × bytes / time of the data-parallel step's host work around its all-reduce (values out into a flat vector, a norm, a peer's half summed in, the norm again, the sum back into a tensor); memoryBytes = system memory / workers`,
       peakFlops: peak,
       memoryBytes: Math.floor(os.totalmem() / meta.workers),
       efficiency,

@@ -121,6 +121,8 @@ export interface BenchComputeTask {
   rounds: number;
   /** First round index (rotation offset), so that successive tasks continue the rotation. */
   firstRound?: number;
+  /** Untimed passes over every layer at the largest batch before the first round (default 1). */
+  warmups?: number;
   progress: MessagePort;
 }
 export interface LayerTiming {

@@ -17,6 +17,10 @@ export function calibrationBatches(batches: number[]): number[] {
   return bs.length > 1 ? bs : [Math.max(1, Math.floor(bs[0] / 8)), bs[0]].filter((b, i, a) => a.indexOf(b) === i);
 }
 
+/** A run's probes: untimed and timed passes over the validated model's layers (atRun). */
+const PROBE = { warmups: 2, passes: 2 };
+const PROBE_MAX_BATCH = 128;
+
 export class InterleavedCalibration {
   private backend = '';
   private readonly backendName: string | undefined;
@@ -68,6 +72,51 @@ export class InterleavedCalibration {
     this.done++;
   }
 
+  /**
+   * The batch a run at `batch` is probed at: the largest calibrated batch up to min(batch, 128) (a
+   * pass at 512 takes seconds; the speed of the machine is what is asked, not the curve), else the
+   * smallest calibrated one.
+   */
+  probeBatch(batch: number): number {
+    const fit = this.batches.filter((b) => b <= Math.min(batch, PROBE_MAX_BATCH));
+    return fit.length ? Math.max(...fit) : Math.min(...this.batches);
+  }
+
+  /**
+   * The validated model's layers timed on `workers` threads at once (the run's workers) at the
+   * run's probe batch: each worker's summed layer time, the median of PROBE.passes passes after
+   * PROBE.warmups untimed ones (fresh threads run their first passes slow, as a run's warm-up steps
+   * are; one pass after one warm-up read 8–35% slower than the calibration here). Taken just before
+   * and just after a run, they say how fast the machine was during it (atRun).
+   */
+  async probe(workers: number, batch: number): Promise<number[]> {
+    const r = await benchComputeRounds({ backend: this.backend, workers, models: [this.models[0]], batches: [this.probeBatch(batch)], rounds: PROBE.passes, firstRound: this.done, warmups: PROBE.warmups });
+    return r.map((c) => c.layers.reduce((a, l) => a + l.seconds, 0));
+  }
+
+  /**
+   * The hardware of `workers` as the machine ran during a run whose probes are `before` and
+   * `after`: compute time × (probed layer time / the calibration's median of the same layers at
+   * that batch). A shared machine's speed moves over minutes (other jobs, other tenants of the
+   * host), and a calibration spread over a validation's runs gives the speed of no one moment; the
+   * probes do. What the probes cannot know is their own error: one sample of each worker's own noise
+   * (computeCv over 2 × workers samples) and the drift between before and after; that is the
+   * figures' estimateCv for this run. scale 1 (and the calibration's hardware) where the batch was
+   * not calibrated.
+   */
+  atRun(workers: number, batch: number, before: number[], after: number[]): { hardware: Hardware; scale: number } {
+    const hw = this.hardware(workers);
+    const pb = this.probeBatch(batch);
+    const calibrated = mean((this.compute.get(workers) ?? []).map((c) => c.layers.filter((l) => l.model === this.models[0].name && l.batch === pb).reduce((a, l) => a + l.seconds, 0)));
+    const probed = [...before, ...after];
+    if (!(calibrated > 0) || probed.length === 0) return { hardware: hw, scale: 1 };
+    const scale = mean(probed) / calibrated;
+    const drift = after.length && before.length ? Math.abs(mean(before) - mean(after)) / (mean(before) + mean(after)) : 0;
+    const own = hw.device.variability?.computeCv ?? 0;
+    const estimateCv = Math.sqrt(((Math.PI / 2) * own ** 2) / (PROBE.passes * probed.length) + drift ** 2);
+    return { hardware: computeScaled(hw, scale, estimateCv, `× ${scale.toPrecision(3)}: the validated model's layers timed at batch ${pb} on ${workers} worker(s) just before and just after the run, against the calibration's median`), scale };
+  }
+
   hardware(workers: number): Hardware {
     const c = this.fitted.get(workers) ?? this.fitted.get(Math.max(...this.fitted.keys()));
     if (!c) throw new Error('the interleaved calibration is not finished: its hardware is fitted after the runs');
@@ -77,4 +126,30 @@ export class InterleavedCalibration {
   results(): Record<number, Calibration> {
     return Object.fromEntries(this.fitted);
   }
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+/**
+ * `hw` with every compute figure taking `scale` times as long (peak and layer rates ÷ scale, fixed
+ * costs and host copies × scale): the same device, run slower or faster by what else the machine
+ * did. The network is the transport's and stays; estimateCv is the figures' error at that moment.
+ */
+export function computeScaled(hw: Hardware, scale: number, estimateCv: number, why: string): Hardware {
+  const d = hw.device;
+  const times = (x: number | undefined) => (x === undefined ? undefined : x * scale);
+  const rate = (x: number | undefined) => (x === undefined ? undefined : x / scale);
+  const device: Hardware['device'] = {
+    ...d,
+    source: `${d.source}; compute ${why}`,
+    peakFlops: d.peakFlops / scale,
+    ...(d.peakFlopsByPrecision ? { peakFlopsByPrecision: Object.fromEntries(Object.entries(d.peakFlopsByPrecision).map(([k, v]) => [k, v / scale])) } : {}),
+    ...(d.opOverheadSeconds !== undefined ? { opOverheadSeconds: times(d.opOverheadSeconds) } : {}),
+    ...(d.callOverheadSeconds ? { callOverheadSeconds: Object.fromEntries(Object.entries(d.callOverheadSeconds).map(([k, v]) => [k, v * scale])) } : {}),
+    ...(d.hostCopyBytesPerSecond !== undefined ? { hostCopyBytesPerSecond: rate(d.hostCopyBytesPerSecond) } : {}),
+    ...(d.memoryBandwidthBytesPerSecond !== undefined ? { memoryBandwidthBytesPerSecond: rate(d.memoryBandwidthBytesPerSecond) } : {}),
+    ...(d.measuredLayers ? { measuredLayers: { ...d.measuredLayers, layers: Object.fromEntries(Object.entries(d.measuredLayers.layers).map(([k, v]) => [k, { overheadSeconds: v.overheadSeconds * scale, rate: v.rate / scale }])) } } : {}),
+    ...(d.variability ? { variability: { ...d.variability, estimateCv } } : {}),
+  };
+  return { ...hw, device };
 }

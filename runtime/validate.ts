@@ -119,6 +119,12 @@ export interface ValidateRow {
   error: number | null;
   /** Whether the measured median lies inside the predicted band (absent without a band). */
   inBand?: boolean;
+  /**
+   * With an interleaved calibration: the machine's compute time during the run relative to the
+   * calibration's median (the validated model's layers timed just before and just after the run;
+   * 1.1 = 10% slower), by which the simulated compute was scaled.
+   */
+  computeScale?: number;
   note?: string;
 }
 
@@ -193,16 +199,19 @@ export async function validate(model: AnalyzedModel, hardware: Hardware | ((work
       }
     }
     await calibration?.start();
-    const runs: { c: (typeof cases)[number]; plan: ResolvedPlan; transport: TransportSpec; steps: number[] }[] = [];
+    const runs: { c: (typeof cases)[number]; plan: ResolvedPlan; transport: TransportSpec; steps: number[]; probes?: { before: number[]; after: number[] } }[] = [];
     for (const [i, c] of cases.entries()) {
       o.onProgress?.(i, cases.length);
       await calibration?.roundBefore(i, cases.length);
       // overlap: false — the runtime all-reduces after the whole backward pass, so simulate that.
       const plan = validationPlan(c.strategy, model, { workers: c.workers, batchPerWorker: c.batch, topology: 'switch', sync: c.sync ?? 'ring-allreduce', overlap: false });
       const transport: TransportSpec = s3 && c.workers > 1 ? session!.spec : c.bandwidth === null ? { kind: 'memory' } : { kind: 'shaped', bandwidthBytesPerSecond: c.bandwidth, latencySeconds: o.latencySeconds };
+      // The machine's speed just before and just after the run (a calibration of this validation only).
+      const before = await calibration?.probe(c.workers, c.batch);
       const run = await runPlan(model, plan, { ...RUN_DEFAULTS, steps: o.steps, seed: o.seed, backend: o.backend, transport, processes: transport.kind === 's3' && o.processes });
+      const after = await calibration?.probe(c.workers, c.batch);
       backend = run.backend;
-      runs.push({ c, plan, transport, steps: run.measured.steps.filter((st) => !st.warmup).map((st) => st.stepSeconds) });
+      runs.push({ c, plan, transport, steps: run.measured.steps.filter((st) => !st.warmup).map((st) => st.stepSeconds), ...(before && after ? { probes: { before, after } } : {}) });
     }
     await calibration?.finish();
     const hwFor = (w: number): Hardware => {
@@ -210,8 +219,10 @@ export async function validate(model: AnalyzedModel, hardware: Hardware | ((work
       return storeCal && !h.objectStore ? { ...h, objectStore: storeCal.objectStore } : h;
     };
     // Simulated once every run is measured: an interleaved calibration is only complete then.
-    for (const { c, plan, transport, steps } of runs) {
-      const sim = simulate(model, networkFor(hwFor(c.workers), c.workers, c.bandwidth, o.latencySeconds), plan);
+    for (const { c, plan, transport, steps, probes } of runs) {
+      const at = probes && calibration ? calibration.atRun(c.workers, c.batch, probes.before, probes.after) : undefined;
+      const hw = at ? (storeCal && !at.hardware.objectStore ? { ...at.hardware, objectStore: storeCal.objectStore } : at.hardware) : hwFor(c.workers);
+      const sim = simulate(model, networkFor(hw, c.workers, c.bandwidth, o.latencySeconds), plan);
       const m = spreadOf(steps);
       const measured = m.median;
       // Median against median: a step's time is skewed (a busy core, a collection), and the band's p50 is the simulator's.
@@ -222,6 +233,7 @@ export async function validate(model: AnalyzedModel, hardware: Hardware | ((work
         ...(band ? { predictedBand: { p10Seconds: band.p10Seconds, p90Seconds: band.p90Seconds }, inBand: measured >= band.p10Seconds && measured <= band.p90Seconds } : {}),
         measuredSpread: { p10Seconds: m.p10, p90Seconds: m.p90, cv: m.cv, steps: m.n },
         error: predicted === null ? null : (predicted - measured) / measured,
+        ...(at ? { computeScale: at.scale } : {}),
         ...(sim.feasible ? {} : { note: sim.reason }),
       });
     }

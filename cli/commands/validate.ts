@@ -110,8 +110,9 @@ export function register(program: Command): void {
           (o.transport === 's3' && bySync.length ? ` (${bySync.map(([k, v]) => `${k} ${pct(v!)}`).join(', ')})` : ''),
         ...(r.objectStore ? [`store measured: request ${fixed(((r.objectStore.putLatencySeconds + r.objectStore.getLatencySeconds) / 2) * 1e3, 1)} ms, PUT ${si(r.objectStore.putBytesPerSecond, 'B/s')}, GET ${si(r.objectStore.getBytesPerSecond, 'B/s')}, ${r.objectStore.clients} clients ${si(r.objectStore.aggregateBytesPerSecond, 'B/s')}`] : []),
         '',
-        table(['strategy', 'workers', 'batch', 'network', 'sync', 'predicted s', 'p10–p90 predicted', 'measured median s', 'p10–p90 measured', 'error', 'in band'], r.rows.map((x) => [
+        table(['strategy', 'workers', 'batch', 'network', 'sync', 'machine', 'predicted s', 'p10–p90 predicted', 'measured median s', 'p10–p90 measured', 'error', 'in band'], r.rows.map((x) => [
           x.strategy, x.workers, x.batch, x.transport === 's3' ? 's3' : x.bandwidth === null ? 'memory' : si(x.bandwidth, 'B/s'), x.sync ?? '',
+          x.computeScale === undefined ? '' : `×${fixed(x.computeScale, 2)}`,
           x.predictedStepSeconds === null ? `infeasible: ${x.note}` : fixed(x.predictedStepSeconds, 4),
           x.predictedBand ? `${fixed(x.predictedBand.p10Seconds, 4)}–${fixed(x.predictedBand.p90Seconds, 4)}` : '',
           fixed(x.measuredStepSeconds, 4), `${fixed(x.measuredSpread.p10Seconds, 4)}–${fixed(x.measuredSpread.p90Seconds, 4)}`,
@@ -119,6 +120,7 @@ export function register(program: Command): void {
         ])),
         ...(r.inBandFraction === null ? [] : [`measured median inside the predicted p10–p90 band in ${fixed(r.inBandFraction * 100, 0)}% of rows`]),
         ...Object.entries(r.calibrated ?? {}).map(([w, c]) => `calibrated ${w} worker(s) between the runs: a step's compute CV ${fixed(c.computeCv * 100, 1)}% over rounds${c.warnings.length ? ` (${c.warnings.length} warning(s))` : ''}`),
+        ...(r.rows.some((x) => x.computeScale !== undefined) ? ['machine: compute time during the run against the calibration\'s median (the model\'s layers timed just before and after it); the simulation runs at that speed'] : []),
       ].join('\n'));
     });
 }

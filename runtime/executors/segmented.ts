@@ -23,6 +23,7 @@ import { makeOptimizer, Optimizer } from '../model/optimizer';
 import { record, Recorded } from '../model/tape';
 import { Executor, ExecutorContext, registerExecutor, StepGradients } from './executor';
 import { exchangeRounds, Round, roundRows, updateChunks } from './rounds';
+import { writeValues } from './pack';
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
 
@@ -43,6 +44,8 @@ export class SegmentedExecutor implements Executor {
   private readonly acc = new Map<number, tf.Tensor>();
   private sinceUpdate = 0;
   private gradients: StepGradients | undefined;
+  /** Each part's flat gradient vector, kept from step to step (writeValues says why). */
+  private readonly flats = new Map<Part, Float32Array>();
 
   constructor(private readonly ctx: ExecutorContext) {
     const { model, plan, seed, rank, workers } = ctx;
@@ -138,12 +141,8 @@ export class SegmentedExecutor implements Executor {
     if (this.ctx.workers > 1 && reduce.some((x) => x)) {
       const idx = range(gs.length).filter((i) => reduce[i]);
       const flat = this.c.time(() => {
-        const out = new Float32Array(idx.reduce((a, i) => a + gs[i].size, 0));
-        let off = 0;
-        for (const i of idx) {
-          out.set(gs[i].dataSync() as Float32Array, off);
-          off += gs[i].size;
-        }
+        const out = this.flatFor(part, idx.reduce((a, i) => a + gs[i].size, 0));
+        writeValues(idx.map((i) => gs[i]), out);
         return out;
       });
       // The gradients are of the loss summed over this worker's samples / the step's K·b: ×K gives
@@ -168,6 +167,16 @@ export class SegmentedExecutor implements Executor {
       optimizer.apply(vars, gs);
       tf.dispose(gs);
     });
+  }
+
+  /**
+   * `part`'s flat vector of `n` values, made once: every transport and collective has finished with
+   * it when the all-reduce returns, and the tensors rebuilt from it are gone after the update.
+   */
+  private flatFor(part: Part, n: number): Float32Array {
+    let f = this.flats.get(part);
+    if (!f || f.length !== n) this.flats.set(part, (f = new Float32Array(n)));
+    return f;
   }
 
   private async splitStep(step: number): Promise<number> {

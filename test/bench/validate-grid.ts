@@ -31,11 +31,11 @@ const arg = (name: string): string | undefined => {
 export function markdown(r: ValidateResult): string[] {
   const f = (x: number | undefined | null, d = 3) => (x === undefined || x === null ? '' : x.toFixed(d));
   const lines = [
-    '| strategy | workers | batch | network | predicted p50 s | predicted p10–p90 s | measured median s | measured p10–p90 s | error | in band |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| strategy | workers | batch | network | machine | predicted p50 s | predicted p10–p90 s | measured median s | measured p10–p90 s | error | in band |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const x of r.rows)
-    lines.push(`| ${x.strategy} | ${x.workers} | ${x.batch} | ${x.bandwidth === null ? 'memory' : `${x.bandwidth / 1e6} MB/s`} | ${f(x.predictedStepSeconds)} | ${x.predictedBand ? `${f(x.predictedBand.p10Seconds)}–${f(x.predictedBand.p90Seconds)}` : ''} | ${f(x.measuredStepSeconds)} | ${f(x.measuredSpread.p10Seconds)}–${f(x.measuredSpread.p90Seconds)} | ${x.error === null ? 'infeasible' : `${(x.error * 100).toFixed(1)}%`} | ${x.inBand === undefined ? '' : x.inBand ? 'yes' : 'no'} |`);
+    lines.push(`| ${x.strategy} | ${x.workers} | ${x.batch} | ${x.bandwidth === null ? 'memory' : `${x.bandwidth / 1e6} MB/s`} | ${x.computeScale === undefined ? '' : `×${x.computeScale.toFixed(2)}`} | ${f(x.predictedStepSeconds)} | ${x.predictedBand ? `${f(x.predictedBand.p10Seconds)}–${f(x.predictedBand.p90Seconds)}` : ''} | ${f(x.measuredStepSeconds)} | ${f(x.measuredSpread.p10Seconds)}–${f(x.measuredSpread.p90Seconds)} | ${x.error === null ? 'infeasible' : `${(x.error * 100).toFixed(1)}%`} | ${x.inBand === undefined ? '' : x.inBand ? 'yes' : 'no'} |`);
   lines.push('', `median |error| ${r.medianAbsError === null ? 'n/a' : `${(r.medianAbsError * 100).toFixed(1)}%`}; measured median inside the predicted band in ${r.inBandFraction === null ? 'n/a' : `${(r.inBandFraction * 100).toFixed(0)}%`} of rows`);
   for (const [w, c] of Object.entries(r.calibrated ?? {}))
     lines.push(`calibration, ${w} worker(s): a step's compute CV ${(c.computeCv * 100).toFixed(1)}%; ${Object.entries(c.types).filter(([t]) => t === 'conv2d' || t === 'dense' || t === 'maxpool2d').map(([t, s]) => `${t} median ${(s.rate.median / 1e9).toFixed(2)} GFLOP/s, p10–p90 ${(s.rate.p10 / 1e9).toFixed(2)}–${(s.rate.p90 / 1e9).toFixed(2)}, CV ${(s.rate.cv * 100).toFixed(1)}%, half-rate batch ${s.curve.halfBatch.toFixed(1)}`).join('; ')}`);

@@ -4,11 +4,15 @@ import fc from 'fast-check';
 import { curveSeconds, fitBatchCurve, pooledCv, quantile, spreadOf } from '../../runtime/calibrate-fit';
 import { rotate } from '../../runtime/calibrate-worker';
 import { mergeRounds } from '../../runtime/calibrate';
-import { calibrationBatches } from '../../runtime/validate-calibration';
+import { calibrationBatches, computeScaled } from '../../runtime/validate-calibration';
+import { simulate } from '../../simulator/simulate';
+import { strategyResolved } from '../../simulator/plan/shorthand';
 import { efficiencyAt } from '../../simulator/hardware/load';
 import { parseHardware } from '../../simulator/hardware/load';
-import { DeviceCost } from '../../simulator/cost/compute';
+import { DeviceCost, layerSignature } from '../../simulator/cost/compute';
+import { unwrap } from '../../simulator/errors';
 import type { BenchComputeResult } from '../../runtime/protocol';
+import type { Hardware } from '../../simulator/hardware/schema';
 import { runs } from '../helpers/runs';
 import { testHardware, zooModel } from '../helpers/scenarios';
 
@@ -132,4 +136,18 @@ describe('the batch curve in the simulator', () => {
     // At batch = halfBatch the rate is half: twice the flat device's time.
     expect(curved.forward(fc6, 50)).toBeCloseTo(2 * flat.forward(fc6, 50), 12);
   });
+});
+
+test('a device at another speed (computeScaled): one worker\'s step, all compute, takes exactly that many times as long', () => {
+  const model = zooModel('mini-owt');
+  const base = testHardware({ workers: 1 });
+  const hw: Hardware = { ...base, device: { ...base.device, opOverheadSeconds: 2e-5, callOverheadSeconds: { conv2d: 1e-4, update: 3e-5 }, hostCopyBytesPerSecond: 1e9,
+    measuredLayers: { layers: { [layerSignature(model.layers.find((l) => l.name === 'conv2')!)]: { overheadSeconds: 1e-4, rate: 2e10 } }, source: 'test' } } };
+  const plan = unwrap(strategyResolved('single', model, { workers: 1, batchPerWorker: 16 }));
+  const step = (h: Hardware) => { const r = simulate(model, h, plan, { samples: 1 }); if (!r.feasible) throw new Error(r.reason); return r.stepTimeSeconds; };
+  fc.assert(fc.property(fc.double({ min: 0.3, max: 3, noNaN: true }), (s) => {
+    const scaled = computeScaled(hw, s, 0.02, 'test');
+    expect(parseHardware(JSON.parse(JSON.stringify(scaled))).ok).toBe(true);
+    expect(step(scaled) / step(hw)).toBeCloseTo(s, 9);
+  }), { numRuns: runs(20) });
 });

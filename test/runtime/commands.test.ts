@@ -94,7 +94,10 @@ test('validate without a hardware file calibrates between its runs and reports t
     // A band wherever the calibration measured any spread (two rounds of the same timings never agree to the bit).
     expect(row.predictedBand.p10Seconds).toBeLessThanOrEqual(row.predictedStepSeconds);
     expect(row.inBand).toBe(row.measuredStepSeconds >= row.predictedBand.p10Seconds && row.measuredStepSeconds <= row.predictedBand.p90Seconds);
+    // The machine's speed at the run, from the layers timed just before and after it.
+    expect(row.computeScale).toBeGreaterThan(0);
   }
+  expect(r.stderr + r.stdout).not.toContain('NaN');
 });
 
 test('validate takes --batch or --batches, not both', async () => {
