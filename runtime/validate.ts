@@ -48,7 +48,12 @@ export interface ValidateOptions {
    * timings taken between the runs, so that background load that comes and goes hits calibration
    * and runs alike; the hardware is fitted from all rounds once the runs are done.
    */
-  calibration?: { models: Model[]; rounds: number };
+  /**
+   * With an interleaved calibration: `probe` (default true) times the model's layers just before and
+   * after each run and simulates the run at the speed they found (runtime/validate-calibration.ts
+   * atRun); false simulates every run with the calibration's median.
+   */
+  calibration?: { models: Model[]; rounds: number; probe?: boolean };
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -207,9 +212,10 @@ export async function validate(model: AnalyzedModel, hardware: Hardware | ((work
       const plan = validationPlan(c.strategy, model, { workers: c.workers, batchPerWorker: c.batch, topology: 'switch', sync: c.sync ?? 'ring-allreduce', overlap: false });
       const transport: TransportSpec = s3 && c.workers > 1 ? session!.spec : c.bandwidth === null ? { kind: 'memory' } : { kind: 'shaped', bandwidthBytesPerSecond: c.bandwidth, latencySeconds: o.latencySeconds };
       // The machine's speed just before and just after the run (a calibration of this validation only).
-      const before = await calibration?.probe(c.workers, c.batch);
+      const probing = calibration && o.calibration?.probe !== false;
+      const before = probing ? await calibration!.probe(c.workers, c.batch) : undefined;
       const run = await runPlan(model, plan, { ...RUN_DEFAULTS, steps: o.steps, seed: o.seed, backend: o.backend, transport, processes: transport.kind === 's3' && o.processes });
-      const after = await calibration?.probe(c.workers, c.batch);
+      const after = probing ? await calibration!.probe(c.workers, c.batch) : undefined;
       backend = run.backend;
       runs.push({ c, plan, transport, steps: run.measured.steps.filter((st) => !st.warmup).map((st) => st.stepSeconds), ...(before && after ? { probes: { before, after } } : {}) });
     }

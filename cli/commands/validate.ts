@@ -56,6 +56,7 @@ export function register(program: Command): void {
     .option('--batches <list>', `comma-separated batches per worker, one row each (default ${VALIDATE_DEFAULTS.batches.join(',')})`, intList('batches'), VALIDATE_DEFAULTS.batches)
     .option('--batch <n>', 'one batch per worker (the same as --batches n)', int('batch'))
     .option('--calibration-rounds <n>', `without --hardware: calibration rounds interleaved with the runs (default ${VALIDATE_DEFAULTS.calibrationRounds})`, int('calibration-rounds'), VALIDATE_DEFAULTS.calibrationRounds)
+    .option('--no-probe', 'without --hardware: simulate every run with the calibration\'s median, not at the speed the machine had just before and after it')
     .option('--steps <n>', `steps per run (default ${VALIDATE_DEFAULTS.steps}; ${VALIDATE_DEFAULTS.s3Steps} with --transport s3)`, int('steps'))
     .option('--seed <n>', 'seed', int('seed'), RUN_DEFAULTS.seed)
     .option('--backend <name>', 'TensorFlow.js backend (default: the fastest present)')
@@ -68,7 +69,7 @@ export function register(program: Command): void {
     .option('--plot <file>', 'write a predicted-vs-measured scatter plot (SVG)')
     .option('--json', 'one JSON document instead of a table')
     .option('--report <file>', 'also write a self-contained HTML report: predicted against measured, error per row (see docs/report.md)')
-    .action(async (o: { model: string; hardware?: string; strategies: string[]; workers: number[]; bandwidths: (number | null)[]; latency: number; batches: number[]; batch?: number; calibrationRounds: number; steps?: number; seed: number; backend?: string; transport: 'memory' | 's3'; s3Endpoint?: string; bucket?: string; syncs?: Sync[]; processes?: boolean; store?: string; plot?: string; json?: boolean; report?: string }, cmd: Command) => {
+    .action(async (o: { model: string; hardware?: string; strategies: string[]; workers: number[]; bandwidths: (number | null)[]; latency: number; batches: number[]; batch?: number; calibrationRounds: number; probe: boolean; steps?: number; seed: number; backend?: string; transport: 'memory' | 's3'; s3Endpoint?: string; bucket?: string; syncs?: Sync[]; processes?: boolean; store?: string; plot?: string; json?: boolean; report?: string }, cmd: Command) => {
       const model = need(loadModel(o.model), o.model);
       if (isLanguageModel(model)) {
         // A language model: each composed dimension on 2 workers unless told otherwise.
@@ -83,6 +84,7 @@ export function register(program: Command): void {
       } else if (cmd.getOptionValueSource('bandwidths') === 'cli') throw new UserError([problem('--bandwidths', 'does not apply with --transport s3 (the store is the network)')]);
       const store = o.store ? openStore(o.store, { endpoint: o.s3Endpoint }) : undefined;
       const bar = progressBar('validate');
+      if (o.hardware && cmd.getOptionValueSource('probe') === 'cli') throw new UserError([problem('--no-probe', 'applies without --hardware only: a hardware file given is validated as it is, never probed')]);
       if (o.batch !== undefined && cmd.getOptionValueSource('batches') === 'cli') throw new UserError([problem('--batch', 'give --batch or --batches, not both')]);
       const batches = o.batch !== undefined ? [o.batch] : o.batches;
       // Without a hardware file, validate calibrates this machine between its runs (runtime/validate-calibration.ts).
@@ -90,7 +92,7 @@ export function register(program: Command): void {
       const r = await validate(model, hardware, {
         strategies: o.strategies, workers: o.workers, bandwidths: o.bandwidths, latencySeconds: o.latency, batches, steps: o.steps ?? (o.transport === 's3' ? VALIDATE_DEFAULTS.s3Steps : VALIDATE_DEFAULTS.steps), seed: o.seed, backend: o.backend,
         transport: o.transport, s3Endpoint: o.s3Endpoint, bucket: o.bucket, syncs: o.syncs, processes: o.processes,
-        ...(hardware ? {} : { calibration: { models: MIX_MODELS, rounds: o.calibrationRounds } }),
+        ...(hardware ? {} : { calibration: { models: MIX_MODELS, rounds: o.calibrationRounds, probe: o.probe } }),
         onProgress: (d, t) => bar.update(d, t),
       });
       bar.stop();

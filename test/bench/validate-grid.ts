@@ -2,7 +2,7 @@
 // 512 per worker, one worker and two (data parallel) over three shaped bandwidths, calibrated
 // between the runs. Prints a markdown table with the conditions it ran under (load average before
 // and after: on a shared machine they are part of the result) and writes the JSON beside it.
-// Minutes long, so not part of `npm test`. Options: --steps N, --rounds N, --batches a,b,c, --out F.
+// Minutes long, so not part of `npm test`. Options: --steps N, --rounds N, --batches a,b,c, --out F, --no-probe.
 import os from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { loadModel } from '../../simulator/model/analyze';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   const r = await validate(model, null, {
     strategies: GRID.strategies, workers: GRID.workers, bandwidths: GRID.bandwidths, latencySeconds: GRID.latencySeconds,
-    batches, steps, seed: 1, calibration: { models: MIX_MODELS, rounds },
+    batches, steps, seed: 1, calibration: { models: MIX_MODELS, rounds, probe: !process.argv.includes('--no-probe') },
     onProgress: (d, t) => process.stderr.write(`\r${d}/${t} runs`),
   });
   process.stderr.write('\n');

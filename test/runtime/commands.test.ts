@@ -100,6 +100,17 @@ test('validate without a hardware file calibrates between its runs and reports t
   expect(r.stderr + r.stdout).not.toContain('NaN');
 });
 
+test('validate --no-probe simulates every run with the calibration\'s median; with --hardware it is refused, naming the option', async () => {
+  const r = await runCli('validate', '--model', mini, '--strategies', 'single', '--workers', '1', '--batches', '4', '--steps', '2', '--calibration-rounds', '1', '--no-probe', '--json');
+  expect(r.code).toBe(0);
+  const doc = JSON.parse(r.stdout);
+  expect(doc.rows).toHaveLength(1);
+  expect(doc.rows[0].computeScale).toBeUndefined();
+  const bad = await runCli('validate', '--model', mini, '--hardware', 'scenarios/hardware/k20-pcie2-2014.json', '--no-probe');
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/--no-probe: applies without --hardware only/);
+});
+
 test('validate takes --batch or --batches, not both', async () => {
   const r = await runCli('validate', '--model', mini, '--batch', '8', '--batches', '8,16');
   expect(r.code).toBe(2);
