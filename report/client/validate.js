@@ -46,7 +46,23 @@ function validateSection() {
       label: { show: true, position: 'right', formatter: function (q) { return (q.value >= 0 ? '+' : '') + q.value.toFixed(1) + '%'; }, color: INK, fontSize: 11 },
     }],
   });
-  numbers(parent, ['strategy', 'workers', 'network', 'sync', 'predicted (ms)', 'measured (ms)', 'error'], v.rows.map(function (r) {
-    return [r.strategy, r.workers, r.transport === 's3' ? 's3' : r.bandwidth === null ? 'memory' : si(r.bandwidth, 'B/s'), r.sync || '', r.predictedStepSeconds === null ? 'infeasible: ' + (r.note || '') : sig(r.predictedStepSeconds * 1e3), sig(r.measuredStepSeconds * 1e3), r.error === null ? '' : pct(r.error)];
-  }), v.model + ' on ' + v.hardware + '; median |error| ' + (v.medianAbsError === null ? 'n/a' : (v.medianAbsError * 100).toFixed(1) + '%'), true);
+  // Columns a validation has where it has them: batches (a grid), bands (hardware with variability),
+  // the machine's speed at each run (validate's probes).
+  var has = function (k) { return v.rows.some(function (r) { return r[k] !== undefined && r[k] !== null; }); };
+  var cols = [
+    ['strategy', function (r) { return r.strategy; }],
+    ['workers', function (r) { return r.workers; }],
+  ].concat(has('batch') ? [['batch', function (r) { return r.batch; }]] : [], [
+    ['network', function (r) { return r.transport === 's3' ? 's3' : r.bandwidth === null ? 'memory' : si(r.bandwidth, 'B/s'); }],
+    ['sync', function (r) { return r.sync || ''; }],
+  ], has('computeScale') ? [['machine', function (r) { return r.computeScale === undefined ? '' : '×' + r.computeScale.toFixed(2); }]] : [], [
+    ['predicted (ms)', function (r) { return r.predictedStepSeconds === null ? 'infeasible: ' + (r.note || '') : sig(r.predictedStepSeconds * 1e3); }],
+  ], has('predictedBand') ? [['p10–p90 predicted (ms)', function (r) { return r.predictedBand ? sig(r.predictedBand.p10Seconds * 1e3) + '–' + sig(r.predictedBand.p90Seconds * 1e3) : ''; }]] : [], [
+    ['measured (ms)', function (r) { return sig(r.measuredStepSeconds * 1e3); }],
+    ['error', function (r) { return r.error === null ? '' : pct(r.error); }],
+  ], has('inBand') ? [['in band', function (r) { return r.inBand === undefined ? '' : r.inBand ? 'yes' : 'no'; }]] : []);
+  var caption = v.model + ' on ' + v.hardware + '; median |error| ' + (v.medianAbsError === null ? 'n/a' : (v.medianAbsError * 100).toFixed(1) + '%') +
+    (typeof v.inBandFraction === 'number' ? '; measured median inside the predicted p10–p90 band in ' + (v.inBandFraction * 100).toFixed(0) + '% of rows' : '') +
+    (has('computeScale') ? '; machine: compute time during the run against the calibration\'s median, at which the run was simulated' : '');
+  numbers(parent, cols.map(function (c) { return c[0]; }), v.rows.map(function (r) { return cols.map(function (c) { return c[1](r); }); }), caption, true);
 }

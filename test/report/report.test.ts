@@ -145,6 +145,26 @@ test('report --validate: predicted against measured, error per row', async () =>
   expect(charts.get('validate-error')!.series[0].points).toBe(rows.length);
 });
 
+test('report --validate of a grid: batches, the predicted band, whether the measured step fell in it, and the machine\'s speed at each run', async () => {
+  const file = join(dir, 'validate-grid.html');
+  // Recorded from `node dist/test/bench/validate-grid.js` on the 2-core VM (2026-12-02 12:40 UTC; its calibrated hardware left out).
+  const recorded = join(__dirname, 'fixtures', 'validate-grid-mini-owt.json');
+  const r = await runCli('report', '--model', modelPath('mini-owt'), '--validate', recorded, '--out', file);
+  expect(r.code).toBe(0);
+  const { data } = await openReport(file, 'validate-grid-mini-owt');
+  const { page } = await open(browser, file);
+  try {
+    const head = await inPage<string[]>(page, `Array.from(document.querySelectorAll('section[data-section=validate] th')).map(function (t) { return t.textContent; })`);
+    expect(head).toEqual(['strategy', 'workers', 'batch', 'network', 'sync', 'machine', 'predicted (ms)', 'p10–p90 predicted (ms)', 'measured (ms)', 'error', 'in band']);
+    const cells = await inPage<string[]>(page, `Array.from(document.querySelectorAll('section[data-section=validate] tbody tr')).map(function (tr) { return tr.lastElementChild.textContent; })`);
+    expect(cells).toEqual(data.validate!.rows.map((x) => (x.inBand ? 'yes' : 'no')));
+    const caption = await inPage<string>(page, `document.querySelector('section[data-section=validate] caption').textContent`);
+    expect(caption).toContain('inside the predicted p10–p90 band in 94% of rows');
+  } finally {
+    await page.close();
+  }
+});
+
 test('prediction bands, where results carry them, are drawn as p10–p90 areas around each strategy', async () => {
   const model = zooModel('alexnet-owt');
   const hardware = zooHardware('k20-pcie2-2014');
