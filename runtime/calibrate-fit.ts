@@ -170,3 +170,11 @@ export function pooledCv(series: number[][]): number {
   }
   return dof > 0 ? Math.sqrt(ss / dof) : 0;
 }
+
+/**
+ * Relative standard error of a median of `n` samples whose coefficient of variation is `cv`: a
+ * median's standard error is √(π/2) times a mean's, for normal samples.
+ */
+export function medianError(cv: number, n: number): number {
+  return cv * Math.sqrt(Math.PI / (2 * Math.max(1, n)));
+}

@@ -12,7 +12,7 @@ import { analyzeModel } from '../simulator/model/analyze';
 import { runOnWorkers } from './pool';
 import type { BenchComputeResult, BenchTransportResult, LayerTiming } from './protocol';
 import { transportKind } from './transports';
-import { BatchCurve, fitBatchCurve, pooledCv, Spread, spreadOf } from './calibrate-fit';
+import { BatchCurve, fitBatchCurve, medianError, pooledCv, Spread, spreadOf } from './calibrate-fit';
 import { median } from 'simple-statistics';
 
 export interface CalibrateOptions {
@@ -214,8 +214,8 @@ export function describeCalibration(
   const sharedCv = Math.sqrt(Math.max(0, totalCv ** 2 - computeCv ** 2));
   // The figures are medians over the rounds, so they carry an error of their own, which every
   // prediction from them shares: the shared part averages over the rounds, a worker's own also
-  // over the workers, and a median's standard error is √(π/2) times a mean's (normal samples).
-  const estimateCv = Math.sqrt((Math.PI / 2) * (sharedCv ** 2 / rounds + computeCv ** 2 / (rounds * meta.workers)));
+  // over the workers.
+  const estimateCv = Math.hypot(medianError(sharedCv, rounds), medianError(computeCv, rounds * meta.workers));
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const spreadTypes = types.filter((t) => typeCal[t].rate.cv > SPREAD_WARN_CV);
   const warnings = [

@@ -10,6 +10,7 @@ import { chooseBackend } from './backends';
 import { benchComputeRounds, benchMemoryTransport, Calibration, CALIBRATE_DEFAULTS, describeCalibration, mergeRounds } from './calibrate';
 import type { BenchComputeResult, BenchTransportResult } from './protocol';
 import { problem, UserError } from '../simulator/errors';
+import { medianError } from './calibrate-fit';
 
 /** The batches calibrated for a validation at `batches`: those, or with only one, also an eighth of it (two sizes separate overhead from rate). */
 export function calibrationBatches(batches: number[]): number[] {
@@ -90,8 +91,14 @@ export class InterleavedCalibration {
    * and just after a run, they say how fast the machine was during it (atRun).
    */
   async probe(workers: number, batch: number): Promise<number[]> {
-    const r = await benchComputeRounds({ backend: this.backend, workers, models: [this.models[0]], batches: [this.probeBatch(batch)], rounds: PROBE.passes, firstRound: this.done, warmups: PROBE.warmups });
-    return r.map((c) => c.layers.reduce((a, l) => a + l.seconds, 0));
+    const pb = this.probeBatch(batch);
+    const r = await benchComputeRounds({ backend: this.backend, workers, models: [this.models[0]], batches: [pb], rounds: PROBE.passes, firstRound: this.done, warmups: PROBE.warmups });
+    return r.map((c) => this.modelSeconds(c, pb));
+  }
+
+  /** One worker's summed (median) time of the validated model's layers at `batch`. */
+  private modelSeconds(c: BenchComputeResult, batch: number): number {
+    return c.layers.filter((l) => l.model === this.models[0].name && l.batch === batch).reduce((a, l) => a + l.seconds, 0);
   }
 
   /**
@@ -107,13 +114,13 @@ export class InterleavedCalibration {
   atRun(workers: number, batch: number, before: number[], after: number[]): { hardware: Hardware; scale: number } {
     const hw = this.hardware(workers);
     const pb = this.probeBatch(batch);
-    const calibrated = mean((this.compute.get(workers) ?? []).map((c) => c.layers.filter((l) => l.model === this.models[0].name && l.batch === pb).reduce((a, l) => a + l.seconds, 0)));
+    const calibrated = mean((this.compute.get(workers) ?? []).map((c) => this.modelSeconds(c, pb)));
     const probed = [...before, ...after];
     if (!(calibrated > 0) || probed.length === 0) return { hardware: hw, scale: 1 };
     const scale = mean(probed) / calibrated;
     const drift = after.length && before.length ? Math.abs(mean(before) - mean(after)) / (mean(before) + mean(after)) : 0;
     const own = hw.device.variability?.computeCv ?? 0;
-    const estimateCv = Math.sqrt(((Math.PI / 2) * own ** 2) / (PROBE.passes * probed.length) + drift ** 2);
+    const estimateCv = Math.hypot(medianError(own, PROBE.passes * probed.length), drift);
     return { hardware: computeScaled(hw, scale, estimateCv, `× ${scale.toPrecision(3)}: the validated model's layers timed at batch ${pb} on ${workers} worker(s) just before and just after the run, against the calibration's median`), scale };
   }
 
@@ -137,17 +144,15 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
  */
 export function computeScaled(hw: Hardware, scale: number, estimateCv: number, why: string): Hardware {
   const d = hw.device;
-  const times = (x: number | undefined) => (x === undefined ? undefined : x * scale);
-  const rate = (x: number | undefined) => (x === undefined ? undefined : x / scale);
   const device: Hardware['device'] = {
     ...d,
     source: `${d.source}; compute ${why}`,
     peakFlops: d.peakFlops / scale,
     ...(d.peakFlopsByPrecision ? { peakFlopsByPrecision: Object.fromEntries(Object.entries(d.peakFlopsByPrecision).map(([k, v]) => [k, v / scale])) } : {}),
-    ...(d.opOverheadSeconds !== undefined ? { opOverheadSeconds: times(d.opOverheadSeconds) } : {}),
+    ...(d.opOverheadSeconds !== undefined ? { opOverheadSeconds: d.opOverheadSeconds * scale } : {}),
     ...(d.callOverheadSeconds ? { callOverheadSeconds: Object.fromEntries(Object.entries(d.callOverheadSeconds).map(([k, v]) => [k, v * scale])) } : {}),
-    ...(d.hostCopyBytesPerSecond !== undefined ? { hostCopyBytesPerSecond: rate(d.hostCopyBytesPerSecond) } : {}),
-    ...(d.memoryBandwidthBytesPerSecond !== undefined ? { memoryBandwidthBytesPerSecond: rate(d.memoryBandwidthBytesPerSecond) } : {}),
+    ...(d.hostCopyBytesPerSecond !== undefined ? { hostCopyBytesPerSecond: d.hostCopyBytesPerSecond / scale } : {}),
+    ...(d.memoryBandwidthBytesPerSecond !== undefined ? { memoryBandwidthBytesPerSecond: d.memoryBandwidthBytesPerSecond / scale } : {}),
     ...(d.measuredLayers ? { measuredLayers: { ...d.measuredLayers, layers: Object.fromEntries(Object.entries(d.measuredLayers.layers).map(([k, v]) => [k, { overheadSeconds: v.overheadSeconds * scale, rate: v.rate / scale }])) } } : {}),
     ...(d.variability ? { variability: { ...d.variability, estimateCv } } : {}),
   };

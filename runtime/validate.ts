@@ -204,6 +204,8 @@ export async function validate(model: AnalyzedModel, hardware: Hardware | ((work
       }
     }
     await calibration?.start();
+    // The machine's speed just before and just after each run (a calibration of this validation only).
+    const prober = o.calibration?.probe !== false ? calibration : undefined;
     const runs: { c: (typeof cases)[number]; plan: ResolvedPlan; transport: TransportSpec; steps: number[]; probes?: { before: number[]; after: number[] } }[] = [];
     for (const [i, c] of cases.entries()) {
       o.onProgress?.(i, cases.length);
@@ -211,23 +213,18 @@ export async function validate(model: AnalyzedModel, hardware: Hardware | ((work
       // overlap: false — the runtime all-reduces after the whole backward pass, so simulate that.
       const plan = validationPlan(c.strategy, model, { workers: c.workers, batchPerWorker: c.batch, topology: 'switch', sync: c.sync ?? 'ring-allreduce', overlap: false });
       const transport: TransportSpec = s3 && c.workers > 1 ? session!.spec : c.bandwidth === null ? { kind: 'memory' } : { kind: 'shaped', bandwidthBytesPerSecond: c.bandwidth, latencySeconds: o.latencySeconds };
-      // The machine's speed just before and just after the run (a calibration of this validation only).
-      const probing = calibration && o.calibration?.probe !== false;
-      const before = probing ? await calibration!.probe(c.workers, c.batch) : undefined;
+      const before = await prober?.probe(c.workers, c.batch);
       const run = await runPlan(model, plan, { ...RUN_DEFAULTS, steps: o.steps, seed: o.seed, backend: o.backend, transport, processes: transport.kind === 's3' && o.processes });
-      const after = probing ? await calibration!.probe(c.workers, c.batch) : undefined;
+      const after = await prober?.probe(c.workers, c.batch);
       backend = run.backend;
       runs.push({ c, plan, transport, steps: run.measured.steps.filter((st) => !st.warmup).map((st) => st.stepSeconds), ...(before && after ? { probes: { before, after } } : {}) });
     }
     await calibration?.finish();
-    const hwFor = (w: number): Hardware => {
-      const h = givenHw(w);
-      return storeCal && !h.objectStore ? { ...h, objectStore: storeCal.objectStore } : h;
-    };
+    const withStore = (h: Hardware): Hardware => (storeCal && !h.objectStore ? { ...h, objectStore: storeCal.objectStore } : h);
     // Simulated once every run is measured: an interleaved calibration is only complete then.
     for (const { c, plan, transport, steps, probes } of runs) {
       const at = probes && calibration ? calibration.atRun(c.workers, c.batch, probes.before, probes.after) : undefined;
-      const hw = at ? (storeCal && !at.hardware.objectStore ? { ...at.hardware, objectStore: storeCal.objectStore } : at.hardware) : hwFor(c.workers);
+      const hw = withStore(at?.hardware ?? givenHw(c.workers));
       const sim = simulate(model, networkFor(hw, c.workers, c.bandwidth, o.latencySeconds), plan);
       const m = spreadOf(steps);
       const measured = m.median;
