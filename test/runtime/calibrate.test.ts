@@ -27,7 +27,8 @@ test('calibrate produces a valid hardware file whose source says measured, when 
   // Two workers timed at once: their own spread and the shared rest make up the total.
   const own = h.device.variability!.computeCv;
   const shared = h.device.variability!.sharedCv ?? 0;
-  expect(own).toBeLessThanOrEqual(c.computeCv * (1 + 1e-3));
+  // The file keeps three significant figures, so the own part may round up past the total by half a unit in the third.
+  expect(own).toBeLessThanOrEqual(c.computeCv * (1 + 5e-3));
   expect(Math.hypot(own, shared)).toBeCloseTo(c.computeCv, 2);
   expect(h.device.variability?.source).toContain('2 interleaved rounds');
   // The figures' own error: medians of 2 rounds on 2 workers, √(π/2 × (shared²/2 + own²/4)).
