@@ -16,12 +16,11 @@ import { Sgd } from './model/optimizer';
 import { writeValues } from './executors/pack';
 import { squaredNorm } from './noise-scale';
 import { addInto } from './collectives/chunks';
-import type { BenchComputeResult, BenchComputeTask, BenchTransportResult, BenchTransportTask, LayerTiming } from './protocol';
+import { PEAK_MATMUL_SIZE } from './protocol';
+import type { BenchComputeResult, BenchComputeTask, BenchInterferenceResult, BenchInterferenceTask, BenchTransportResult, BenchTransportTask, LayerTiming } from './protocol';
 import { transportKind } from './transports';
 import { median } from 'simple-statistics';
 
-/** Side of the square matmul taken as the backend's peak: the size DESIGN.md quotes (768², ~24 GFLOP/s here). */
-const PEAK_MATMUL_SIZE = 768;
 
 /** Median seconds of `f` over `repeats` runs after one warm-up run. */
 export function timeIt(f: () => void, repeats: number): number {
@@ -77,20 +76,29 @@ const COPY_SIZES = [1 << 16, 1 << 19, 1 << 21];
  */
 export function hostCopyBytesPerSecond(repeats: number): number {
   const rates = COPY_SIZES.map((n) => {
-    const x = tf.randomUniform([n]);
-    const flat = new Float32Array(n);
-    const peer = new Float32Array(n / 2).fill(1);
-    const s = timeIt(() => {
+    const work = hostWork(n);
+    const s = timeIt(work.run, repeats);
+    work.dispose();
+    return (2 * 4 * n) / s;
+  });
+  return median(rates);
+}
+
+/** The data step's host work around its all-reduce on `n` floats, as one repeatable call (hostCopyBytesPerSecond says what it does). */
+function hostWork(n: number): { run: () => void; dispose: () => void } {
+  const x = tf.randomUniform([n]);
+  const flat = new Float32Array(n);
+  const peer = new Float32Array(n / 2).fill(1);
+  return {
+    run: () => {
       writeValues([x], flat);
       squaredNorm(flat);
       addInto(flat.subarray(0, n / 2), peer);
       squaredNorm(flat);
       tf.tensor(flat, [n]).dispose();
-    }, repeats);
-    x.dispose();
-    return (2 * 4 * n) / s;
-  });
-  return median(rates);
+    },
+    dispose: () => x.dispose(),
+  };
 }
 
 /** The optimizer's update, timed on variables of several sizes: (parameters, seconds) points. */
@@ -226,4 +234,63 @@ export async function benchTransport(task: BenchTransportTask): Promise<BenchTra
   await barrier(t, 'end');
   await t.close();
   return { kind: 'bench-transport-result', rank: task.rank, oneWaySeconds };
+}
+
+/** Floats of the host work the other workers repeat while worker 0 computes: mini-owt's gradients at two workers are ~1 M. */
+const INTERFERENCE_FLOATS = 1 << 20;
+/** The others' states ([0] of the shared flag). */
+const IDLE = 0;
+const COMPUTING = 1;
+const COPYING = 2;
+const DONE = 3;
+
+/**
+ * Interference on a CPU: a worker's collective is host work (copies, norms, sums) on the cores
+ * and memory its peers compute with. The layer rates were timed with every worker computing at
+ * once, so the baseline is worker 0's peak matmul while the others compute too (the same matmul
+ * in a loop); the other arm is the same matmul while they repeat the data step's host work.
+ * Interleaved pairs; between samples the others wait on the shared flag without spinning.
+ */
+export async function benchInterference(task: BenchInterferenceTask): Promise<BenchInterferenceResult> {
+  const flag = new Int32Array(task.flag);
+  const peers = task.workers - 1;
+  await activateBackend(task.backend);
+  const quietSeconds: number[] = [];
+  const busySeconds: number[] = [];
+  if (task.rank !== 0) {
+    const work = hostWork(INTERFERENCE_FLOATS);
+    work.run();
+    matmulSeconds();
+    for (;;) {
+      Atomics.wait(flag, 0, IDLE);
+      const state = Atomics.load(flag, 0);
+      if (state === DONE) break;
+      if (state === IDLE) continue;
+      Atomics.add(flag, 1, 1);
+      while (Atomics.load(flag, 0) === state) state === COPYING ? work.run() : matmulSeconds();
+      Atomics.sub(flag, 1, 1);
+    }
+    work.dispose();
+    return { kind: 'bench-interference-result', rank: task.rank, quietSeconds, busySeconds };
+  }
+  /** Sets the others' state and waits until they all run it (or, for IDLE, all stopped). */
+  const setPeers = (state: number) => {
+    Atomics.store(flag, 0, state);
+    Atomics.notify(flag, 0);
+    const want = state === IDLE ? 0 : peers;
+    while (Atomics.load(flag, 1) !== want) Atomics.wait(flag, 1, Atomics.load(flag, 1), 1);
+  };
+  try {
+    matmulSeconds();
+    for (let i = 0; i < task.pairs; i++)
+      for (const copying of i % 2 ? [true, false] : [false, true]) {
+        setPeers(copying ? COPYING : COMPUTING);
+        (copying ? busySeconds : quietSeconds).push(matmulSeconds());
+        setPeers(IDLE);
+      }
+  } finally {
+    Atomics.store(flag, 0, DONE);
+    Atomics.notify(flag, 0);
+  }
+  return { kind: 'bench-interference-result', rank: 0, quietSeconds, busySeconds };
 }

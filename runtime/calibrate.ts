@@ -10,7 +10,8 @@ import { chooseBackend } from './backends';
 import { layerSignature, UPDATE_FLOPS_PER_PARAMETER } from '../simulator/cost/compute';
 import { analyzeModel } from '../simulator/model/analyze';
 import { runOnWorkers } from './pool';
-import type { BenchComputeResult, BenchTransportResult, LayerTiming } from './protocol';
+import { PEAK_MATMUL_SIZE } from './protocol';
+import type { BenchComputeResult, BenchInterferenceResult, BenchTransportResult, LayerTiming } from './protocol';
 import { transportKind } from './transports';
 import { BatchCurve, fitBatchCurve, medianError, pooledCv, Spread, spreadOf } from './calibrate-fit';
 import { median } from 'simple-statistics';
@@ -116,6 +117,41 @@ export async function benchMemoryTransport(workers: number, sizesBytes: number[]
   return r[0];
 }
 
+/** Pairs of matmuls (the others computing, the others copying) behind device.interference: ~0.1 s each. */
+export const INTERFERENCE_PAIRS = 12;
+
+/**
+ * Worker 0's compute while the other `workers − 1` threads compute too and while they do a
+ * collective's host work (calibrate-worker.ts benchInterference); undefined for one worker, which
+ * has no collective.
+ */
+export async function benchInterference(backend: string, workers: number, pairs = INTERFERENCE_PAIRS): Promise<BenchInterferenceResult | undefined> {
+  if (workers < 2) return undefined;
+  const flag = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  const r = await runOnWorkers<BenchInterferenceResult>(Array.from({ length: workers }, (_, rank) => ({
+    kind: 'bench-interference' as const, rank, workers, backend, flag, pairs,
+  })));
+  return r[0];
+}
+
+/**
+ * device.interference from a measurement: the median over pairs of (matmul beside the others'
+ * host work) / (matmul beside their compute) − 1, at least 0 (the rates were timed beside their
+ * compute, so that is what a collective changes); the ratios' p10–p90 say how sure it is.
+ */
+export function interferenceOf(r: BenchInterferenceResult | undefined, when: string): { computeSlowdown: number; source: string } {
+  if (!r || !r.quietSeconds.length) {
+    return { computeSlowdown: 0, source: `trainplan calibrate ${when}: one worker makes no collective, so nothing runs beside its compute (calibrate two or more workers to measure it)` };
+  }
+  const ratios = r.quietSeconds.map((q, i) => r.busySeconds[i] / q);
+  const s = spreadOf(ratios);
+  const pct = (x: number) => `${(100 * (x - 1)).toFixed(1)}%`;
+  return {
+    computeSlowdown: Number(Math.max(0, s.median - 1).toPrecision(2)),
+    source: `trainplan calibrate ${when}: a worker's collectives are host work (copies, norms, sums) on the cores and memory its peers compute with. Worker 0's ${PEAK_MATMUL_SIZE}×${PEAK_MATMUL_SIZE} matmul timed while the other worker thread(s) repeated the data step's host work around an all-reduce (4 MB), against the same matmul while they computed (as when the layers were timed): ${ratios.length} interleaved pairs, median slowdown ${pct(s.median)} (p10–p90 ${pct(s.p10)} to ${pct(s.p90)}), taken as at least 0`,
+  };
+}
+
 /** The rounds of `more` appended to those of `base`, worker by worker (medians recomputed). */
 export function mergeRounds(base: BenchComputeResult[], more: BenchComputeResult[]): BenchComputeResult[] {
   return base.map((b, w) => {
@@ -138,14 +174,15 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   const compute = await benchComputeRounds({ backend, workers: o.workers, models: o.models, batches: o.batches, rounds: o.rounds });
   o.onProgress?.(1, 2);
   const transport = await benchMemoryTransport(o.workers, o.transportSizesBytes, Math.max(5, o.rounds * 3));
+  const interference = await benchInterference(backend, o.workers);
   o.onProgress?.(2, 2);
-  return describeCalibration(compute, transport, { backend, workers: o.workers, models: o.models, batches: o.batches, when });
+  return describeCalibration(compute, transport, { backend, workers: o.workers, models: o.models, batches: o.batches, when, interference });
 }
 
 /** The hardware file, curves and spreads that the benchmarks' timings make (no measuring here). */
 export function describeCalibration(
   compute: BenchComputeResult[], transport: BenchTransportResult,
-  meta: { backend: string; workers: number; models: Model[]; batches: number[]; when: string },
+  meta: { backend: string; workers: number; models: Model[]; batches: number[]; when: string; interference?: BenchInterferenceResult },
 ): Calibration {
   const { backend, when } = meta;
   const rounds = compute[0].layers[0]?.rounds.length ?? 0;
@@ -258,6 +295,8 @@ export function describeCalibration(
         ...(estimateCv > 0 ? { estimateCv: Number(estimateCv.toPrecision(3)) } : {}),
         source: `trainplan calibrate ${when}: pooled coefficient of variation over ${rounds} interleaved rounds of one worker's summed layer times (forward and backward) of ${[...stepModels].join(', ')}, each worker and batch (${meta.batches.join(', ')}) a series of its own (${pct(totalCv)}); measured on a machine shared with other jobs, so it includes their load${meta.workers > 1 ? `. computeCv: the part that differs between the ${meta.workers} workers timed at once (their spread within each round), sharedCv: the rest, which every worker shares` : ''}; estimateCv: the relative standard error of figures that are medians over ${rounds} rounds, √(π/2 × (sharedCv² / rounds + computeCv² / (rounds × workers)))`,
       },
+      // Measured here: the default (NCCL's share of a GPU's SMs) describes another machine.
+      interference: interferenceOf(meta.interference, when),
     },
     workers: meta.workers,
     network: {

@@ -168,6 +168,32 @@ export interface BenchTransportResult {
   oneWaySeconds: { bytes: number; seconds: number }[];
 }
 
+/** Side of the square matmul taken as the backend's peak: the size DESIGN.md quotes (768², ~24 GFLOP/s here). */
+export const PEAK_MATMUL_SIZE = 768;
+
+/**
+ * Calibration: how much slower worker 0 computes while the other workers do a collective's host
+ * work (device.interference). `flag` (an Int32Array over it) is how worker 0 starts and stops them:
+ * [0] = 0 idle, 1 busy, 2 done; [1] = how many are busy now.
+ */
+export interface BenchInterferenceTask {
+  kind: 'bench-interference';
+  rank: number;
+  workers: number;
+  backend: string;
+  flag: SharedArrayBuffer;
+  /** Interleaved pairs (one matmul with the others idle, one with them busy), the first in each pair alternating. */
+  pairs: number;
+  progress: MessagePort;
+}
+export interface BenchInterferenceResult {
+  kind: 'bench-interference-result';
+  rank: number;
+  /** Worker 0's matmul seconds with the others idle and busy, pair by pair (empty on the others). */
+  quietSeconds: number[];
+  busySeconds: number[];
+}
+
 export type Message =
   | TrainTask
   | ReadyMessage
@@ -178,6 +204,8 @@ export type Message =
   | BenchComputeTask
   | BenchComputeResult
   | BenchTransportTask
-  | BenchTransportResult;
+  | BenchTransportResult
+  | BenchInterferenceTask
+  | BenchInterferenceResult;
 
-export type Task = TrainTask | BenchComputeTask | BenchTransportTask;
+export type Task = TrainTask | BenchComputeTask | BenchTransportTask | BenchInterferenceTask;

@@ -7,8 +7,8 @@ import type { Hardware } from '../simulator/hardware/schema';
 import type { AnalyzedModel } from '../simulator/model/analyze';
 import type { Model } from '../simulator/model/schema';
 import { chooseBackend } from './backends';
-import { benchComputeRounds, benchMemoryTransport, Calibration, CALIBRATE_DEFAULTS, describeCalibration, mergeRounds } from './calibrate';
-import type { BenchComputeResult, BenchTransportResult } from './protocol';
+import { benchComputeRounds, benchInterference, benchMemoryTransport, Calibration, CALIBRATE_DEFAULTS, describeCalibration, mergeRounds } from './calibrate';
+import type { BenchComputeResult, BenchInterferenceResult, BenchTransportResult } from './protocol';
 import { problem, UserError } from '../simulator/errors';
 import { medianError } from './calibrate-fit';
 
@@ -31,6 +31,7 @@ export class InterleavedCalibration {
   private done = 0;
   private compute = new Map<number, BenchComputeResult[]>();
   private transport = new Map<number, BenchTransportResult>();
+  private interference = new Map<number, BenchInterferenceResult | undefined>();
   private fitted = new Map<number, Calibration>();
   private readonly when = new Date().toISOString();
 
@@ -42,12 +43,15 @@ export class InterleavedCalibration {
     this.backendName = o.backend;
   }
 
-  /** Chooses the backend and measures the memory transport (quick, and not what load moves most). */
+  /** Chooses the backend and measures the memory transport and interference (quick, and not what load moves most). */
   async start(): Promise<void> {
     const chosen = await chooseBackend(this.backendName);
     if (!chosen.ok) throw new UserError([problem('backend', chosen.reason)]);
     this.backend = chosen.backend.name;
-    for (const w of this.counts) this.transport.set(w, await benchMemoryTransport(w, CALIBRATE_DEFAULTS.transportSizesBytes, 15));
+    for (const w of this.counts) {
+      this.transport.set(w, await benchMemoryTransport(w, CALIBRATE_DEFAULTS.transportSizesBytes, 15));
+      this.interference.set(w, await benchInterference(this.backend, w));
+    }
   }
 
   /** Takes the rounds due before run `index` of `total`: round k just before run ⌊k × total / rounds⌋. */
@@ -59,7 +63,7 @@ export class InterleavedCalibration {
   async finish(): Promise<void> {
     while (this.done < this.rounds) await this.round();
     for (const w of this.counts)
-      this.fitted.set(w, describeCalibration(this.compute.get(w)!, this.transport.get(w)!, { backend: this.backend, workers: w, models: this.models, batches: this.batches, when: this.when }));
+      this.fitted.set(w, describeCalibration(this.compute.get(w)!, this.transport.get(w)!, { backend: this.backend, workers: w, models: this.models, batches: this.batches, when: this.when, interference: this.interference.get(w) }));
   }
 
   private async round(): Promise<void> {

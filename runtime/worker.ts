@@ -2,7 +2,7 @@
 // one task per thread at a time, dispatched on the protocol's `kind`.
 import type { Message, Task } from './protocol';
 import { train } from './train';
-import { benchCompute, benchTransport } from './calibrate-worker';
+import { benchCompute, benchInterference, benchTransport } from './calibrate-worker';
 
 // Worker threads share the process's stdout, which carries the CLI's --json document: anything a
 // library prints from here goes to stderr instead.
@@ -17,6 +17,8 @@ async function dispatch(task: Task): Promise<Message> {
       return benchCompute(task);
     case 'bench-transport':
       return benchTransport(task);
+    case 'bench-interference':
+      return benchInterference(task);
   }
 }
 

@@ -2,7 +2,7 @@
 // which backend; the runtime's own measurement summaries are consistent.
 import { parseHardware } from '../../simulator/hardware/load';
 import { DeviceCost, layerSignature } from '../../simulator/cost/compute';
-import { calibrate, MIX_MODELS } from '../../runtime/calibrate';
+import { calibrate, interferenceOf, MIX_MODELS } from '../../runtime/calibrate';
 import { measure } from '../../runtime/measure';
 import type { StepRecord } from '../../runtime/protocol';
 import { modelFrom } from '../helpers/scenarios';
@@ -33,6 +33,9 @@ test('calibrate produces a valid hardware file whose source says measured, when 
   expect(h.device.variability?.source).toContain('2 interleaved rounds');
   // The figures' own error: medians of 2 rounds on 2 workers, √(π/2 × (shared²/2 + own²/4)).
   expect(h.device.variability!.estimateCv ?? 0).toBeCloseTo(Math.sqrt((Math.PI / 2) * (shared ** 2 / 2 + own ** 2 / 4)), 2);
+  // Interference measured here, not the GPU default: worker 0's matmul beside the other's host work against beside its compute.
+  expect(h.device.interference?.computeSlowdown).toBeGreaterThanOrEqual(0);
+  expect(h.device.interference?.source).toMatch(/^trainplan calibrate .*12 interleaved pairs, median slowdown -?\d/);
   expect(c.types.conv2d.rate.n).toBe(2 * 2); // two rounds on each of two workers
   expect(c.types.conv2d.rate.p10).toBeLessThanOrEqual(c.types.conv2d.rate.p90);
   // The asked model's layers, each timed and fitted on its own, keyed so the simulator finds them;
@@ -74,4 +77,16 @@ test('each timed layer runs on weights written anew, as after an optimiser step:
   });
   expect(tf.memory().numTensors).toBe(tensors);
   tf.dispose(w);
+});
+
+test('interference is the median slowdown over pairs, never below 0; one worker has none to measure', () => {
+  const r = (quiet: number[], busy: number[]) => ({ kind: 'bench-interference-result' as const, rank: 0, quietSeconds: quiet, busySeconds: busy });
+  // Ratios 1.0, 1.1, 1.2, 1.3, 2.0: the median, 1.2, is not moved by the one outlier.
+  expect(interferenceOf(r([1, 1, 1, 1, 1], [1, 1.1, 1.2, 1.3, 2]), 'now').computeSlowdown).toBeCloseTo(0.2, 9);
+  // Faster beside the others' copies than beside their compute: no interference, not a speed-up.
+  const faster = interferenceOf(r([1, 1, 1], [0.9, 0.8, 0.95]), 'now');
+  expect(faster.computeSlowdown).toBe(0);
+  expect(faster.source).toContain('median slowdown -10.0%');
+  const one = interferenceOf(undefined, 'now');
+  expect(one).toEqual({ computeSlowdown: 0, source: expect.stringContaining('one worker makes no collective') });
 });
