@@ -238,6 +238,8 @@ export async function benchTransport(task: BenchTransportTask): Promise<BenchTra
 
 /** Floats of the host work the other workers repeat while worker 0 computes: mini-owt's gradients at two workers are ~1 M. */
 const INTERFERENCE_FLOATS = 1 << 20;
+/** How long worker 0 waits for the others to start or stop (a matmul or a host-work pass is ~0.1 s). */
+const PEERS_ANSWER_MS = 60_000;
 /** The others' states ([0] of the shared flag). */
 const IDLE = 0;
 const COMPUTING = 1;
@@ -278,7 +280,11 @@ export async function benchInterference(task: BenchInterferenceTask): Promise<Be
     Atomics.store(flag, 0, state);
     Atomics.notify(flag, 0);
     const want = state === IDLE ? 0 : peers;
-    while (Atomics.load(flag, 1) !== want) Atomics.wait(flag, 1, Atomics.load(flag, 1), 1);
+    const deadline = performance.now() + PEERS_ANSWER_MS;
+    while (Atomics.load(flag, 1) !== want) {
+      if (performance.now() > deadline) throw new Error(`calibrate: the other ${peers} worker(s) did not answer the interference benchmark within ${PEERS_ANSWER_MS / 1000} s`);
+      Atomics.wait(flag, 1, Atomics.load(flag, 1), 1);
+    }
   };
   try {
     matmulSeconds();
