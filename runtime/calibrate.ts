@@ -118,7 +118,7 @@ export async function benchMemoryTransport(workers: number, sizesBytes: number[]
 }
 
 /** Pairs of matmuls (the others computing, the others copying) behind device.interference: ~0.1 s each. */
-export const INTERFERENCE_PAIRS = 12;
+export const INTERFERENCE_PAIRS = 20;
 
 /**
  * Worker 0's compute while the other `workers − 1` threads compute too and while they do a

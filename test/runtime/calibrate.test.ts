@@ -35,7 +35,7 @@ test('calibrate produces a valid hardware file whose source says measured, when 
   expect(h.device.variability!.estimateCv ?? 0).toBeCloseTo(Math.sqrt((Math.PI / 2) * (shared ** 2 / 2 + own ** 2 / 4)), 2);
   // Interference measured here, not the GPU default: worker 0's matmul beside the other's host work against beside its compute.
   expect(h.device.interference?.computeSlowdown).toBeGreaterThanOrEqual(0);
-  expect(h.device.interference?.source).toMatch(/^trainplan calibrate .*12 interleaved pairs, median slowdown -?\d/);
+  expect(h.device.interference?.source).toMatch(/^trainplan calibrate .*20 interleaved pairs, median slowdown -?\d/);
   expect(c.types.conv2d.rate.n).toBe(2 * 2); // two rounds on each of two workers
   expect(c.types.conv2d.rate.p10).toBeLessThanOrEqual(c.types.conv2d.rate.p90);
   // The asked model's layers, each timed and fitted on its own, keyed so the simulator finds them;
