@@ -96,6 +96,11 @@ const rows: Row[] = [
   { hardware: 'dgx1-p100', model: 'resnet50', batch: 64, published: { 2: 422 / 219, 4: 852 / 219, 8: 1734 / 219 }, what: 'tf_cnn_benchmarks, TensorFlow benchmarks May 2017' },
   { hardware: 'dgx1-p100', model: 'resnet152', batch: 64, published: { 2: 181 / 91.8, 4: 356 / 91.8, 8: 716 / 91.8 }, what: 'same table, ResNet-152 (one-GPU 91.8 images/s, predicted from the ResNet-50 match)' },
   { hardware: 'p100-25gbe-roce-horovod', model: 'resnet101', batch: 64, bucketBytes: 64 * MiB, published: { 128: 0.9 * 128, 512: 0.9 * 512 }, what: 'Horovod docs: 90% scaling efficiency' },
+  // The same May 2017 page's in-node rows for the models with the largest gradients (VGG16 553 MB,
+  // AlexNet 244 MB), replicated with NCCL: the largest misses we know of (docs/fidelity.md).
+  { hardware: 'dgx1-p100', model: 'vgg16', batch: 64, published: { 2: 295 / 154, 4: 584 / 154, 8: 1081 / 154 }, what: 'same table, VGG16, replicated with NCCL (one-GPU speed NOT matched: 154 published)' },
+  { hardware: 'dgx1-p100', model: 'vgg16', batch: 32, published: { 2: 281 / 144, 4: 549 / 144, 8: 820 / 144 }, what: 'same table, VGG16 at batch 32 (one-GPU speed NOT matched: 144 published)' },
+  { hardware: 'dgx1-p100', model: 'alexnet-owt', batch: 512, published: { 2: 5658 / 2987, 4: 10509 / 2987, 8: 17822 / 2987 }, what: 'same table, AlexNet, replicated with NCCL (one-GPU speed NOT matched: 2987 published)' },
   // Horovod's README as first published (16 GPUs, 4 per server, 25 GbE): NCCL over TCP sockets,
   // and over RDMA on the same servers; the fusion buffer as in the rows above.
   { hardware: 'p100x4-25gbe-tcp-horovod-2017', model: 'resnet101', batch: 64, bucketBytes: 64 * MiB, published: { 16: 1685.1 / 119.4 }, what: 'Horovod README 2017: TCP Horovod, allreduce on GPU with NCCL' },
