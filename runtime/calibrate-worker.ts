@@ -21,7 +21,6 @@ import type { BenchComputeResult, BenchComputeTask, BenchInterferenceResult, Ben
 import { transportKind } from './transports';
 import { median } from 'simple-statistics';
 
-
 /** Median seconds of `f` over `repeats` runs after one warm-up run. */
 export function timeIt(f: () => void, repeats: number): number {
   f();
@@ -257,8 +256,8 @@ export async function benchInterference(task: BenchInterferenceTask): Promise<Be
   const flag = new Int32Array(task.flag);
   const peers = task.workers - 1;
   await activateBackend(task.backend);
-  const quietSeconds: number[] = [];
-  const busySeconds: number[] = [];
+  const besideComputeSeconds: number[] = [];
+  const besideCopySeconds: number[] = [];
   if (task.rank !== 0) {
     const work = hostWork(INTERFERENCE_FLOATS);
     work.run();
@@ -273,7 +272,7 @@ export async function benchInterference(task: BenchInterferenceTask): Promise<Be
       Atomics.sub(flag, 1, 1);
     }
     work.dispose();
-    return { kind: 'bench-interference-result', rank: task.rank, quietSeconds, busySeconds };
+    return { kind: 'bench-interference-result', rank: task.rank, besideComputeSeconds, besideCopySeconds };
   }
   /** Sets the others' state and waits until they all run it (or, for IDLE, all stopped). */
   const setPeers = (state: number) => {
@@ -291,12 +290,12 @@ export async function benchInterference(task: BenchInterferenceTask): Promise<Be
     for (let i = 0; i < task.pairs; i++)
       for (const copying of i % 2 ? [true, false] : [false, true]) {
         setPeers(copying ? COPYING : COMPUTING);
-        (copying ? busySeconds : quietSeconds).push(matmulSeconds());
+        (copying ? besideCopySeconds : besideComputeSeconds).push(matmulSeconds());
         setPeers(IDLE);
       }
   } finally {
     Atomics.store(flag, 0, DONE);
     Atomics.notify(flag, 0);
   }
-  return { kind: 'bench-interference-result', rank: 0, quietSeconds, busySeconds };
+  return { kind: 'bench-interference-result', rank: 0, besideComputeSeconds, besideCopySeconds };
 }

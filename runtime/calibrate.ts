@@ -140,10 +140,10 @@ export async function benchInterference(backend: string, workers: number, pairs 
  * compute, so that is what a collective changes); the ratios' p10–p90 say how sure it is.
  */
 export function interferenceOf(r: BenchInterferenceResult | undefined, when: string): { computeSlowdown: number; source: string } {
-  if (!r || !r.quietSeconds.length) {
+  if (!r || !r.besideComputeSeconds.length) {
     return { computeSlowdown: 0, source: `trainplan calibrate ${when}: one worker makes no collective, so nothing runs beside its compute (calibrate two or more workers to measure it)` };
   }
-  const ratios = r.quietSeconds.map((q, i) => r.busySeconds[i] / q);
+  const ratios = r.besideComputeSeconds.map((q, i) => r.besideCopySeconds[i] / q);
   const s = spreadOf(ratios);
   const pct = (x: number) => `${(100 * (x - 1)).toFixed(1)}%`;
   return {

@@ -173,8 +173,8 @@ export const PEAK_MATMUL_SIZE = 768;
 
 /**
  * Calibration: how much slower worker 0 computes while the other workers do a collective's host
- * work (device.interference). `flag` (an Int32Array over it) is how worker 0 starts and stops them:
- * [0] = 0 idle, 1 busy, 2 done; [1] = how many are busy now.
+ * work than while they compute (device.interference). `flag` (an Int32Array over it) is how worker
+ * 0 drives them: [0] = what they do (0 idle, 1 compute, 2 host work, 3 done); [1] = how many do it now.
  */
 export interface BenchInterferenceTask {
   kind: 'bench-interference';
@@ -182,16 +182,16 @@ export interface BenchInterferenceTask {
   workers: number;
   backend: string;
   flag: SharedArrayBuffer;
-  /** Interleaved pairs (one matmul with the others idle, one with them busy), the first in each pair alternating. */
+  /** Interleaved pairs (one matmul beside the others' compute, one beside their host work), which goes first alternating. */
   pairs: number;
   progress: MessagePort;
 }
 export interface BenchInterferenceResult {
   kind: 'bench-interference-result';
   rank: number;
-  /** Worker 0's matmul seconds with the others idle and busy, pair by pair (empty on the others). */
-  quietSeconds: number[];
-  busySeconds: number[];
+  /** Worker 0's matmul seconds beside the others' compute and beside their host work, pair by pair (empty on the others). */
+  besideComputeSeconds: number[];
+  besideCopySeconds: number[];
 }
 
 export type Message =
