@@ -39,9 +39,12 @@ export class DeviceCost {
   private actBytes: number;
   /** Whether the device's measured layers apply (they were timed at fp32). */
   private measured: boolean;
+  /** How much faster than their FLOPs say 3×3 stride-1 convolutions run (device.winograd; 1 without). */
+  private winograd: number;
 
   constructor(private hw: Hardware, precision: Precision = 'fp32') {
     this.measured = precision === 'fp32' && !!hw.device.measuredLayers;
+    this.winograd = hw.device.winograd?.speedup ?? 1;
     const reduced = precision === 'fp32' ? undefined : hw.device.peakFlopsByPrecision?.[peakKey(precision)] ?? hw.device.peakFlopsByPrecision?.fp16;
     this.peak = reduced ?? hw.device.peakFlops;
     this.memBw = hw.device.memoryBandwidthBytesPerSecond;
@@ -99,7 +102,7 @@ export class DeviceCost {
     const memory = this.memBw ? bytes / this.memBw : 0;
     const own = this.measured ? this.hw.device.measuredLayers?.layers[layerSignature(l)] : undefined;
     if (own) return own.overheadSeconds + Math.max(flops / own.rate, memory);
-    const compute = flops / (this.peak * efficiencyAt(this.hw, l.type, samples));
+    const compute = flops / (this.peak * efficiencyAt(this.hw, l.type, samples) * (l.winograd ? this.winograd : 1));
     return this.callSeconds(l.type) + Math.max(compute, memory);
   }
 }

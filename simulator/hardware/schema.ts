@@ -111,6 +111,14 @@ export const Device = z.strictObject({
    * 1 / (1 + computeSlowdown) of its rate for as long as a collective of its worker is in flight.
    */
   interference: z.strictObject({ computeSlowdown: nonNegative, source }).optional(),
+  /**
+   * 3×3 stride-1 convolutions (forward and both backward products) run `speedup` times faster
+   * than their FLOP count at the conv2d efficiency: the library computes them with Winograd's
+   * minimal filtering (Lavin & Gray 2016: F(2×2, 3×3) needs 2.25× fewer multiplications,
+   * F(4×4, 3×3) 4×), less its transforms. Absent: 1 (direct or GEMM convolution, e.g.
+   * cuda-convnet2, the wasm backend). docs/fidelity.md says how the files' figure was found.
+   */
+  winograd: z.strictObject({ speedup: z.number({ error: 'must be a number ≥ 1' }).min(1, { error: 'must be a number ≥ 1' }), source }).optional(),
 });
 export type Device = z.infer<typeof Device>;
 

@@ -33,6 +33,8 @@ export interface LayerInfo {
   weightBytes: number;
   /** Units a model-parallel split divides; always `split.units`. */
   splitUnits: number;
+  /** A 3×3 stride-1 convolution, computed with Winograd's transforms where the device says so (LayerCostParts). */
+  winograd?: boolean;
   /** How tensor parallelism divides this layer (the runtime splits it the same way). */
   split: TensorSplit;
   /** What backprop keeps of it per sample (Korthikanti et al. 2022). */

@@ -38,7 +38,9 @@ export const conv2d: LayerKind<Conv2d> = {
   },
   cost(l, [x], out) {
     const k = expand(l.kernel, 2, 1);
-    return convCost(out[0] * out[1], k[0] * k[1], channels(x), l.filters, l.useBias ?? true);
+    const s = expand(l.stride, 2, 1);
+    const winograd = k[0] === 3 && k[1] === 3 && s[0] === 1 && s[1] === 1;
+    return { ...convCost(out[0] * out[1], k[0] * k[1], channels(x), l.filters, l.useBias ?? true), ...(winograd ? { winograd } : {}) };
   },
 };
 

@@ -13,6 +13,12 @@ export interface LayerCostParts {
   backwardWeightFlops: number;
   /** Units a model-parallel split divides among workers (output units or channels); 0 when not splittable. */
   splitUnits: number;
+  /**
+   * A 3×3 stride-1 2-D convolution: libraries compute it with Winograd's minimal filtering
+   * (Lavin & Gray, CVPR 2016), fewer multiplications than its FLOP count says; a device's
+   * `winograd.speedup` states how much faster it runs (simulator/cost/compute.ts). Absent: false.
+   */
+  winograd?: boolean;
 }
 
 /**
