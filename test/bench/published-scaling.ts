@@ -89,6 +89,11 @@ const rows: Row[] = [
   { hardware: 'p2-k80-10gbe', model: 'resnet50', batch: 32, sync: 'grouped-parameter-server', servers: { 64: 4 }, published: { 8: 333 / 48.4, 16: 667 / 48.4, 32: 1180 / 48.4, 64: 2315 / 48.4 }, what: 'same, batch 32, 4 PS on 8 instances' },
   // Same publication, ResNet-152, batch 32 (one-GPU 19.4 images/s): "8 instances / 4 parameter servers".
   { hardware: 'p2-k80-10gbe', model: 'resnet152', batch: 32, sync: 'grouped-parameter-server', servers: { 64: 4 }, published: { 8: 146 / 19.4, 16: 291 / 19.4, 32: 565 / 19.4, 64: 981 / 19.4 }, what: 'same, ResNet-152, 4 PS on 8 instances' },
+  // The same page's single-instance p2.8xlarge rows (1 to 8 K80s, no network): ResNet-50 and
+  // ResNet-152 `replicated` without NCCL, VGG16 `parameter_server` with the variables on the GPUs.
+  { hardware: 'p2-k80-10gbe', model: 'resnet50', batch: 64, published: { 2: 98.0 / 51.5, 4: 195 / 51.5, 8: 384 / 51.5 }, what: 'one p2.8xlarge, replicated without NCCL' },
+  { hardware: 'p2-k80-10gbe', model: 'resnet152', batch: 32, published: { 2: 37.6 / 19.7, 4: 74.9 / 19.7, 8: 149 / 19.7 }, what: 'one p2.8xlarge, ResNet-152, replicated without NCCL' },
+  { hardware: 'p2-k80-10gbe', model: 'vgg16', batch: 32, published: { 2: 69.4 / 36.3, 4: 141 / 36.3, 8: 260 / 36.3 }, what: 'one p2.8xlarge, VGG16, parameter_server on the GPUs (one-GPU 36.3 published)' },
   // TensorFlow 1.15 + Horovod (the lowest of the six frameworks at 16 and 32; PyTorch reached
   // 7.67x / 14.98x / 30.00x, OneFlow 7.72x / 15.35x / 30.43x): batch 128.
   { hardware: 'v100-nvlink-edr-4node', model: 'resnet50', batch: 128, published: { 8: 2721.98 / 362.44, 16: 5099.42 / 362.44, 32: 9514.64 / 362.44 }, staged: true, what: 'TF 1.15 + Horovod, DLPerf report v1.0' },

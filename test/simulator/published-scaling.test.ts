@@ -60,6 +60,20 @@ describe('AWS p2.8xlarge, up to 64 K80s on 10 GbE (TensorFlow performance benchm
     expect(Math.abs(s / measured - 1)).toBeLessThan(0.13);
     expect(Math.abs(s / measured - 1)).toBeLessThan(Math.abs(speedup(bare(hw), k, 64) / measured - 1));
   });
+  // The same page's single-instance rows (one p2.8xlarge, no network; one-GPU figures of that table).
+  test.each([
+    ['resnet50', 64, [98.0 / 51.5, 195 / 51.5, 384 / 51.5], 0.05],
+    ['resnet152', 32, [37.6 / 19.7, 74.9 / 19.7, 149 / 19.7], 0.05],
+    ['vgg16', 32, [69.4 / 36.3, 141 / 36.3, 260 / 36.3], 0.08],
+  ] as [string, number, number[], number][])('one instance, %s at batch %i, 2 / 4 / 8 GPUs: within the stated tolerance of the published speedups', (name, batch, published, tolerance) => {
+    // Tolerance 5% for the ResNets (they land at +2.5 to +3.8%); 8% for VGG16, whose 8-GPU point
+    // is +7.6% (the second GPU's step the measurement shows and the simulator lacks, docs/fidelity.md).
+    const m = zooModel(name);
+    [2, 4, 8].forEach((k, i) => {
+      const r = simulate(m, hw, plan('data', m, { workers: k, batchPerWorker: batch, topology: hw.network.topology })) as Feasible;
+      expect(Math.abs(r.speedup / published[i] - 1)).toBeLessThan(tolerance);
+    });
+  });
   // What ran: tf_cnn_benchmarks' distributed_replicated, a grouped parameter server (docs/fidelity.md).
   const asRun = (workers: number, batch: number, parameterServers?: number) => {
     const r = simulate(resnet, hw, plan('data', resnet, { workers, batchPerWorker: batch, topology: 'hierarchical', sync: 'grouped-parameter-server', parameterServers }));
