@@ -1,7 +1,9 @@
 // Published scaling of clusters built from datasheets and library measurements
 // (scenarios/hardware/c4140-v100pcie-edr.json, p2-k80-10gbe.json, v100-nvlink-edr-4node.json,
-// dgx1-p100.json, p100-25gbe-roce-horovod.json): each file's single-GPU speed
-// is matched to the publication's one-GPU figure; the scaling is predicted, never fitted.
+// dgx1-p100.json, p100-25gbe-roce-horovod.json, bigbasin-p100-50gbe.json and the BERT and
+// Horovod-2017 files below): each file's single-GPU speed is matched to the publication's one-GPU
+// figure (the P100 files' Winograd factor, fitted to one-GPU speeds, is the one other figure set
+// that way); the scaling is predicted, never fitted.
 // The mechanisms of docs/fidelity.md (collectives as achieved, interference, stragglers) are
 // what moves the prediction from near-linear toward the measurement; see the tolerances below.
 import { simulate, Feasible } from '../../simulator/simulate';
