@@ -44,7 +44,8 @@ export class DeviceCost {
 
   constructor(private hw: Hardware, precision: Precision = 'fp32') {
     this.measured = precision === 'fp32' && !!hw.device.measuredLayers;
-    this.winograd = hw.device.winograd?.speedup ?? 1;
+    // Stated from fp32 measurements; at reduced precision the libraries pick other algorithms (tensor cores).
+    this.winograd = precision === 'fp32' ? hw.device.winograd?.speedup ?? 1 : 1;
     const reduced = precision === 'fp32' ? undefined : hw.device.peakFlopsByPrecision?.[peakKey(precision)] ?? hw.device.peakFlopsByPrecision?.fp16;
     this.peak = reduced ?? hw.device.peakFlops;
     this.memBw = hw.device.memoryBandwidthBytesPerSecond;

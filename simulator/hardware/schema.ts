@@ -116,7 +116,9 @@ export const Device = z.strictObject({
    * than their FLOP count at the conv2d efficiency: the library computes them with Winograd's
    * minimal filtering (Lavin & Gray 2016: F(2×2, 3×3) needs 2.25× fewer multiplications,
    * F(4×4, 3×3) 4×), less its transforms. Absent: 1 (direct or GEMM convolution, e.g.
-   * cuda-convnet2, the wasm backend). docs/fidelity.md says how the files' figure was found.
+   * cuda-convnet2, the wasm backend). At fp32 only: the figure comes from fp32 runs, and at
+   * reduced precision libraries choose other algorithms. docs/fidelity.md says how the files'
+   * figure was found.
    */
   winograd: z.strictObject({ speedup: z.number({ error: 'must be a number ≥ 1' }).min(1, { error: 'must be a number ≥ 1' }), source }).optional(),
 });

@@ -44,6 +44,13 @@ test('a qualifying layer\'s compute runs speedup× faster, forward and backward;
   expect(new DeviceCost(withWinograd(hw, 1)).forward(layer('k3s1'), 32)).toBe(plain.forward(layer('k3s1'), 32));
 });
 
+test('at reduced precision the factor does not apply (it was stated from fp32 runs)', () => {
+  const hw = withWinograd(testHardware(), 3);
+  const l = layer('k3s1');
+  expect(new DeviceCost(hw, 'mixed').forward(l, 32)).toBe(new DeviceCost(testHardware(), 'mixed').forward(l, 32));
+  expect(new DeviceCost(hw, 'fp32').forward(l, 32)).toBeLessThan(new DeviceCost(testHardware(), 'fp32').forward(l, 32));
+});
+
 test('the schema takes a speedup of at least 1, with its source', () => {
   const hw = testHardware();
   expect(parseHardware(withWinograd(hw, 3.18)).ok).toBe(true);
