@@ -144,12 +144,17 @@ export function quantile(sorted: number[], q: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
+/** The mean of `xs`; 0 for none. */
+export function mean(xs: readonly number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+}
+
 export function spreadOf(values: number[]): Spread {
   const s = [...values].sort((a, b) => a - b);
   const n = s.length;
-  const mean = s.reduce((a, b) => a + b, 0) / Math.max(1, n);
-  const sd = n > 1 ? Math.sqrt(s.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  return { median: quantile(s, 0.5), p10: quantile(s, 0.1), p90: quantile(s, 0.9), cv: mean > 0 ? sd / mean : 0, n };
+  const m = mean(s);
+  const sd = n > 1 ? Math.sqrt(s.reduce((a, v) => a + (v - m) ** 2, 0) / (n - 1)) : 0;
+  return { median: quantile(s, 0.5), p10: quantile(s, 0.1), p90: quantile(s, 0.9), cv: m > 0 ? sd / m : 0, n };
 }
 
 /**

@@ -13,7 +13,7 @@ import { runOnWorkers } from './pool';
 import { PEAK_MATMUL_SIZE } from './protocol';
 import type { BenchComputeResult, BenchInterferenceResult, BenchTransportResult, LayerTiming } from './protocol';
 import { transportKind } from './transports';
-import { BatchCurve, fitBatchCurve, medianError, pooledCv, Spread, spreadOf } from './calibrate-fit';
+import { BatchCurve, fitBatchCurve, mean, medianError, pooledCv, Spread, spreadOf } from './calibrate-fit';
 import { median } from 'simple-statistics';
 
 export interface CalibrateOptions {
@@ -344,7 +344,6 @@ function layerCurves(timings: LayerTiming[], models: Model[]): Record<string, { 
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-const mean = (xs: number[]) => sum(xs) / Math.max(1, xs.length);
 /** Efficiencies to 4 significant digits, clamped into the schema's (0, 1]. */
 const round = (x: number) => Math.min(1, Math.max(1e-4, Number(x.toPrecision(4))));
 

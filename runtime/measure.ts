@@ -2,6 +2,7 @@
 // (warm-up steps left out) and where each worker's time went.
 import type { StepRecord } from './protocol';
 import { median as medianOf } from 'simple-statistics';
+import { mean } from './calibrate-fit';
 
 export interface MeasuredStep {
   step: number;
@@ -46,7 +47,6 @@ export function defaultWarmup(steps: number): number {
   return steps >= 5 ? 2 : steps >= 2 ? 1 : 0;
 }
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const median = (xs: number[]) => (xs.length ? medianOf(xs) : 0);
 
 /** records[rank][step]. */

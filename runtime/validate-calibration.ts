@@ -10,7 +10,7 @@ import { chooseBackend } from './backends';
 import { benchComputeRounds, benchInterference, benchMemoryTransport, Calibration, CALIBRATE_DEFAULTS, describeCalibration, mergeRounds } from './calibrate';
 import type { BenchComputeResult, BenchInterferenceResult, BenchTransportResult } from './protocol';
 import { problem, UserError } from '../simulator/errors';
-import { medianError } from './calibrate-fit';
+import { mean, medianError } from './calibrate-fit';
 
 /** The batches calibrated for a validation at `batches`: those, or with only one, also an eighth of it (two sizes separate overhead from rate). */
 export function calibrationBatches(batches: number[]): number[] {
@@ -138,8 +138,6 @@ export class InterleavedCalibration {
     return Object.fromEntries(this.fitted);
   }
 }
-
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 /**
  * `hw` with every compute figure taking `scale` times as long (peak and layer rates ÷ scale, fixed

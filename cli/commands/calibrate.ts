@@ -73,7 +73,6 @@ export function register(program: Command): void {
       const store = o.transport === 's3' ? await measureStore(o) : undefined;
       const h: Hardware = store ? { ...c.hardware, objectStore: store.objectStore } : c.hardware;
       writeAtomic(o.out, JSON.stringify(h, null, 2) + '\n');
-      const d = h.device;
       new Output(!!o.json).emit(h, () => [
         `${h.name}: wrote ${o.out}`,
         h.source,
@@ -82,7 +81,7 @@ export function register(program: Command): void {
         '',
         calibrationTable(c),
         `a step's compute (the timed models' layers) over rounds: CV ${fixed(c.computeCv * 100, 1)}%`,
-        `compute beside the other workers' collective host work: ${fixed((d.interference?.computeSlowdown ?? 0) * 100, 1)}% slower (device.interference)`,
+        `compute beside the other workers' collective host work: ${fixed((h.device.interference?.computeSlowdown ?? 0) * 100, 1)}% slower (device.interference)`,
         ...(store ? ['', describeStore(store)] : []),
       ].join('\n'));
     });

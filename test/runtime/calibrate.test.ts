@@ -80,7 +80,7 @@ test('each timed layer runs on weights written anew, as after an optimiser step:
 });
 
 test('interference is the median slowdown over pairs, never below 0; one worker has none to measure', () => {
-  const r = (quiet: number[], busy: number[]) => ({ kind: 'bench-interference-result' as const, rank: 0, besideComputeSeconds: quiet, besideCopySeconds: busy });
+  const r = (besideComputeSeconds: number[], besideCopySeconds: number[]) => ({ kind: 'bench-interference-result' as const, rank: 0, besideComputeSeconds, besideCopySeconds });
   // Ratios 1.0, 1.1, 1.2, 1.3, 2.0: the median, 1.2, is not moved by the one outlier.
   expect(interferenceOf(r([1, 1, 1, 1, 1], [1, 1.1, 1.2, 1.3, 2]), 'now').computeSlowdown).toBeCloseTo(0.2, 9);
   // Faster beside the others' copies than beside their compute: no interference, not a speed-up.
